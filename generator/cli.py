@@ -1,0 +1,90 @@
+"""The command line: build, serve, check. Errors are `file:line: message`, exit 1."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from .model import ContentErrors, Problem
+from .pipeline import Options, build, load_archive
+from .read import read_content
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build a Stenogram site from transcripts.")
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "serve", "check"),
+                        help="build (default), serve with live reload, or check the content")
+    parser.add_argument("--content", default="content", help="content folder (default: content)")
+    parser.add_argument("--out", default="site", help="output folder (default: site)")
+    parser.add_argument("--base-url", default="", help="absolute URL of the published site (for feed and sitemap)")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the build")
+    parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
+    parser.add_argument("--quiet", action="store_true", help="print only problems")
+    parser.add_argument("--host", default="127.0.0.1", help="serve: address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="serve: port to listen on")
+    return parser.parse_args(argv)
+
+
+def options_from(args: argparse.Namespace) -> Options:
+    content = Path(args.content)
+    user_templates = content / "templates"
+    return Options(content=content, out=Path(args.out), base_url=args.base_url, strict=args.strict,
+                   templates=user_templates if user_templates.is_dir() else None)
+
+
+def print_problems(problems, stream=sys.stderr) -> None:
+    for problem in problems:
+        print(problem, file=stream)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    options = options_from(args)
+    started = time.perf_counter()
+    archive, written = build(options)
+    print_problems(archive.warnings)
+    if not args.quiet:
+        print(f"built {len(archive.meetings)} meetings, {written} files into {options.out} "
+              f"in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Every problem of the content, warnings included, without writing anything."""
+    options = options_from(args)
+    content = read_content(options.content)
+    try:
+        archive = load_archive(content, options.base_url, strict=False)
+    except ContentErrors as errors:
+        print_problems(errors.problems)
+        return 1
+    problems = list(archive.warnings)
+    from .checks import content_checks
+    problems += content_checks(archive, content)
+    print_problems(problems)
+    if not args.quiet:
+        print(f"checked {len(archive.meetings)} meetings: {len(problems)} warning(s)")
+    return 1 if (args.strict and problems) else 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+    return serve(options_from(args), args.host, args.port, quiet=args.quiet)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
+    commands = {"build": run_build, "check": run_check, "serve": run_serve}
+    try:
+        return commands[args.command](args)
+    except ContentErrors as errors:
+        print_problems(errors.problems)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous site is unchanged", file=sys.stderr)
+        return 130
+    except OSError as error:
+        where = error.filename or args.out
+        print(f"{where}:1: {error.strerror or error}", file=sys.stderr)
+        return 1

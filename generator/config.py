@@ -1,0 +1,41 @@
+"""content/site.yaml: the site's title, language, licence line and base URL."""
+from __future__ import annotations
+
+from .frontmatter import key_lines, load_yaml
+from .model import Problem, SiteConfig, Source
+
+TEXT_FIELDS = ("title", "description", "language", "license", "base_url", "term_links")
+
+
+def read_site_config(source: Source | None, base_url: str = "") -> tuple[SiteConfig, list[Problem]]:
+    """The validated settings; `base_url` from the command line wins over the file."""
+    if source is None:
+        return SiteConfig(base_url=base_url), []
+    data, problems = load_yaml(source.text, source.path, 1)
+    if problems:
+        return SiteConfig(), problems
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return SiteConfig(), [Problem(source.path, 1, "site.yaml must be a mapping of settings")]
+    lines = key_lines(source.text, 1)
+    values = {}
+    for key, value in data.items():
+        key = str(key)
+        if key not in TEXT_FIELDS:
+            problems.append(Problem(source.path, lines.get(key, 1), f"unknown setting {key!r}", warning=True))
+        elif not isinstance(value, str):
+            problems.append(Problem(source.path, lines.get(key, 1), f"{key} must be text"))
+        else:
+            values[key] = value.strip()
+    if values.get("term_links", "first-per-turn") not in ("first-per-turn", "all"):
+        problems.append(Problem(source.path, lines.get("term_links", 1),
+                                "term_links must be 'first-per-turn' or 'all'"))
+        values.pop("term_links")
+    if base_url:
+        values["base_url"] = base_url
+    url = values.get("base_url", "")
+    if url and not url.startswith(("http://", "https://")):
+        problems.append(Problem(source.path, lines.get("base_url", 1), "base_url must start with http:// or https://"))
+        values.pop("base_url")
+    return SiteConfig(**values), problems

@@ -1,0 +1,147 @@
+"""YAML front matter: split it off, load it safely, check every field's type.
+
+Errors carry the line in the transcript file, so an editor can jump to it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import yaml
+
+from .model import Participant, Problem
+
+FIELDS = ("title", "date", "time", "place", "summary", "source", "topics",
+          "participants", "language")
+FENCE = re.compile(r"^---[ \t]*$")
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int, bool]:
+    """(yaml text or None, body, line where the body starts, fence closed).
+
+    Front matter opens with `---` on the first line and closes with the next
+    `---` line.
+    """
+    lines = text.split("\n")
+    if not lines or not FENCE.match(lines[0]):
+        return None, text, 1, True
+    for index in range(1, len(lines)):
+        if FENCE.match(lines[index]):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2, True
+    return "\n".join(lines[1:]), "", len(lines) + 1, False
+
+
+def load_yaml(text: str, path: str, first_line: int) -> tuple[object, list[Problem]]:
+    """Safe-load YAML; a syntax error becomes a Problem at its line in the file."""
+    try:
+        return yaml.safe_load(text), []
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = first_line + (mark.line if mark else 0)
+        reason = getattr(error, "problem", None) or str(error).split("\n")[0]
+        return None, [Problem(path, line, f"invalid YAML: {reason}")]
+
+
+def key_lines(yaml_text: str, first_line: int) -> dict[str, int]:
+    """The file line of each top-level key, for messages about its value."""
+    lines = {}
+    for offset, line in enumerate(yaml_text.split("\n")):
+        match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if match and match.group(1) not in lines:
+            lines[match.group(1)] = first_line + offset
+    return lines
+
+
+def read_front_matter(text: str, path: str) -> tuple[dict, str, int, list[Problem]]:
+    """Validated metadata, the body, the body's first line, and any problems."""
+    raw, body, body_line, closed = split_front_matter(text)
+    if raw is None:
+        return {}, body, body_line, []
+    if not closed:
+        return {}, "", body_line, [Problem(path, 1, "front matter is not closed with a '---' line")]
+    data, problems = load_yaml(raw, path, 2)
+    if problems:
+        return {}, body, body_line, problems
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return {}, body, body_line, [Problem(path, 2, "front matter must be a mapping of fields")]
+    lines = key_lines(raw, 2)
+    meta, problems = check_fields(data, path, lines)
+    return meta, body, body_line, problems
+
+
+def check_fields(data: dict, path: str, lines: dict[str, int]) -> tuple[dict, list[Problem]]:
+    """Each known field checked for its type; unknown fields are a warning."""
+    meta: dict = {}
+    problems: list[Problem] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(path, lines.get(key, 2), message))
+
+    for key, value in data.items():
+        key = str(key)
+        if key not in FIELDS:
+            problems.append(Problem(path, lines.get(key, 2),
+                                    f"unknown front matter field {key!r}", warning=True))
+            continue
+        if value is None:
+            continue
+        if key == "date":
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            if isinstance(value, str):
+                try:
+                    value = dt.date.fromisoformat(value.strip())
+                except ValueError:
+                    bad(key, f"date must be an ISO date like 2023-02-17, not {value!r}")
+                    continue
+            if not isinstance(value, dt.date):
+                bad(key, f"date must be an ISO date like 2023-02-17, not {value!r}")
+                continue
+            meta[key] = value
+        elif key == "time":
+            if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+                value = f"{value // 60:02d}:{value % 60:02d}"  # YAML 1.1 reads 15:00 as 900
+            if not isinstance(value, str):
+                bad(key, f"time must be text like \"15:00\", not {value!r}")
+                continue
+            meta[key] = value.strip()
+        elif key == "topics":
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                bad(key, "topics must be a list of names")
+                continue
+            meta[key] = tuple(v.strip() for v in value)
+        elif key == "participants":
+            participants = _participants(value)
+            if participants is None:
+                bad(key, "participants must be a list of names or of {name, role} entries")
+                continue
+            meta[key] = participants
+        else:
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and key != "source":
+                value = str(value)
+            if not isinstance(value, str):
+                bad(key, f"{key} must be text, not {type(value).__name__}")
+                continue
+            meta[key] = value.strip()
+    return meta, problems
+
+
+def _participants(value: object) -> tuple[Participant, ...] | None:
+    if not isinstance(value, list):
+        return None
+    out = []
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            out.append(Participant(name=item.strip(), role=""))
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            role = item.get("role", "")
+            if not isinstance(role, str):
+                return None
+            out.append(Participant(name=item["name"].strip(), role=role.strip()))
+        else:
+            return None
+    return tuple(out)

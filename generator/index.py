@@ -1,0 +1,75 @@
+"""Cross-indexes over the archive, each built in one pass.
+
+Pure functions: the archive in, plain mappings out, for the views to read.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .model import Archive, Meeting, Turn
+
+WORD_RE = re.compile(r"[\w’'-]+")
+
+
+def count_words(text: str) -> int:
+    return len(WORD_RE.findall(text))
+
+
+def turn_words(turn: Turn) -> int:
+    return sum(count_words(p.text) for p in turn.paragraphs if p.kind == "speech")
+
+
+def meetings_by_year(archive: Archive) -> dict[int | None, list[Meeting]]:
+    """Newest year first, newest meeting first within a year; undated last."""
+    years: dict[int | None, list[Meeting]] = defaultdict(list)
+    for meeting in reversed(archive.meetings):
+        years[meeting.date.year if meeting.date else None].append(meeting)
+    return dict(sorted(years.items(), key=lambda item: (item[0] is None, -(item[0] or 0))))
+
+
+def neighbours(archive: Archive) -> dict[str, tuple[Meeting | None, Meeting | None]]:
+    """(previous, next) meeting of each meeting slug, in date order."""
+    meetings = archive.meetings
+    return {m.slug: (meetings[i - 1] if i > 0 else None, meetings[i + 1] if i + 1 < len(meetings) else None)
+            for i, m in enumerate(meetings)}
+
+
+@dataclass
+class SpeakerStats:
+    """What one person said, gathered in one pass over every turn."""
+
+    turns: list[tuple[Meeting, Turn]] = field(default_factory=list)
+    words: int = 0
+    words_by_meeting: dict[str, int] = field(default_factory=dict)
+    meetings: list[Meeting] = field(default_factory=list)
+
+
+def speaker_stats(archive: Archive) -> dict[str, SpeakerStats]:
+    """Person key → their turns, words, and meetings (in date order)."""
+    stats: dict[str, SpeakerStats] = defaultdict(SpeakerStats)
+    for meeting in archive.meetings:
+        for turn in meeting.turns:
+            key = archive.speaker_of.get((meeting.slug, turn.number))
+            if key is None:
+                continue
+            entry = stats[key]
+            words = turn_words(turn)
+            entry.turns.append((meeting, turn))
+            entry.words += words
+            if meeting.slug not in entry.words_by_meeting:
+                entry.meetings.append(meeting)
+                entry.words_by_meeting[meeting.slug] = 0
+            entry.words_by_meeting[meeting.slug] += words
+    return dict(stats)
+
+
+def speaking_shares(archive: Archive, meeting: Meeting) -> list[tuple[str | None, str, int]]:
+    """(person key or None, name, words) per speaker of one meeting, most words first."""
+    words: dict[tuple[str | None, str], int] = defaultdict(int)
+    for turn in meeting.turns:
+        key = archive.speaker_of.get((meeting.slug, turn.number))
+        name = turn.label.name if key is None else key
+        words[(key, name)] += turn_words(turn)
+    return sorted(((k, n, w) for (k, n), w in words.items()), key=lambda x: (-x[2], x[1]))

@@ -1,0 +1,96 @@
+"""Our own escaping renderer for paragraph text.
+
+Transcript text is untrusted. A paragraph is escaped character by character
+and the only markup added is from `Mark`s made by our code (insertions,
+stage directions, figures, glossary terms, annotations), each a tag name and
+attributes that are escaped too. Its output is the one value templates show
+without escaping.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+
+from markupsafe import Markup
+
+from .urls import link
+
+INSERTION_RE = re.compile(r"\[[^\[\]\n]{1,300}\]")
+OMISSION_RE = re.compile(r"<\s*(?:…|\.\.\.)\s*>")
+STAGE_WORDS = (r"applause|laughter|laughs|noise|inaudible|unintelligible|crosstalk|"
+               r"without (?:a )?microphone|no microphone|off[- ]mic|in (?:english|german|russian|french)|"
+               r"speaks|speaking|commercial break|singing|pause|interruption|animation|"
+               r"the president|passes|shows|points|continues|reading")
+STAGE_RE = re.compile(r"\((?=[^()]{0,80}\))(?:[^()]*\b(?:" + STAGE_WORDS + r")\b[^()]*)\)\.?",
+                      re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    """Markup around text[start:end], produced by our code, never by content."""
+
+    start: int
+    end: int
+    tag: str = field(compare=False)
+    attrs: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    priority: int = field(default=0, compare=False)
+    """Higher wins when two marks overlap without nesting."""
+
+
+def text_marks(text: str) -> list[Mark]:
+    """Marks that the transcript conventions imply: [insertions], (stage), <…>."""
+    marks = [Mark(m.start(), m.end(), "span", (("class", "insertion"),), 3)
+             for m in INSERTION_RE.finditer(text)]
+    marks += [Mark(m.start(), m.end(), "span", (("class", "stage"),), 3)
+              for m in STAGE_RE.finditer(text)]
+    marks += [Mark(m.start(), m.end(), "span", (("class", "omission"), ("title", "omitted passage")), 4)
+              for m in OMISSION_RE.finditer(text)]
+    return marks
+
+
+def choose_marks(marks: list[Mark]) -> list[Mark]:
+    """Drop marks that cross another one: nesting is fine, crossing is not."""
+    kept: list[Mark] = []
+    for mark in sorted(marks, key=lambda m: (-m.priority, m.start, -m.end)):
+        if mark.start >= mark.end:
+            continue
+        if all(mark.end <= k.start or mark.start >= k.end
+               or (k.start <= mark.start and mark.end <= k.end)
+               or (mark.start <= k.start and k.end <= mark.end) for k in kept):
+            kept.append(mark)
+    return sorted(kept, key=lambda m: (m.start, -m.end, -m.priority))
+
+
+def _open(mark: Mark, page: str) -> str:
+    attrs = "".join(f' {name}="{escape(_value(name, value, page), quote=True)}"' for name, value in mark.attrs)
+    return f"<{mark.tag}{attrs}>"
+
+
+def _value(name: str, value: str, page: str) -> str:
+    """An href is given as a site path ("glossary/ssc.html") and made relative to the page."""
+    return link(value, page) if name == "href" and page and not value.startswith("#") else value
+
+
+def render_text(text: str, marks: list[Mark] = (), page: str = "") -> Markup:
+    """Escaped text with the chosen marks as tags, correctly nested.
+
+    `page` is the site path of the page the text goes on; hrefs in marks are
+    made relative to it.
+    """
+    chosen = choose_marks(list(marks))
+    events: list[tuple[int, int, int, str]] = []  # (position, order, depth key, html)
+    for index, mark in enumerate(chosen):
+        # Closing tags sort before opening ones at the same position; outer
+        # marks open first and close last.
+        events.append((mark.start, 1, index, _open(mark, page)))
+        events.append((mark.end, 0, -index, f"</{mark.tag}>"))
+    events.sort()
+    out: list[str] = []
+    position = 0
+    for at, _, _, html in events:
+        out.append(escape(text[position:at], quote=False))
+        out.append(html)
+        position = at
+    out.append(escape(text[position:], quote=False))
+    return Markup("".join(out))

@@ -1,0 +1,209 @@
+"""The parsed archive: frozen records that every later step reads.
+
+Parsing makes these from text; resolving, indexing and rendering only read
+them. Nothing here touches the disk.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One content problem, reported as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+    warning: bool = False
+    """A warning builds anyway unless --strict is given."""
+
+    def __str__(self) -> str:
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {kind}{self.message}"
+
+
+class ContentErrors(Exception):
+    """Raised with every problem found, so they are reported together."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.message))
+
+
+@dataclass(frozen=True)
+class Label:
+    """A speaker label as printed, split into its parts."""
+
+    printed: str
+    """The label exactly as in the file (NBSPs kept), without the colon."""
+    name: str
+    """The person's name as printed, title and note removed ("Vladimir Putin")."""
+    role: str
+    """The title that came before the name ("President of Russia"), or ""."""
+    note: str
+    """A parenthetical such as "retranslated", or ""."""
+    generic: bool
+    """True for labels that are not a person (Question, Remark, …)."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of the file, numbered in document order (anchor p<number>)."""
+
+    number: int
+    kind: str
+    """"speech", "preamble", "heading", "stage" (a stage-direction line) or "omission"."""
+    text: str
+    """The text as published (NFC), without a speaker label."""
+    line: int
+    """1-based line in the source file where the paragraph starts."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Consecutive paragraphs spoken under one label."""
+
+    number: int
+    """1-based; the anchor is t<number>."""
+    label: Label
+    paragraphs: tuple[Paragraph, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class SectionBreak:
+    """A `* * *` line."""
+
+    line: int
+
+
+Block = Paragraph | Turn | SectionBreak
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A person named in front matter who may not speak."""
+
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One transcript, parsed."""
+
+    path: str
+    """The source path as reported in messages (relative to the content folder)."""
+    stem: str
+    """File name without extension; annotations are keyed on it."""
+    slug: str
+    title: str
+    date: dt.date | None
+    time: str
+    place: str
+    summary: str
+    source: str
+    topics: tuple[str, ...]
+    participants: tuple[Participant, ...]
+    language: str
+    blocks: tuple[Block, ...]
+    markdown: bool = False
+    """True for .md transcripts, whose text is Markdown."""
+
+    @property
+    def turns(self) -> tuple[Turn, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Turn))
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        """Every paragraph in document order, inside turns or not."""
+        out: list[Paragraph] = []
+        for block in self.blocks:
+            if isinstance(block, Turn):
+                out.extend(block.paragraphs)
+            elif isinstance(block, Paragraph):
+                out.append(block)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """content/site.yaml, validated."""
+
+    title: str = "Stenogram"
+    description: str = ""
+    language: str = "en"
+    license: str = ""
+    base_url: str = ""
+    term_links: str = "first-per-turn"
+    """Glossary linking: "first-per-turn" or "all"."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file read from the content folder, before parsing."""
+
+    path: str
+    """Path as reported (relative to the content folder's parent when possible)."""
+    text: str
+
+
+@dataclass(frozen=True)
+class ContentInput:
+    """Everything read from disk; the only input of the pure middle."""
+
+    transcripts: tuple[Source, ...]
+    site: Source | None = None
+    speakers: Source | None = None
+    glossary: Source | None = None
+    annotations: tuple[Source, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class RoleUse:
+    """A role a person was given in one meeting."""
+
+    role: str
+    meeting: str
+    """The meeting's slug."""
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Person:
+    """One speaker across the archive, whatever labels named them."""
+
+    key: str
+    """Identity key: the casefolded canonical name."""
+    slug: str
+    name: str
+    """Display name (speakers.yaml's canonical name, or the most used label form)."""
+    forms: tuple[str, ...]
+    """Every label form (title included) seen for this person, sorted."""
+    roles: tuple[RoleUse, ...]
+    bio: str = ""
+    """Markdown bio from speakers.yaml."""
+    link: str = ""
+    """Official page from speakers.yaml."""
+
+
+@dataclass(frozen=True)
+class Archive:
+    """The whole parsed and resolved archive: what rendering reads."""
+
+    config: SiteConfig
+    meetings: tuple[Meeting, ...]
+    """Sorted oldest first, by (date, slug)."""
+    people: tuple[Person, ...]
+    """Sorted by slug."""
+    speaker_of: dict[tuple[str, int], str]
+    """(meeting slug, turn number) → person key; generic turns are absent."""
+    glossary: object = None
+    """The loaded glossary (glossary.Glossary), or None without glossary.yaml."""
+    term_hits: tuple = ()
+    """Every glossary term occurrence (glossary.TermHit), in document order."""
+    figures: tuple = ()
+    """Every figure said (figures.Figure), in document order."""
+    warnings: tuple[Problem, ...] = ()

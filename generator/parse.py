@@ -1,0 +1,238 @@
+"""Transcript text in, a Meeting out. Pure: no disk, no globals.
+
+The body is read as a sequence of paragraphs (one per line in .txt, blank-line
+separated in .md), each classified by the rules of DESIGN.md: section breaks,
+omissions, speaker turns, stage directions, sub-headings, and the rest as
+speech (inside a turn) or preamble (before the first turn).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from .frontmatter import read_front_matter
+from .labels import LABEL_RE, label_core, normalise_spaces, read_label, split_label
+from .model import ContentErrors, Label, Meeting, Paragraph, Problem, SectionBreak, Source, Turn
+from .slugs import slugify
+
+MAX_CHARS = 5_000_000
+"""A transcript larger than this is refused: the longest real one is 233k characters."""
+MAX_LINE = 50_000
+"""A paragraph longer than this is refused (the longest real one is under 10k)."""
+
+BREAK_RE = re.compile(r"^[*_\s]*\*\s*\*\s*\*[*_\s]*$")
+OMISSION_RE = re.compile(r"^[*_\s]*(<\s*(…|\.\.\.)\s*>|\\?<\s*(…|\.\.\.)\s*\\?>)[*_\s]*$")
+STAGE_LINE_RE = re.compile(r"^\((?P<text>[^()]{1,120})\)\.?$")
+DATE_STEM_RE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[-_ ]+(?P<rest>.*))?$")
+FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+HEADING_PERSONS = frozenset("i we us our you your my me".split())
+
+
+def normalise_text(text: str) -> str:
+    """BOM off, CRLF and lone CR to LF, Unicode NFC (NFD files compare equal)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def parse_transcript(source: Source) -> Meeting:
+    """Parse one transcript; raises ContentErrors with every problem found."""
+    meeting, problems = parse_with_problems(source)
+    errors = [p for p in problems if not p.warning]
+    if errors or meeting is None:
+        raise ContentErrors(errors or problems)
+    return meeting
+
+
+def parse_with_problems(source: Source) -> tuple[Meeting | None, list[Problem]]:
+    """The meeting (None if it cannot be built) and all problems, warnings included."""
+    path = source.path
+    if len(source.text) > MAX_CHARS:
+        return None, [Problem(path, 1, f"transcript is larger than {MAX_CHARS:,} characters")]
+    text = normalise_text(source.text)
+    problems = _character_problems(text, path)
+    meta, body, body_line, meta_problems = read_front_matter(text, path)
+    problems += meta_problems
+    if any(not p.warning for p in problems):
+        return None, problems
+    stem = _stem(path)
+    markdown = path.endswith(".md")
+    blocks, body_problems = parse_body(body, body_line, path, markdown)
+    problems += body_problems
+    title, date = meta.get("title", ""), meta.get("date")
+    stem_date, stem_title = _from_stem(stem)
+    if not title:
+        title = stem_title or stem
+        problems.append(Problem(path, 1, "no title in front matter; using the file name", warning=True))
+    if date is None:
+        date = stem_date
+        if date is None:
+            problems.append(Problem(path, 1, "no date in front matter or file name", warning=True))
+    if not any(isinstance(b, (Paragraph, Turn)) for b in blocks):
+        problems.append(Problem(path, body_line, "transcript has no text", warning=True))
+    meeting = Meeting(
+        path=path, stem=stem, slug=slugify(stem), title=title, date=date,
+        time=meta.get("time", ""), place=meta.get("place", ""),
+        summary=meta.get("summary", ""), source=meta.get("source", ""),
+        topics=meta.get("topics", ()), participants=meta.get("participants", ()),
+        language=meta.get("language", ""), blocks=tuple(blocks), markdown=markdown,
+    )
+    return meeting, problems
+
+
+def _character_problems(text: str, path: str) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE:
+            problems.append(Problem(path, number, f"line is longer than {MAX_LINE:,} characters"))
+        if FORBIDDEN_RE.search(line):
+            problems.append(Problem(path, number, "control character (such as NUL) in text"))
+        if BIDI_RE.search(line):
+            problems.append(Problem(path, number, "bidirectional override character in text"))
+    return problems
+
+
+def _stem(path: str) -> str:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def _from_stem(stem: str) -> tuple[dt.date | None, str]:
+    """ "2023-02-17-meeting-with-lukashenko" → (2023-02-17, "Meeting with lukashenko")."""
+    match = DATE_STEM_RE.match(stem)
+    rest = stem
+    date = None
+    if match:
+        try:
+            date = dt.date.fromisoformat(match.group("date"))
+            rest = match.group("rest") or ""
+        except ValueError:
+            pass
+    words = re.sub(r"[-_]+", " ", rest).strip()
+    if words.isdigit():
+        words = ""
+    return date, words[:1].upper() + words[1:]
+
+
+def body_paragraphs(body: str, first_line: int, markdown: bool) -> list[tuple[int, str]]:
+    """(line, text) per paragraph: one per line, or blank-line blocks in Markdown."""
+    out: list[tuple[int, str]] = []
+    pending: list[str] = []
+    start = first_line
+    for offset, line in enumerate(body.split("\n")):
+        number = first_line + offset
+        if not line.strip():
+            if pending:
+                out.append((start, " ".join(pending)))
+                pending = []
+            continue
+        if not markdown:
+            out.append((number, line.strip()))
+            continue
+        if not pending:
+            start = number
+        pending.append(line.strip())
+    if pending:
+        out.append((start, " ".join(pending)))
+    return out
+
+
+def parse_body(body: str, first_line: int, path: str, markdown: bool = False):
+    """Blocks (paragraphs, turns, breaks) of the body, and problems found."""
+    paragraphs = body_paragraphs(body, first_line, markdown)
+    known = _short_names(text for _, text in paragraphs)
+    blocks: list = []
+    problems: list[Problem] = []
+    turn: dict | None = None  # the open turn: label, line, paragraphs
+    counter = {"paragraph": 0, "turn": 0}
+    seen_turn = False
+
+    def close_turn() -> None:
+        nonlocal turn
+        if turn is not None:
+            counter["turn"] += 1
+            blocks.append(Turn(number=counter["turn"], label=turn["label"],
+                               paragraphs=tuple(turn["paragraphs"]), line=turn["line"]))
+            turn = None
+
+    def paragraph(kind: str, text: str, line: int) -> Paragraph:
+        counter["paragraph"] += 1
+        return Paragraph(number=counter["paragraph"], kind=kind, text=text, line=line)
+
+    for line, text in paragraphs:
+        plain = normalise_spaces(text)
+        if BREAK_RE.match(plain):
+            close_turn()
+            blocks.append(SectionBreak(line=line))
+            continue
+        if OMISSION_RE.match(plain):
+            close_turn()
+            blocks.append(paragraph("omission", text, line))
+            continue
+        labelled = split_label(text, known)
+        if labelled is not None:
+            label, rest = labelled
+            close_turn()
+            seen_turn = True
+            turn = {"label": label, "line": line, "paragraphs": []}
+            if rest:
+                turn["paragraphs"].append(paragraph(_speech_kind(rest), rest, line))
+            continue
+        if turn is not None and STAGE_LINE_RE.match(plain):
+            turn["paragraphs"].append(paragraph("stage", text, line))
+            continue
+        if is_heading(plain):
+            close_turn()
+            blocks.append(paragraph("heading", text, line))
+            continue
+        if turn is not None:
+            turn["paragraphs"].append(paragraph("speech", text, line))
+        else:
+            kind = "stage" if STAGE_LINE_RE.match(plain) else ("text" if seen_turn else "preamble")
+            blocks.append(paragraph(kind, text, line))
+    close_turn()
+    return blocks, problems
+
+
+def _speech_kind(text: str) -> str:
+    return "stage" if STAGE_LINE_RE.match(normalise_spaces(text)) else "speech"
+
+
+def _short_names(texts) -> frozenset[str]:
+    """Every label of this file, title included, casefolded.
+
+    A titled first label ("President of Turkey Recep Tayyip Erdogan") is split
+    where a shorter label of the same file ("Recep Tayyip Erdogan") begins,
+    and a one-word label is let through only when it is seen elsewhere.
+    """
+    names = set()
+    for text in texts:
+        match = LABEL_RE.match(text)
+        if not match:
+            continue
+        label = read_label(match.group("label"))
+        if label is not None and not label.generic:
+            names.add(label_core(label).casefold())
+    return frozenset(names)
+
+
+def is_heading(plain: str) -> bool:
+    """A short line without closing punctuation that reads as a sub-heading.
+
+    "Beginning of meeting with President of Egypt Mohammed Morsi", "Part 1.
+    The Kremlin, Moscow" — but not a sentence cut short ("Welcome to Moscow")
+    nor anything in the first or second person.
+    """
+    if not plain or len(plain) > 160 or not plain[0].isupper():
+        return False
+    if plain[-1] in ".?!…:;,”\"»)–-—'’" or plain.startswith(("(", "[", "<", "*", "#", "“", '"')):
+        return False
+    words = plain.split()
+    if len(words) > 20 or len(words) < 2:
+        return False
+    if re.search(r"[.?!] [A-Z]", plain) and not re.match(r"^Part \d+\.", plain):
+        return False
+    return not any(w.strip(",.").casefold() in HEADING_PERSONS for w in words)

@@ -1,0 +1,120 @@
+"""Reading the content folder: the first of the two steps that touch the disk.
+
+Everything is read and decoded here, so the steps after it are pure. Files
+that cannot be read as text are reported as `file:line: message`, never
+raised as tracebacks; symlinks that leave the content folder are refused.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+from .model import ContentErrors, ContentInput, Problem, Source
+
+TRANSCRIPT_SUFFIXES = (".txt", ".md")
+MAX_BYTES = 20_000_000
+"""A file larger than this is refused before it is read."""
+
+
+def display_path(path: Path) -> str:
+    """The path as messages show it: relative to the working folder when inside it."""
+    try:
+        relative = Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+    return path.as_posix() if relative.startswith("../") else relative
+
+
+def decode(data: bytes, shown: str) -> tuple[str | None, Problem | None]:
+    """UTF-8 (with or without BOM) or BOM-marked UTF-16; anything else is an error.
+
+    Guessing Latin-1 would silently corrupt names, so a non-UTF-8 byte is
+    reported with its line for the editor to fix.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError:
+            return None, Problem(shown, 1, "invalid UTF-16 text")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        return None, Problem(shown, line, f"not UTF-8 text (byte 0x{data[error.start]:02X}); "
+                                          "save the file as UTF-8")
+
+
+def read_text(path: Path, root: Path, problems: list[Problem]) -> Source | None:
+    """One file as a Source, or None with a problem recorded."""
+    shown = display_path(path)
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        problems.append(Problem(shown, 1, "cannot read file (broken symlink or symlink loop)"))
+        return None
+    if not real.is_relative_to(root):
+        problems.append(Problem(shown, 1, "symlink points outside the content folder"))
+        return None
+    try:
+        size = real.stat().st_size
+        if size > MAX_BYTES:
+            problems.append(Problem(shown, 1, f"file is larger than {MAX_BYTES // 1_000_000} MB"))
+            return None
+        data = real.read_bytes()
+    except OSError as error:
+        problems.append(Problem(shown, 1, f"cannot read file: {error.strerror}"))
+        return None
+    text, problem = decode(data, shown)
+    if problem:
+        problems.append(problem)
+        return None
+    return Source(path=shown, text=text)
+
+
+def list_files(folder: Path, suffixes: tuple[str, ...], root: Path, problems: list[Problem]) -> list[Path]:
+    """Files in one folder (not recursive), sorted by name so order never depends on the disk."""
+    if not folder.exists() and not folder.is_symlink():
+        return []
+    try:
+        real = folder.resolve(strict=True)
+    except (OSError, RuntimeError):
+        problems.append(Problem(display_path(folder), 1, "cannot read folder (broken symlink or loop)"))
+        return []
+    if not real.is_relative_to(root):
+        problems.append(Problem(display_path(folder), 1, "symlink points outside the content folder"))
+        return []
+    return sorted((p for p in folder.iterdir() if p.name.endswith(suffixes) and not p.name.startswith(".")),
+                  key=lambda p: p.name)
+
+
+def read_content(content: Path) -> ContentInput:
+    """Every input file of the archive, decoded; raises ContentErrors on any problem."""
+    problems: list[Problem] = []
+    if not content.is_dir():
+        raise ContentErrors([Problem(display_path(content), 1, "content folder not found")])
+    root = content.resolve()
+
+    def optional(name: str) -> Source | None:
+        path = content / name
+        if path.exists() or path.is_symlink():
+            return read_text(path, root, problems)
+        return None
+
+    transcripts = [read_text(p, root, problems)
+                   for p in list_files(content / "transcripts", TRANSCRIPT_SUFFIXES, root, problems)]
+    annotations = [read_text(p, root, problems)
+                   for p in list_files(content / "annotations", (".yaml", ".yml"), root, problems)]
+    result = ContentInput(
+        transcripts=tuple(s for s in transcripts if s is not None),
+        site=optional("site.yaml"),
+        speakers=optional("speakers.yaml"),
+        glossary=optional("glossary.yaml"),
+        annotations=tuple(s for s in annotations if s is not None),
+    )
+    if problems:
+        raise ContentErrors(problems)
+    if not result.transcripts:
+        raise ContentErrors([Problem(display_path(content / "transcripts"), 1,
+                                     "no transcripts (*.txt or *.md) found")])
+    return result
