@@ -11,6 +11,8 @@ import yaml
 
 from .model import Participant, Problem
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML was built with it: ten times faster."""
 FIELDS = ("title", "date", "time", "place", "summary", "source", "topics",
           "participants", "language")
 FENCE = re.compile(r"^---[ \t]*$")
@@ -34,7 +36,7 @@ def split_front_matter(text: str) -> tuple[str | None, str, int, bool]:
 def load_yaml(text: str, path: str, first_line: int) -> tuple[object, list[Problem]]:
     """Safe-load YAML; a syntax error becomes a Problem at its line in the file."""
     try:
-        return yaml.safe_load(text), []
+        return yaml.load(text, Loader=SAFE_LOADER), []
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)

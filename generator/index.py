@@ -18,7 +18,7 @@ def count_words(text: str) -> int:
 
 
 def turn_words(turn: Turn) -> int:
-    return sum(count_words(p.text) for p in turn.paragraphs if p.kind == "speech")
+    return sum(p.words for p in turn.paragraphs if p.kind == "speech")
 
 
 def meetings_by_year(archive: Archive) -> dict[int | None, list[Meeting]]:

@@ -59,6 +59,8 @@ class Paragraph:
     """The text as published (NFC), without a speaker label."""
     line: int
     """1-based line in the source file where the paragraph starts."""
+    words: int = 0
+    """Words in the text, counted once at parse time for speaking shares and stats."""
 
 
 @dataclass(frozen=True)

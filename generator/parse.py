@@ -160,7 +160,8 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False):
 
     def paragraph(kind: str, text: str, line: int) -> Paragraph:
         counter["paragraph"] += 1
-        return Paragraph(number=counter["paragraph"], kind=kind, text=text, line=line)
+        return Paragraph(number=counter["paragraph"], kind=kind, text=text, line=line,
+                         words=len(text.split()))
 
     for line, text in paragraphs:
         plain = normalise_spaces(text)

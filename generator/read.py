@@ -101,8 +101,11 @@ def read_content(content: Path) -> ContentInput:
             return read_text(path, root, problems)
         return None
 
+    # A bare folder of transcripts (no transcripts/ inside) is read as is.
+    folder = content / "transcripts" if (content / "transcripts").exists() else content
     transcripts = [read_text(p, root, problems)
-                   for p in list_files(content / "transcripts", TRANSCRIPT_SUFFIXES, root, problems)]
+                   for p in list_files(folder, TRANSCRIPT_SUFFIXES, root, problems)
+                   if p.name != "ATTRIBUTION.md" and p.name.upper() != "README.MD"]
     annotations = [read_text(p, root, problems)
                    for p in list_files(content / "annotations", (".yaml", ".yml"), root, problems)]
     result = ContentInput(

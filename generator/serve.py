@@ -1,0 +1,128 @@
+"""`build.py serve`: build, serve the site locally, rebuild and live-reload on change.
+
+The dev server simply reruns the build when content/ or templates/ change.
+A failed rebuild keeps the last good site on disk and shows its
+`file:line` messages in the terminal and as a banner on every page until the
+next good save. Only this server injects the live-reload script; built
+files never contain it. Requests are refused unless they name a file inside
+the site and come with our own Host (and Origin, when sent).
+"""
+from __future__ import annotations
+
+import html
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from tornado import web
+
+from .model import ContentErrors
+from .pipeline import Options, build
+from .render import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES_DIR
+
+BANNER_STYLE = ("position:fixed;z-index:99;left:0;right:0;bottom:0;margin:0;padding:1rem;"
+                "background:#7a1f1f;color:#fff;font:14px/1.4 monospace;white-space:pre-wrap;max-height:40vh;overflow:auto")
+
+
+class BuildState:
+    """The last build's outcome, shared by the rebuild callback and the handlers."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def banner(self) -> bytes:
+        if not self.errors:
+            return b""
+        text = "Build failed; showing the last good site.\n" + "\n".join(self.errors)
+        return f'<pre role="alert" style="{BANNER_STYLE}">{html.escape(text)}</pre>'.encode()
+
+
+def allowed_hosts(host: str, port: int) -> set[str]:
+    names = {host, "127.0.0.1", "localhost", "[::1]"} if host in ("127.0.0.1", "localhost") else {host}
+    return {f"{name}:{port}" for name in names}
+
+
+def make_handler(state: BuildState, hosts: set[str]):
+    """A static file handler that refuses foreign hosts, origins and escapes from the root."""
+
+    class SiteHandler(StaticFileHandler):
+        def prepare(self):
+            if self.request.headers.get("Host", "") not in hosts:
+                raise web.HTTPError(403, "foreign Host refused")
+            origin = self.request.headers.get("Origin")
+            if origin and urlsplit(origin).netloc not in hosts:
+                raise web.HTTPError(403, "foreign Origin refused")
+
+        def validate_absolute_path(self, root, absolute_path):
+            real_root = os.path.realpath(root)
+            real = os.path.realpath(absolute_path)
+            if real != real_root and not real.startswith(real_root + os.sep):
+                raise web.HTTPError(403, "outside the site")
+            return super().validate_absolute_path(root, absolute_path)
+
+        def write(self, chunk):
+            if state.errors and isinstance(chunk, bytes) and b"<body" in chunk[:4096]:
+                at = chunk.find(b">", chunk.find(b"<body")) + 1
+                chunk = chunk[:at] + state.banner() + chunk[at:]
+                self._headers.pop("Content-Length", None)
+            return super().write(chunk)
+
+        def compute_etag(self):
+            return None if state.errors else super().compute_etag()
+
+    return SiteHandler
+
+
+def rebuild(options: Options, state: BuildState, quiet: bool) -> None:
+    try:
+        archive, written = build(options)
+    except ContentErrors as errors:
+        state.errors = [str(p) for p in errors.problems]
+        for line in state.errors:
+            print(line, file=sys.stderr)
+        return
+    except OSError as error:
+        state.errors = [f"{error.filename or options.out}:1: {error.strerror or error}"]
+        print(state.errors[0], file=sys.stderr)
+        return
+    state.errors = []
+    for problem in archive.warnings:
+        print(problem, file=sys.stderr)
+    if not quiet:
+        print(f"rebuilt {len(archive.meetings)} meetings, {written} files", file=sys.stderr)
+
+
+class StenogramServer(Server):
+    """livereload's server with our handler in place of its static one."""
+
+    def __init__(self, state: BuildState, hosts: set[str]):
+        super().__init__()
+        self.SFH = make_handler(state, hosts)
+        self.hosts = hosts
+
+    def application(self, *args, **kwargs):
+        hosts = self.hosts
+
+        def check_origin(handler, origin):
+            return urlsplit(origin).netloc in hosts
+
+        LiveReloadHandler.check_origin = check_origin
+        return super().application(*args, **kwargs)
+
+
+def serve(options: Options, host: str, port: int, quiet: bool = False) -> int:
+    state = BuildState()
+    rebuild(options, state, quiet)
+    if not options.out.is_dir():
+        return 1
+    server = StenogramServer(state, allowed_hosts(host, port))
+    watched = [options.content, BUILTIN_TEMPLATES_DIR]
+    for folder in watched:
+        server.watch(str(Path(folder)), lambda: rebuild(options, state, quiet))
+    if not quiet:
+        print(f"serving {options.out} on http://{host}:{port}/index.html (Ctrl-C to stop)", file=sys.stderr)
+    server.serve(port=port, host=host, root=str(options.out), restart_delay=0)
+    return 0
