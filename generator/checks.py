@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 from .model import Archive, ContentInput, Problem
+from .speaker_checks import duplicate_speakers, unused_speaker_entries
+from .term_candidates import glossary_candidates
 
-CHECKS = ()
+CHECKS = (
+    duplicate_speakers,
+    unused_speaker_entries,
+    glossary_candidates,
+)
 """Functions (archive, content) → problems; each capability adds its own."""
 
 

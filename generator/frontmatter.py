@@ -38,10 +38,27 @@ def load_yaml(text: str, path: str, first_line: int) -> tuple[object, list[Probl
     try:
         return yaml.load(text, Loader=SAFE_LOADER), []
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = first_line + (mark.line if mark else 0)
         reason = getattr(error, "problem", None) or str(error).split("\n")[0]
-        return None, [Problem(path, line, f"invalid YAML: {reason}")]
+        context = getattr(error, "context", None)
+        if context:
+            reason = f"{reason} ({context})"
+        return None, [Problem(path, first_line + yaml_error_line(error, text), f"invalid YAML: {reason}")]
+
+
+def yaml_error_line(error: yaml.YAMLError, text: str) -> int:
+    """0-based line of a YAML error within `text`.
+
+    An error found only at the end of the text (an unclosed quote or bracket)
+    points where the unclosed thing began, not at the closing `---` fence.
+    """
+    mark = getattr(error, "problem_mark", None)
+    if mark is None:
+        return 0
+    last = text.count("\n")
+    context = getattr(error, "context_mark", None)
+    if context is not None and (mark.line > last or mark.index >= len(text.rstrip())):
+        return context.line
+    return min(mark.line, last)
 
 
 def key_lines(yaml_text: str, first_line: int) -> dict[str, int]:

@@ -1,9 +1,199 @@
-"""Glossary, term and topic pages. STUB: filled in by the glossary issue."""
+"""Glossary, term and topic pages: views made from the glossary and its occurrences.
+
+Definitions are Markdown from the content folder, so they are rendered by
+markdown-it-py with raw HTML off, images off (nothing may load from the
+network) and only http(s), mailto and relative links; that renderer's
+output is the only HTML these views hand to templates as Markup.
+"""
 from __future__ import annotations
 
+import re
+from collections import defaultdict
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
 from . import urls
-from .model import Archive
+from .glossary import ArchiveTopic, archive_topics, term_stats, topic_of
+from .glossary_file import GlossaryEntry, name_key
+from .labels import normalise_spaces
+from .model import Archive, Meeting
+from .views import format_date, meeting_summary
+
+TERM_PAGE_SIZE = 50
+"""Occurrences listed on one term page; more continue on <slug>-p2.html, -p3 …"""
+CONTEXT_LIMIT = 320
+"""Characters of the sentence shown around an occurrence."""
+SAFE_SCHEMES = ("http", "https", "mailto")
+SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+def safe_link(url: str) -> bool:
+    """Relative links and http(s)/mailto only: never javascript:, data:, vbscript: or file:."""
+    squeezed = re.sub(r"[\x00-\x20\x7f]+", "", url).casefold()
+    scheme = SCHEME_RE.match(squeezed)
+    return scheme is None or scheme.group(1) in SAFE_SCHEMES
+
+
+def markdown_renderer() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False})
+    md.disable("image")
+    md.validateLink = safe_link
+    return md
+
+
+def render_markdown(md: MarkdownIt, text: str) -> Markup:
+    """Safe HTML of a definition (raw HTML in it is escaped by markdown-it)."""
+    return Markup(md.render(text)) if text else Markup("")
+
+
+def term_page(slug: str, number: int = 1) -> str:
+    """glossary/<slug>.html, then <slug>-p2.html … for long occurrence lists."""
+    return urls.term(slug if number == 1 else f"{slug}-p{number}")
+
+
+def entry_view(entry: GlossaryEntry, md: MarkdownIt, stats, names: dict, topics: dict) -> dict:
+    """What every glossary listing shows of one term."""
+    topic = topics[name_key(entry.topic)]
+    found = stats[entry.slug]
+    return {
+        "term": entry.term,
+        "slug": entry.slug,
+        "href": urls.term(entry.slug),
+        "abbreviations": list(entry.abbreviations),
+        "aliases": [a for a in entry.aliases if a not in entry.abbreviations],
+        "topic": {"name": topic.name, "href": urls.topic(topic.slug)},
+        "short": entry.short,
+        "definition": render_markdown(md, entry.definition),
+        "see_also": [{"term": names[slug], "href": urls.term(slug)} for slug in entry.see_also],
+        "count": found.occurrences,
+        "meetings": len(found.meetings),
+    }
+
+
+def shared_views(archive: Archive) -> tuple[list[ArchiveTopic], dict[str, dict]]:
+    """The archive's topics and a view of every entry, keyed by slug."""
+    topics = archive_topics(archive)
+    by_key = topic_of(topics)
+    stats = term_stats(archive)
+    md = markdown_renderer()
+    entries = archive.glossary.entries if archive.glossary else ()
+    names = {e.slug: e.term for e in entries}
+    return list(topics), {e.slug: entry_view(e, md, stats, names, by_key) for e in entries}
+
+
+def initial(term: str) -> str:
+    letter = normalise_spaces(term)[:1].upper()
+    return letter if letter.isalpha() else "#"
 
 
 def glossary_pages(archive: Archive):
-    yield urls.GLOSSARY, "glossary.html", {"title": "Glossary", "terms": []}
+    topics, views = shared_views(archive)
+    ordered = sorted(views.values(), key=lambda v: (v["term"].casefold(), v["slug"]))
+    letters: dict[str, list[dict]] = defaultdict(list)
+    for view in ordered:
+        letters[initial(view["term"])].append(view)
+    groups = [{"name": t.name, "slug": t.slug, "href": urls.topic(t.slug),
+               "terms": [views[e.slug] for e in t.terms]}
+              for t in topics if t.terms]
+    yield urls.GLOSSARY, "glossary.html", {
+        "title": "Glossary",
+        "topics": groups,
+        "letters": [{"letter": k, "id": "letter-" + (k.lower() if k != "#" else "other"), "terms": v}
+                    for k, v in sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0]))],
+        "count": len(ordered),
+    }
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """(before, said, after): the sentence holding text[start:end], cut to CONTEXT_LIMIT."""
+    breaks = [m.end() for m in re.finditer(r"[.!?…][”\"’)]?\s+", text)]
+    begin = max((b for b in breaks if b <= start), default=0)
+    finish = min((b for b in breaks if b >= end), default=len(text))
+    before, said, after = text[begin:start], text[start:end], text[end:finish].rstrip()
+    room = max(CONTEXT_LIMIT - len(said), 40) // 2
+    if len(before) > room:
+        before = "… " + before[-room:].split(" ", 1)[-1]
+    if len(after) > room:
+        after = after[:room].rsplit(" ", 1)[0] + " …"
+    return one_line(before).lstrip(), one_line(said), one_line(after).rstrip()
+
+
+def one_line(text: str) -> str:
+    """Runs of space (NBSPs included) as one space, keeping a space at either end."""
+    return re.sub(r"\s+", " ", text)
+
+
+def speaker_of_turn(archive: Archive, meeting: Meeting, turn: int, people: dict, labels: dict) -> dict:
+    if not turn:
+        return {"name": "", "href": ""}
+    person = people.get(archive.speaker_of.get((meeting.slug, turn)))
+    if person is not None:
+        return {"name": person.name, "href": urls.speaker(person.slug)}
+    return {"name": normalise_spaces(labels.get((meeting.slug, turn), "")), "href": ""}
+
+
+def occurrence_rows(archive: Archive) -> dict[str, list[dict]]:
+    """Entry slug → every occurrence in context (speaker, meeting, date, sentence, paragraph link)."""
+    meetings = {m.slug: m for m in archive.meetings}
+    people = {p.key: p for p in archive.people}
+    labels = {(m.slug, t.number): t.label.name for m in archive.meetings for t in m.turns}
+    texts = {(m.slug, p.number): p.text for m in archive.meetings for p in m.paragraphs}
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for hit in archive.term_hits:
+        meeting = meetings[hit.meeting]
+        before, said, after = sentence_around(texts[(hit.meeting, hit.paragraph)], hit.start, hit.end)
+        rows[hit.term].append({
+            "speaker": speaker_of_turn(archive, meeting, hit.turn, people, labels),
+            "meeting": {"title": meeting.title, "href": urls.meeting(meeting.slug)},
+            "date": format_date(meeting.date),
+            "iso_date": meeting.date.isoformat() if meeting.date else "",
+            "before": before, "said": said, "after": after,
+            "href": urls.paragraph(meeting.slug, hit.paragraph),
+            "paragraph": hit.paragraph,
+        })
+    return rows
+
+
+def term_pages(archive: Archive):
+    """One page per term, its occurrences TERM_PAGE_SIZE at a time."""
+    _, views = shared_views(archive)
+    rows = occurrence_rows(archive)
+    for slug, view in views.items():
+        found = rows.get(slug, [])
+        chunks = [found[i:i + TERM_PAGE_SIZE] for i in range(0, len(found), TERM_PAGE_SIZE)] or [[]]
+        pages = [{"number": n, "href": term_page(slug, n)} for n in range(1, len(chunks) + 1)]
+        for number, chunk in enumerate(chunks, start=1):
+            yield term_page(slug, number), "term.html", {
+                "title": view["term"], "entry": view, "occurrences": chunk,
+                "first_number": (number - 1) * TERM_PAGE_SIZE + 1,
+                "page_number": number, "pages": pages,
+            }
+
+
+def topic_pages(archive: Archive):
+    """One page per topic: its terms, and the meetings where they occur or that name the topic."""
+    topics, views = shared_views(archive)
+    meetings = {m.slug: m for m in archive.meetings}
+    entries = {e.slug: e for e in (archive.glossary.entries if archive.glossary else ())}
+    mentions: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for hit in archive.term_hits:
+        terms = mentions[name_key(entries[hit.term].topic)][hit.meeting]
+        terms[hit.term] = terms.get(hit.term, 0) + 1
+    md = markdown_renderer()
+    for topic in topics:
+        used = mentions.get(name_key(topic.name), {})
+        slugs = [s for s in meetings if s in used or s in topic.tagged]
+        rows = [{**meeting_summary(meetings[s]),
+                 "tagged": s in topic.tagged,
+                 "mentions": sum(used.get(s, {}).values()),
+                 "terms": [{"term": views[t]["term"], "href": views[t]["href"], "count": c}
+                           for t, c in sorted(used.get(s, {}).items(), key=lambda kv: (-kv[1], views[kv[0]]["term"]))]}
+                for s in reversed(slugs)]
+        yield urls.topic(topic.slug), "topic.html", {
+            "title": topic.name,
+            "topic": {"name": topic.name, "slug": topic.slug,
+                      "description": render_markdown(md, topic.description)},
+            "terms": [views[e.slug] for e in topic.terms],
+            "meetings": rows,
+        }

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from .urls import link
 
+SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 INSERTION_RE = re.compile(r"\[[^\[\]\n]{1,300}\]")
 OMISSION_RE = re.compile(r"<\s*(?:…|\.\.\.)\s*>")
 STAGE_WORDS = (r"applause|laughter|laughs|noise|inaudible|unintelligible|crosstalk|"
@@ -36,6 +37,10 @@ class Mark:
     attrs: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     priority: int = field(default=0, compare=False)
     """Higher wins when two marks overlap without nesting."""
+    tail: str = field(default="", compare=False)
+    """Plain text put in a span just before the closing tag (a term's tooltip), escaped."""
+    tail_attrs: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    """Attributes of the tail's span."""
 
 
 def text_marks(text: str) -> list[Mark]:
@@ -53,7 +58,7 @@ def choose_marks(marks: list[Mark]) -> list[Mark]:
     """Drop marks that cross another one: nesting is fine, crossing is not."""
     kept: list[Mark] = []
     for mark in sorted(marks, key=lambda m: (-m.priority, m.start, -m.end)):
-        if mark.start >= mark.end:
+        if mark.start > mark.end or (mark.start == mark.end and not mark.tail):
             continue
         if all(mark.end <= k.start or mark.start >= k.end
                or (k.start <= mark.start and mark.end <= k.end)
@@ -67,9 +72,17 @@ def _open(mark: Mark, page: str) -> str:
     return f"<{mark.tag}{attrs}>"
 
 
+def _tail(mark: Mark, page: str) -> str:
+    if not mark.tail:
+        return ""
+    return _open(Mark(0, 0, "span", mark.tail_attrs), page) + escape(mark.tail, quote=False) + "</span>"
+
+
 def _value(name: str, value: str, page: str) -> str:
     """An href is given as a site path ("glossary/ssc.html") and made relative to the page."""
-    return link(value, page) if name == "href" and page and not value.startswith("#") else value
+    if name != "href" or not page or value.startswith(("#", "//")) or SCHEME_RE.match(value):
+        return value  # a fragment or an external URL stays as it is
+    return link(value, page)
 
 
 def render_text(text: str, marks: list[Mark] = (), page: str = "") -> Markup:
@@ -83,8 +96,11 @@ def render_text(text: str, marks: list[Mark] = (), page: str = "") -> Markup:
     for index, mark in enumerate(chosen):
         # Closing tags sort before opening ones at the same position; outer
         # marks open first and close last.
+        if mark.start == mark.end:  # a point mark (a footnote reference): open, tail and close at once
+            events.append((mark.start, 0.5, index, _open(mark, page) + _tail(mark, page) + f"</{mark.tag}>"))
+            continue
         events.append((mark.start, 1, index, _open(mark, page)))
-        events.append((mark.end, 0, -index, f"</{mark.tag}>"))
+        events.append((mark.end, 0, -index, _tail(mark, page) + f"</{mark.tag}>"))
     events.sort()
     out: list[str] = []
     position = 0

@@ -9,6 +9,7 @@ parenthetical note; anything with the grammar of a sentence is prose.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .model import Label
 
@@ -56,20 +57,44 @@ anchor journalist correspondent chairperson chairwoman vice
 """.split())
 """One-word titles ("Cosmonaut Roman Romanenko"); any other single word before a name is part of it."""
 
+STYLED_TITLES = frozenset("""
+king queen prince princess emir sheikh sultan emperor empress patriarch
+metropolitan pope archbishop bishop cardinal mufti
+""".split())
+"""Titles that go with a given name and a place: "Patriarch Kirill of Moscow and All Russia"."""
+
 INSTITUTION_WORDS = frozenset("""
 region territory republic federation service group board council fund
 committee commission company corporation bank ministry district office
 agency union party court state university academy
+development supervision affairs relations policy security defence trade
+industry energy health healthcare education science culture justice finance
+transport construction agriculture communications media technology
+technologies resources protection emergencies relief labour sport sports
+economy administration department directorate centre center institute
+foundation club association organisation organization forces railways
 """.split())
+"""Words of an institution's or a field's name: never the first word of a person's name.
+
+"Minister of Economic Development Maxim Reshetnikov" keeps "Development" in
+the title, where "President of Turkey Recep Tayyip Erdogan" gives the name three words.
+"""
 
 NAME_PARTICLES = frozenset("de da del di du la le van der den von bin ibn al el y zu".split())
 
-LABEL_RE = re.compile(r"^(?P<label>[^:\n]{1,160}?)\s*:(?=\s|$)")
+MAX_LABEL_CHARS = 160
+"""The longest real label has 131 characters (the OPCW one below)."""
+LABEL_RE = re.compile(r"^(?P<label>[^:\n]{1,%d}?)\s*:(?=\s|$)" % MAX_LABEL_CHARS)
+LATE_NOTE_RE = re.compile(r"\((?P<note>[^()]{1,40})\)\s*:\s*")
 NOTE_RE = re.compile(r"\s*\((?P<note>[^()]*)\)?\s*$")
 ABBREVIATION_RE = re.compile(r"\s*\([A-Z][A-Za-z]{1,9}\)")
+CAMEL_NAME_RE = re.compile(r"[A-Z][a-z]{2,}[A-Z][a-z]{2,}")
+"""A name whose space was lost ("VladimirPutin"): one word, yet a person."""
 WORD_RE = re.compile(r"[^\s,]+")
-MAX_LABEL_WORDS = 18
-"""Longest real title seen: "Secretary General of the National Security Council of Japan …"."""
+MAX_LABEL_WORDS = 19
+"""Words of the longest real label, an abbreviation such as "(OPCW)" not counted:
+"Deputy Director General of the Technical Secretariat of the Organisation for
+the Prohibition of Chemical Weapons (OPCW) Hamid Ali Rao"."""
 
 
 def normalise_spaces(text: str) -> str:
@@ -91,6 +116,11 @@ def split_label(line: str, known_names: frozenset[str] = frozenset()) -> tuple[L
     if label is None:
         return None
     rest = line[match.end():].lstrip(" \t\u00a0")
+    late = LATE_NOTE_RE.match(rest)
+    if late and not label.note:
+        # "Frank-Walter Steinmeier: (retranslated): Thank you": the note after the colon.
+        label = replace(label, note=late.group("note"))
+        rest = rest[late.end():]
     return label, rest
 
 
@@ -98,16 +128,16 @@ def read_label(printed: str, known_names: frozenset[str] = frozenset()) -> Label
     """Split a would-be label into role, name and note; None if it is prose."""
     plain = normalise_spaces(printed)
     core, note = _split_note(plain)
-    if not core or len(core) > 120:
+    if not core or len(core) > MAX_LABEL_CHARS:
         return None
     if core.casefold() in GENERIC_LABELS:
         return Label(printed=printed.strip(), name=core, role="", note=note, generic=True)
     words = WORD_RE.findall(core)
-    if not words or len(words) > MAX_LABEL_WORDS:
+    if not words or len(WORD_RE.findall(ABBREVIATION_RE.sub("", core))) > MAX_LABEL_WORDS:
         return None
     if not _reads_as_title_and_name(core, words):
         return None
-    if len(words) == 1 and core.casefold() not in known_names:
+    if len(words) == 1 and core.casefold() not in known_names and not CAMEL_NAME_RE.fullmatch(core):
         return None
     role, name = split_role_and_name(core, known_names)
     return Label(printed=printed.strip(), name=name, role=role, note=note, generic=False)
@@ -172,6 +202,27 @@ def _in_title_part(words: list[str], index: int) -> bool:
     return any(w[:1].isupper() for w in before) and len(capitals_after) >= 2
 
 
+def _split_title_of_place(words: list[str]) -> tuple[str, str] | None:
+    """ "Patriarch Kirill of Moscow and All Russia" → ("Patriarch of Moscow and All Russia", "Patriarch Kirill").
+
+    A monarch's or a cleric's title, a name of one or two words, then "of" and
+    the place: the person is known by title and name ("King Abdullah II"),
+    the role is the title of the place ("King of Jordan").
+    """
+    if words[0].casefold() not in STYLED_TITLES or "of" not in words:
+        return None
+    of = words.index("of")
+    if not 2 <= of <= 3 or not all(w[:1].isupper() and w.casefold() not in TITLE_WORDS for w in words[1:of]):
+        return None
+    return " ".join([words[0], *words[of:]]), " ".join(words[:of])
+
+
+def _may_start_name(word: str) -> bool:
+    """A capitalised word that is neither a title nor an institution's word."""
+    bare = word.casefold()
+    return word[:1].isupper() and bare not in TITLE_WORDS and bare not in INSTITUTION_WORDS
+
+
 def split_role_and_name(core: str, known_names: frozenset[str] = frozenset()) -> tuple[str, str]:
     """ "President of Russia Vladimir Putin" → ("President of Russia", "Vladimir Putin").
 
@@ -189,6 +240,9 @@ def split_role_and_name(core: str, known_names: frozenset[str] = frozenset()) ->
         return core[:cut].strip(" ,"), core[cut:].strip()
     if len(words) <= 2:
         return "", core
+    see = _split_title_of_place(words)
+    if see is not None:
+        return see
     start = len(words) - 2
     while start > 0 and (words[start].casefold() in NAME_PARTICLES
                          or words[start - 1].casefold() in NAME_PARTICLES):
@@ -196,11 +250,16 @@ def split_role_and_name(core: str, known_names: frozenset[str] = frozenset()) ->
     if words[start].casefold() in CONNECTORS:
         return "", core  # "King Abdullah II of Jordan": no name to split off
     # "President of Turkey Recep Tayyip Erdogan": one country word after the
-    # last "of", then a three-word name.
+    # last "of", then a three-word name. Only a plain two-word name grows:
+    # "of Abu Dhabi Mohammed Al Nahyan" already has its particles.
     connector = max((i for i, w in enumerate(words[:start]) if w.casefold() in CONNECTORS), default=-1)
-    if (connector >= 0 and start - connector == 3 and words[start - 1][:1].isupper()
+    if (connector >= 0 and start - connector == 3 and start == len(words) - 2
+            and words[start - 1][:1].isupper()
             and words[start - 1].casefold() not in INSTITUTION_WORDS
             and words[start - 2].casefold() not in INSTITUTION_WORDS):
+        start -= 1
+    # "… Chemical Weapons (OPCW) Hamid Ali Rao": the name starts after the abbreviation.
+    if start >= 2 and words[start - 2].endswith(")") and _may_start_name(words[start - 1]):
         start -= 1
     take = len(words) - start
     role = " ".join(words[:-take]).strip(" ,")

@@ -61,6 +61,8 @@ class Paragraph:
     """1-based line in the source file where the paragraph starts."""
     words: int = 0
     """Words in the text, counted once at parse time for speaking shares and stats."""
+    format: tuple = ()
+    """Markdown formatting over the text (mdtext.Span: em, strong, a, code, fnref); .md only."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Turn:
     label: Label
     paragraphs: tuple[Paragraph, ...]
     line: int
+    continued: bool = False
+    """True when the turn resumes the previous speaker after an omission `<…>`."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,8 @@ class Meeting:
     blocks: tuple[Block, ...]
     markdown: bool = False
     """True for .md transcripts, whose text is Markdown."""
+    footnotes: tuple[tuple[str, int, str], ...] = ()
+    """(label, line, Markdown text) of each `[^label]:` definition of a .md transcript."""
 
     @property
     def turns(self) -> tuple[Turn, ...]:
@@ -178,7 +184,7 @@ class Person:
     """One speaker across the archive, whatever labels named them."""
 
     key: str
-    """Identity key: the casefolded canonical name."""
+    """Identity key: the canonical name folded (names.name_key)."""
     slug: str
     name: str
     """Display name (speakers.yaml's canonical name, or the most used label form)."""
@@ -189,6 +195,16 @@ class Person:
     """Markdown bio from speakers.yaml."""
     link: str = ""
     """Official page from speakers.yaml."""
+    names: tuple[str, ...] = ()
+    """Every printed name (title and note stripped) that resolved to this person, sorted."""
+    aliases: tuple[str, ...] = ()
+    """Other names from speakers.yaml."""
+    spans: tuple = ()
+    """Roles with dates from speakers.yaml (speakers_file.RoleSpan), oldest first."""
+    listed: bool = False
+    """True when speakers.yaml has an entry for this person."""
+    sort_name: str = ""
+    """What the A–Z order sorts by: speakers.yaml's sort_as, or "Surname Given names"."""
 
 
 @dataclass(frozen=True)
@@ -208,4 +224,6 @@ class Archive:
     """Every glossary term occurrence (glossary.TermHit), in document order."""
     figures: tuple = ()
     """Every figure said (figures.Figure), in document order."""
+    annotations: tuple = ()
+    """Every editor's note (annotations.Annotation), numbered per meeting."""
     warnings: tuple[Problem, ...] = ()

@@ -13,6 +13,7 @@ import unicodedata
 
 from .frontmatter import read_front_matter
 from .labels import LABEL_RE, label_core, normalise_spaces, read_label, split_label
+from .mdtext import plain_and_spans, split_footnotes, unbold_label
 from .model import ContentErrors, Label, Meeting, Paragraph, Problem, SectionBreak, Source, Turn
 from .slugs import slugify
 
@@ -60,7 +61,7 @@ def parse_with_problems(source: Source) -> tuple[Meeting | None, list[Problem]]:
         return None, problems
     stem = _stem(path)
     markdown = path.endswith(".md")
-    blocks, body_problems = parse_body(body, body_line, path, markdown)
+    blocks, body_problems, footnotes = parse_body(body, body_line, path, markdown)
     problems += body_problems
     title, date = meta.get("title", ""), meta.get("date")
     stem_date, stem_title = _from_stem(stem)
@@ -79,6 +80,7 @@ def parse_with_problems(source: Source) -> tuple[Meeting | None, list[Problem]]:
         summary=meta.get("summary", ""), source=meta.get("source", ""),
         topics=meta.get("topics", ()), participants=meta.get("participants", ()),
         language=meta.get("language", ""), blocks=tuple(blocks), markdown=markdown,
+        footnotes=footnotes,
     )
     return meeting, problems
 
@@ -143,33 +145,45 @@ def body_paragraphs(body: str, first_line: int, markdown: bool) -> list[tuple[in
 def parse_body(body: str, first_line: int, path: str, markdown: bool = False):
     """Blocks (paragraphs, turns, breaks) of the body, and problems found."""
     paragraphs = body_paragraphs(body, first_line, markdown)
+    footnotes: dict[str, tuple[int, str]] = {}
+    if markdown:
+        paragraphs, footnotes = split_footnotes(paragraphs)
+        paragraphs = [(line, unbold_label(text)) for line, text in paragraphs]
     known = _short_names(text for _, text in paragraphs)
     blocks: list = []
     problems: list[Problem] = []
-    turn: dict | None = None  # the open turn: label, line, paragraphs
+    turn: dict | None = None  # the open turn: label, line, paragraphs, continued
+    resume: Label | None = None  # the speaker an omission cut off
     counter = {"paragraph": 0, "turn": 0}
     seen_turn = False
+    labels = frozenset(footnotes)
 
     def close_turn() -> None:
         nonlocal turn
         if turn is not None:
             counter["turn"] += 1
-            blocks.append(Turn(number=counter["turn"], label=turn["label"],
-                               paragraphs=tuple(turn["paragraphs"]), line=turn["line"]))
+            blocks.append(Turn(number=counter["turn"], label=turn["label"], paragraphs=tuple(turn["paragraphs"]),
+                               line=turn["line"], continued=turn["continued"]))
             turn = None
 
     def paragraph(kind: str, text: str, line: int) -> Paragraph:
         counter["paragraph"] += 1
+        spans: tuple = ()
+        if markdown and kind != "omission":
+            text, spans = plain_and_spans(text, labels)
         return Paragraph(number=counter["paragraph"], kind=kind, text=text, line=line,
-                         words=len(text.split()))
+                         words=len(text.split()), format=spans)
 
     for line, text in paragraphs:
         plain = normalise_spaces(text)
         if BREAK_RE.match(plain):
             close_turn()
+            resume = None
             blocks.append(SectionBreak(line=line))
             continue
         if OMISSION_RE.match(plain):
+            if turn is not None:
+                resume = turn["label"]
             close_turn()
             blocks.append(paragraph("omission", text, line))
             continue
@@ -177,25 +191,51 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False):
         if labelled is not None:
             label, rest = labelled
             close_turn()
+            resume = None
             seen_turn = True
-            turn = {"label": label, "line": line, "paragraphs": []}
+            turn = {"label": label, "line": line, "paragraphs": [], "continued": False}
             if rest:
                 turn["paragraphs"].append(paragraph(_speech_kind(rest), rest, line))
             continue
         if turn is not None and STAGE_LINE_RE.match(plain):
             turn["paragraphs"].append(paragraph("stage", text, line))
             continue
-        if is_heading(plain):
+        heading = markdown_heading(text) if markdown else None
+        if heading is not None or is_heading(plain):
             close_turn()
-            blocks.append(paragraph("heading", text, line))
+            resume = None
+            blocks.append(paragraph("heading", heading if heading is not None else text, line))
             continue
+        if turn is None and resume is not None:
+            # After "<…>" the cut-off speaker goes on: a new turn, marked as continued.
+            turn = {"label": resume, "line": line, "paragraphs": [], "continued": True}
+            resume = None
         if turn is not None:
             turn["paragraphs"].append(paragraph("speech", text, line))
         else:
             kind = "stage" if STAGE_LINE_RE.match(plain) else ("text" if seen_turn else "preamble")
             blocks.append(paragraph(kind, text, line))
     close_turn()
-    return blocks, problems
+    problems += footnote_problems(blocks, footnotes, path)
+    return blocks, problems, tuple((label, line, text) for label, (line, text) in sorted(footnotes.items()))
+
+
+def markdown_heading(text: str) -> str | None:
+    """ "## Part 2" → "Part 2"; None for anything else."""
+    match = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", text)
+    return match.group(1) if match else None
+
+
+def footnote_problems(blocks, footnotes: dict, path: str) -> list[Problem]:
+    """A footnote defined but never referenced is a warning; its text would be lost."""
+    used = set()
+    for block in blocks:
+        if isinstance(block, SectionBreak):
+            continue
+        for paragraph in (block.paragraphs if isinstance(block, Turn) else (block,)):
+            used.update(span.value for span in paragraph.format if span.tag == "fnref")
+    return [Problem(path, line, f"footnote [^{label}] is never referenced", warning=True)
+            for label, (line, _) in sorted(footnotes.items()) if label not in used]
 
 
 def _speech_kind(text: str) -> str:

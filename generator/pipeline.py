@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from .annotations import anchor_annotations
 from .config import read_site_config
 from .figures import extract_figures
 from .glossary import find_terms, load_glossary
@@ -64,18 +65,20 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
     config, problems = read_site_config(content.site, base_url)
     meetings, found = parse_meetings(content)
     problems += found
-    people, speaker_of, found = resolve_speakers(meetings)
+    people, speaker_of, found = resolve_speakers(meetings, content.speakers)
     problems += found
     glossary, found = load_glossary(content.glossary)
     problems += found
     term_hits = find_terms(meetings, glossary, config)
     figures = extract_figures(meetings, glossary, speaker_of)
+    annotations, found = anchor_annotations(content.annotations, meetings)
+    problems += found
     errors = [p for p in problems if strict or not p.warning]
     if errors:
         raise ContentErrors(errors)
     return Archive(config=config, meetings=tuple(meetings), people=tuple(people),
                    speaker_of=speaker_of, glossary=glossary, term_hits=term_hits,
-                   figures=figures, warnings=tuple(p for p in problems if p.warning))
+                   figures=figures, annotations=annotations, warnings=tuple(p for p in problems if p.warning))
 
 
 def build(options: Options, progress=None) -> tuple[Archive, int]:

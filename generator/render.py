@@ -12,7 +12,7 @@ from pathlib import Path
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
                     TemplateError, TemplateNotFound, TemplateSyntaxError, pass_context)
 
-from . import figure_views, glossary_views, speaker_views, urls, views
+from . import annotation_views, export, feeds, figure_views, glossary_views, search_index, speaker_views, urls, views
 from .model import Archive, ContentErrors, Problem
 from .read import display_path
 
@@ -25,8 +25,18 @@ PAGES = (
     speaker_views.speaker_pages,
     figure_views.figures_pages,
     glossary_views.glossary_pages,
+    glossary_views.term_pages,
+    glossary_views.topic_pages,
+    search_index.search_pages,
+    annotation_views.annotation_pages,
 )
 """Page kinds, each a function archive → iterable of (path, template, view)."""
+
+RAW_FILES = (
+    search_index.search_files,
+    export.data_files,
+)
+"""Files that are not pages (search index scripts, JSON data), each a function archive → {path: bytes}."""
 
 
 @pass_context
@@ -97,4 +107,8 @@ def render_site(archive: Archive, user_templates: Path | None = None) -> dict[st
             break
     if problems:
         raise ContentErrors(problems)
+    html_pages = [path for path in pages if path.endswith(".html")]
+    for raw_kind in RAW_FILES:
+        pages.update(raw_kind(archive))
+    pages.update(feeds.feed_files(archive, html_pages))
     return pages

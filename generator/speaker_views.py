@@ -1,19 +1,40 @@
-"""Speaker pages: the index of everyone who spoke, and one page per person."""
+"""Speaker pages: the index of everyone who spoke, and one page (or a few) per person.
+
+A person's page shows who they are (roles over time, bio), how much they
+spoke (a chart of words per meeting, drawn at build time as plain SVG numbers
+so it reads without JavaScript, with a table as its text alternative) and
+every turn, grouped by meeting, linking to the exact paragraph. Long
+histories continue on <slug>-p2.html, <slug>-p3.html …, SPEAKER_PAGE_SIZE
+turns a page, so no page grows with the archive.
+"""
 from __future__ import annotations
 
-from collections import Counter
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from . import urls
 from .index import speaker_stats, turn_words
-from .labels import normalise_spaces
-from .model import Archive
-from .views import meeting_summary
+from .labels import CONNECTORS, normalise_spaces
+from .model import Archive, Meeting, Person
+from .names import fold
+from .views import format_date, meeting_summary
 
 SPEAKER_PAGE_SIZE = 100
 """Turns listed on one speaker page; longer histories continue on -p2, -p3 …"""
+EXCERPT_CHARS = 200
+CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 640, 140, 28
+LINK_SCHEMES = ("http", "https", "mailto")
+"""The only link targets a bio may have; relative links would break across folders."""
 
+
+# --- the index ---------------------------------------------------------------
 
 def speaker_index_pages(archive: Archive):
+    """speakers/index.html: everyone, A–Z and by words spoken; generic labels counted apart."""
     stats = speaker_stats(archive)
     rows = []
     for person in archive.people:
@@ -22,47 +43,206 @@ def speaker_index_pages(archive: Archive):
             continue
         rows.append({"name": person.name, "href": urls.speaker(person.slug), "slug": person.slug,
                      "meetings": len(entry.meetings), "turns": len(entry.turns), "words": entry.words,
-                     "sort_name": person.name.split()[-1].casefold() if person.name.split() else ""})
-    rows.sort(key=lambda r: (r["sort_name"], r["name"]))
-    yield urls.SPEAKERS, "speakers.html", {"title": "Speakers", "speakers": rows}
+                     "first": year_of(entry.meetings[0]), "last": year_of(entry.meetings[-1]),
+                     "sort_name": person.sort_name or fold(person.name)})
+    by_name = sorted(rows, key=lambda r: (r["sort_name"], r["slug"]))
+    by_activity = sorted(rows, key=lambda r: (-r["words"], -r["turns"], r["sort_name"], r["slug"]))
+    letters: dict[str, str] = {}
+    for row in by_name:
+        letter = initial_letter(row["sort_name"])
+        if letter not in letters:
+            letters[letter] = row["slug"]
+            row["letter"] = letter
+    yield urls.SPEAKERS, "speakers.html", {
+        "title": "Speakers", "by_name": by_name, "by_activity": by_activity,
+        "letters": [{"letter": k, "anchor": f"name-{v}"} for k, v in letters.items()],
+        "generic": generic_labels(archive),
+        "totals": {"people": len(rows), "turns": sum(r["turns"] for r in rows), "words": sum(r["words"] for r in rows)},
+    }
 
 
-def excerpt(text: str, limit: int = 220) -> str:
-    text = normalise_spaces(text)
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+def year_of(meeting: Meeting) -> str:
+    return str(meeting.date.year) if meeting.date else ""
 
+
+def initial_letter(sort_name: str) -> str:
+    first = next((ch for ch in sort_name if ch.isalnum()), "#")
+    return first.upper() if first.isalpha() else "#"
+
+
+def generic_labels(archive: Archive) -> list[dict]:
+    """Labels that name nobody (Question, Remark, …): shown as printed, counted, never linked."""
+    counts: Counter = Counter()
+    for meeting in archive.meetings:
+        for turn in meeting.turns:
+            if turn.label.generic:
+                counts[normalise_spaces(turn.label.name)] += 1
+    return [{"label": label, "turns": n} for label, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+
+
+# --- one person ----------------------------------------------------------------
 
 def speaker_pages(archive: Archive):
+    """speakers/<slug>.html (and -p2 … for long histories) for everyone who spoke."""
     stats = speaker_stats(archive)
+    render_bio = bio_renderer()
     for person in archive.people:
         entry = stats.get(person.key)
         if entry is None:
             continue
         chunks = [entry.turns[i:i + SPEAKER_PAGE_SIZE] for i in range(0, len(entry.turns), SPEAKER_PAGE_SIZE)]
-        pages = [urls.speaker(person.slug, n + 1) for n in range(len(chunks))]
-        roles = Counter()
-        role_meetings: dict[str, list[str]] = {}
-        for use in person.roles:
-            roles[use.role] += 1
-            role_meetings.setdefault(use.role, []).append(use.meeting)
+        pages = [{"number": n + 1, "href": urls.speaker(person.slug, n + 1),
+                  "span": date_span(chunk[0][0], chunk[-1][0])} for n, chunk in enumerate(chunks)]
+        by_slug = {m.slug: m for m in entry.meetings}
         common = {
             "title": person.name,
             "person": {"name": person.name, "slug": person.slug, "forms": list(person.forms),
-                       "bio": person.bio, "link": person.link},
-            "roles": [{"role": r, "count": c} for r, c in sorted(roles.items(), key=lambda x: (-x[1], x[0]))],
+                       "aliases": list(person.aliases), "link": person.link,
+                       "bio": render_bio(person.bio) if person.bio else ""},
+            "roles": role_history(person, by_slug),
+            "spans": [{"role": s.role, "from": format_date(s.start) if s.start else "",
+                       "to": format_date(s.end) if s.end else "",
+                       "meetings": [meeting_link(m) for m in entry.meetings if s.covers(m.date)]}
+                      for s in person.spans],
             "stats": {"meetings": len(entry.meetings), "turns": len(entry.turns), "words": entry.words,
                       "first": meeting_summary(entry.meetings[0]), "last": meeting_summary(entry.meetings[-1])},
-            "pages": [{"number": n + 1, "href": href} for n, href in enumerate(pages)],
+            "pages": pages,
+            "page_size": SPEAKER_PAGE_SIZE,
         }
         for number, chunk in enumerate(chunks, start=1):
-            groups: list[dict] = []
-            for meeting, turn in chunk:
-                if not groups or groups[-1]["slug"] != meeting.slug:
-                    groups.append({"slug": meeting.slug, "meeting": meeting_summary(meeting), "turns": []})
-                first = turn.paragraphs[0] if turn.paragraphs else None
-                groups[-1]["turns"].append({
-                    "href": urls.paragraph(meeting.slug, first.number) if first else urls.turn(meeting.slug, turn.number),
-                    "excerpt": excerpt(first.text) if first else "",
-                    "words": turn_words(turn),
-                })
-            yield pages[number - 1], "speaker.html", {**common, "page_number": number, "groups": groups}
+            view = {**common, "page_number": number, "groups": turn_groups(chunk, entry.words_by_meeting),
+                    "previous_page": pages[number - 2]["href"] if number > 1 else "",
+                    "next_page": pages[number]["href"] if number < len(pages) else ""}
+            if number == 1:
+                view["chart"] = words_chart(entry.meetings, entry.words_by_meeting, person.name)
+            else:
+                view["title"] = f"{person.name} (page {number})"
+            yield pages[number - 1]["href"], "speaker.html", view
+
+
+def meeting_link(meeting: Meeting) -> dict:
+    return {"href": urls.meeting(meeting.slug), "title": meeting.title, "date": format_date(meeting.date),
+            "iso_date": meeting.date.isoformat() if meeting.date else ""}
+
+
+def date_span(first: Meeting, last: Meeting) -> str:
+    """ "2010–2013", or one year, for a pager entry."""
+    a, b = year_of(first), year_of(last)
+    return a if a == b else f"{a}–{b}".strip("–")
+
+
+def role_key(role: str) -> frozenset[str]:
+    """A role's words without order or connectors: "Energy Minister" = "Minister of Energy"."""
+    return frozenset(w for w in re.findall(r"[\w’'-]+", fold(role)) if w not in CONNECTORS)
+
+
+def role_history(person: Person, meetings: dict[str, Meeting]) -> list[dict]:
+    """Each role as printed in labels, oldest first, with the meetings it was used in.
+
+    Wordings of one role ("Minister of Energy", "Energy Minister") are one
+    entry under the most used wording; the others are listed with it.
+    """
+    groups: dict[frozenset, list] = defaultdict(list)
+    for use in person.roles:
+        groups[role_key(use.role)].append(use)
+    history = []
+    for uses in groups.values():
+        wordings = Counter(normalise_spaces(u.role) for u in uses)
+        shown = max(wordings, key=lambda w: (wordings[w], w[:1].isupper() and not w.isupper(), w))
+        used_in = [meetings[u.meeting] for u in uses if u.meeting in meetings]
+        history.append({"role": shown, "variants": sorted(w for w in wordings if w != shown),
+                        "meetings": [meeting_link(m) for m in used_in],
+                        "span": date_span(used_in[0], used_in[-1]) if used_in else ""})
+    return sorted(history, key=lambda h: (h["meetings"][0]["iso_date"] if h["meetings"] else "", h["role"]))
+
+
+def excerpt(texts, limit: int = EXCERPT_CHARS) -> str:
+    """The opening words of a turn: paragraphs joined until there is enough to recognise it
+    ("Mr President," alone says little)."""
+    text = ""
+    for part in texts:
+        text = f"{text} {normalise_spaces(part)}".strip()
+        if len(text) >= limit // 2:
+            break
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def turn_groups(chunk, words_by_meeting: dict[str, int]) -> list[dict]:
+    """Turns of one page, grouped by meeting, each linking to its first paragraph."""
+    groups: list[dict] = []
+    for meeting, turn in chunk:
+        if not groups or groups[-1]["slug"] != meeting.slug:
+            groups.append({"slug": meeting.slug, "meeting": meeting_summary(meeting), "turns": [],
+                           "words": words_by_meeting.get(meeting.slug, 0)})
+        speech = [p for p in turn.paragraphs if p.kind == "speech"]
+        first = speech[0] if speech else (turn.paragraphs[0] if turn.paragraphs else None)
+        groups[-1]["turns"].append({
+            "href": urls.paragraph(meeting.slug, first.number) if first else urls.turn(meeting.slug, turn.number),
+            "paragraph": first.number if first else 0,
+            "excerpt": excerpt(p.text for p in (speech or turn.paragraphs)),
+            "words": turn_words(turn),
+        })
+    return groups
+
+
+def words_chart(meetings: list[Meeting], words: dict[str, int], name: str) -> dict:
+    """Bars of words spoken per meeting, placed by date; numbers only, drawn by the template.
+
+    Undated meetings (or an archive with a single date) are spaced evenly instead.
+    """
+    plot_w, plot_h = CHART_WIDTH - 2 * CHART_MARGIN, CHART_HEIGHT - 2 * CHART_MARGIN
+    dated = [m.date.toordinal() for m in meetings if m.date]
+    by_date = len(dated) == len(meetings) and len(set(dated)) > 1
+    low, high = (min(dated), max(dated)) if by_date else (0, max(len(meetings) - 1, 1))
+    most = max(words.values(), default=0) or 1
+    bar_w = max(2.0, min(14.0, plot_w / max(len(meetings), 1) * 0.7))
+    bars, rows = [], []
+    for index, meeting in enumerate(meetings):
+        position = meeting.date.toordinal() if by_date else index
+        centre = CHART_MARGIN + (position - low) / ((high - low) or 1) * plot_w
+        height = max(1.0, words[meeting.slug] / most * plot_h)
+        label = f"{format_date(meeting.date)}: {words[meeting.slug]:,} words"
+        bars.append({"x": round(centre - bar_w / 2, 1), "y": round(CHART_MARGIN + plot_h - height, 1),
+                     "width": round(bar_w, 1), "height": round(height, 1), "label": label})
+        rows.append({**meeting_link(meeting), "words": words[meeting.slug]})
+    busiest = max(meetings, key=lambda m: (words[m.slug], m.slug))
+    ticks = year_ticks(meetings, low, high, plot_w) if by_date else []
+    summary = (f"Words {name} spoke in each of {len(meetings)} meeting{'s' if len(meetings) != 1 else ''}"
+               f"{', ' + date_span(meetings[0], meetings[-1]) if meetings[0].date else ''}; "
+               f"most in {busiest.title} ({format_date(busiest.date)}), {words[busiest.slug]:,} words.")
+    return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "bars": bars, "ticks": ticks, "summary": summary,
+            "baseline": CHART_MARGIN + plot_h, "left": CHART_MARGIN, "right": CHART_WIDTH - CHART_MARGIN,
+            "top": CHART_MARGIN, "most": f"{most:,}", "rows": rows}
+
+
+def year_ticks(meetings: list[Meeting], low: int, high: int, plot_w: float) -> list[dict]:
+    """A tick at each new year, thinned so labels never overlap."""
+    first, last = meetings[0].date.year, meetings[-1].date.year
+    step = max(1, -(-(last - first + 1) // 10))
+    ticks = []
+    for year in range(first + 1, last + 1, step):
+        ordinal = dt.date(year, 1, 1).toordinal()
+        ticks.append({"x": round(CHART_MARGIN + (ordinal - low) / ((high - low) or 1) * plot_w, 1), "label": str(year)})
+    return ticks
+
+
+# --- the bio -----------------------------------------------------------------
+
+def safe_link(url: str) -> bool:
+    """Only http(s) and mailto: no javascript:, data:, vbscript:, file: or relative links."""
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", re.sub(r"[\x00-\x20]+", "", url).lower())
+    return bool(scheme) and scheme.group(1) in LINK_SCHEMES
+
+
+def bio_renderer():
+    """Markdown → Markup: CommonMark without raw HTML or images, links checked.
+
+    This is the only HTML the speaker pages take un-escaped, so it is made
+    safe here rather than trusted in the template.
+    """
+    md = MarkdownIt("commonmark", {"html": False}).disable("image")
+    md.validateLink = safe_link
+
+    def render(text: str) -> Markup:
+        return Markup(md.render(text))
+    return render

@@ -10,13 +10,18 @@ import datetime as dt
 from collections import defaultdict
 
 from . import urls
+from .feeds import FEED
+from .annotation_views import ANNOTATIONS_INDEX, NOTES_SCRIPT, annotation_marks, meeting_notes, notes_by_paragraph
 from .figures import figure_marks
-from .glossary import term_marks
+from .glossary import meeting_topics, term_marks, without_clashing_terms
 from .index import meetings_by_year, neighbours, speaking_shares
 from .inline import Mark, render_text, text_marks
 from .labels import normalise_spaces
+from .names import name_key
+from .resolve import role_at
 from .model import Archive, Meeting, Paragraph, SectionBreak, Turn
 
+CITE_SCRIPT = "static/cite.js"
 ATTRIBUTION = ("Transcripts: Presidential Executive Office of the Russian Federation, "
                "en.kremlin.ru, licensed under CC BY 4.0.")
 
@@ -37,8 +42,13 @@ def site_view(archive: Archive) -> dict:
             {"label": "Speakers", "href": urls.SPEAKERS},
             {"label": "Figures", "href": urls.FIGURES},
             {"label": "Glossary", "href": urls.GLOSSARY},
+            {"label": "Notes", "href": ANNOTATIONS_INDEX},
         ],
         "stylesheet": urls.STYLESHEET,
+        "cite_script": CITE_SCRIPT,
+        "notes_script": NOTES_SCRIPT,
+        "base_url": config.base_url.rstrip("/") + "/" if config.base_url else "",
+        "feed": FEED if config.base_url else "",
     }
 
 
@@ -64,32 +74,54 @@ def index_pages(archive: Archive):
 def paragraph_marks(archive: Archive) -> dict[tuple[str, int], list[Mark]]:
     """(meeting slug, paragraph number) → the marks every capability adds, in one pass."""
     marks: dict[tuple[str, int], list[Mark]] = defaultdict(list)
-    for source in (figure_marks(archive), term_marks(archive)):
+    for source in (figure_marks(archive), term_marks(archive), annotation_marks(archive)):
         for key, found in source.items():
             marks[key].extend(found)
-    return marks
+    return defaultdict(list, {key: without_clashing_terms(found) for key, found in marks.items()})
 
 
-def paragraph_view(paragraph: Paragraph, meeting: Meeting, marks: dict, page: str) -> dict:
+def paragraph_view(paragraph: Paragraph, meeting: Meeting, marks: dict, page: str,
+                   notes: dict | None = None) -> dict:
     own = marks.get((meeting.slug, paragraph.number), [])
     return {
         "id": f"p{paragraph.number}",
         "number": paragraph.number,
         "kind": paragraph.kind,
-        "html": render_text(paragraph.text, text_marks(paragraph.text) + own, page),
+        "notes": (notes or {}).get(paragraph.number, []),
+        "html": render_text(paragraph.text, text_marks(paragraph.text) + format_marks(paragraph) + own, page),
     }
+
+
+def format_marks(paragraph: Paragraph) -> list[Mark]:
+    """Markdown emphasis, links and footnote references of a .md paragraph as marks."""
+    marks = []
+    for span in paragraph.format:
+        if span.tag == "a":
+            marks.append(Mark(span.start, span.end, "a", (("href", span.value), ("rel", "external nofollow")), 1))
+        elif span.tag == "fnref":
+            marks.append(Mark(span.start, span.end, "a", (("class", "fnref"), ("href", f"#fn-{span.value}")), 1,
+                              tail=span.value, tail_attrs=(("class", "fnref-label"),)))
+        else:
+            marks.append(Mark(span.start, span.end, span.tag, (), 1))
+    return marks
 
 
 def meeting_pages(archive: Archive):
     people = {p.key: p for p in archive.people}
     around = neighbours(archive)
     marks = paragraph_marks(archive)
+    topics = meeting_topics(archive)
+    notes = meeting_notes(archive)
     for meeting in archive.meetings:
-        yield urls.meeting(meeting.slug), "meeting.html", meeting_view(archive, meeting, people, around, marks)
+        yield urls.meeting(meeting.slug), "meeting.html", meeting_view(archive, meeting, people, around, marks,
+                                                                        topics.get(meeting.slug, []),
+                                                                        notes.get(meeting.slug, []))
 
 
-def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict, marks: dict) -> dict:
+def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict, marks: dict,
+                 topics: list | None = None, notes: list | None = None) -> dict:
     page = urls.meeting(meeting.slug)
+    beside = notes_by_paragraph(notes or [])
     blocks = []
     introduced: set[str] = set()
     roles: dict[str, str] = {}
@@ -97,12 +129,12 @@ def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict,
         if isinstance(block, SectionBreak):
             blocks.append({"type": "break"})
         elif isinstance(block, Paragraph):
-            blocks.append({"type": "paragraph", **paragraph_view(block, meeting, marks, page)})
+            blocks.append({"type": "paragraph", **paragraph_view(block, meeting, marks, page, beside)})
         elif isinstance(block, Turn):
             key = archive.speaker_of.get((meeting.slug, block.number))
             person = people.get(key)
             identity = key or "generic:" + block.label.name.casefold()
-            role = normalise_spaces(block.label.role)
+            role = role_at(person, meeting) if person else normalise_spaces(block.label.role)
             first = identity not in introduced
             introduced.add(identity)
             if role and key and key not in roles:
@@ -115,8 +147,9 @@ def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict,
                 "href": urls.speaker(person.slug) if person else "",
                 "role": role if first else "",
                 "note": block.label.note,
+                "continued": block.continued,
                 "generic": block.label.generic,
-                "paragraphs": [paragraph_view(p, meeting, marks, page) for p in block.paragraphs],
+                "paragraphs": [paragraph_view(p, meeting, marks, page, beside) for p in block.paragraphs],
             })
     shares = speaking_shares(archive, meeting)
     total = sum(w for _, _, w in shares) or 1
@@ -128,21 +161,26 @@ def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict,
             "href": urls.speaker(person.slug) if person else "",
             "slug": person.slug if person else "",
             "role": roles.get(key, ""),
+            "generic": person is None,
             "words": words,
             "share": round(100 * words / total, 1),
         })
-    spoken = {p["name"].casefold() for p in participants}
+    spoken = {name_key(p["name"]) for p in participants} | {key for key, _, _ in shares if key}
     for participant in meeting.participants:
-        if participant.name.casefold() not in spoken:
-            participants.append({"name": participant.name, "href": "", "slug": "", "role": participant.role,
-                                 "words": 0, "share": 0.0})
+        if name_key(participant.name) not in spoken:
+            known = people.get(name_key(participant.name))
+            participants.append({"name": participant.name, "href": urls.speaker(known.slug) if known else "",
+                                 "slug": known.slug if known else "", "role": participant.role,
+                                 "generic": False, "words": 0, "share": 0.0})
     previous, following = around[meeting.slug]
     return {
         "title": meeting.title,
         "meeting": {**meeting_summary(meeting), "time": meeting.time, "source": meeting.source,
-                    "topics": list(meeting.topics)},
+                    "topics": [{"name": t.name, "href": urls.topic(t.slug)}
+                               for t in (meeting_topics(archive)[meeting.slug] if topics is None else topics)]},
         "participants": participants,
         "blocks": blocks,
+        "notes": notes or [],
         "previous": meeting_summary(previous) if previous else None,
         "next": meeting_summary(following) if following else None,
     }

@@ -19,11 +19,20 @@ OLD_PREFIX = ".stenogram-old-"
 
 
 def check_output_folder(out: Path, content: Path) -> None:
-    """Refuse an output folder that is, or is inside, the content folder (or holds it)."""
+    """Refuse an output folder that overlaps the content, or that is not ours to replace.
+
+    The old output is deleted when the new one is swapped in, so a file, or a
+    folder with files but no built site in it (`--out templates`), is refused.
+    """
     out_real, content_real = out.resolve(), content.resolve()
     if out_real == content_real or out_real.is_relative_to(content_real) or content_real.is_relative_to(out_real):
         raise ContentErrors([Problem(display_path(out), 1,
                                      "output folder must not be the content folder, inside it, or contain it")])
+    if out.exists() and not out.is_dir():
+        raise ContentErrors([Problem(display_path(out), 1, "output path is a file, not a folder")])
+    if out.is_dir() and not (out / "index.html").is_file() and any(out.iterdir()):
+        raise ContentErrors([Problem(display_path(out), 1, "output folder is not empty and holds no built site "
+                                                           "(no index.html); choose a new or empty folder")])
 
 
 def clear_leftovers(parent: Path, name: str) -> None:

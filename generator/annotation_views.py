@@ -1,0 +1,95 @@
+"""Editor's notes and Markdown footnotes as side notes, and the notes index page.
+
+Both kinds of note render alike: the words they comment on are marked in the
+text, the note sits beside its paragraph (in the margin on wide screens,
+under the paragraph on narrow ones and in print), and both link back and forth.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from . import urls
+from .inline import Mark
+from .labels import normalise_spaces
+from .markdown import render_markdown
+from .model import Archive, Meeting
+
+ANNOTATIONS_INDEX = "annotations/index.html"
+NOTES_SCRIPT = "static/notes.js"
+
+
+def annotation_marks(archive: Archive) -> dict[tuple[str, int], list[Mark]]:
+    """The quoted words as <mark>, followed by the note's number linking to it."""
+    marks: dict[tuple[str, int], list[Mark]] = defaultdict(list)
+    for note in archive.annotations:
+        key = (note.meeting, note.paragraph)
+        marks[key].append(Mark(note.start, note.end, "mark",
+                               (("class", f"annotated {note.kind}"), ("id", f"note-ref-{note.number}")), 5))
+        marks[key].append(Mark(note.end, note.end, "a",
+                               (("class", "note-ref"), ("href", f"#note-{note.number}"),
+                                ("aria-label", f"note {note.number}")), 5,
+                               tail=str(note.number), tail_attrs=(("class", "note-num"),)))
+    return marks
+
+
+def note_view(note, meeting: Meeting) -> dict:
+    paragraph = next(p for p in meeting.paragraphs if p.number == note.paragraph)
+    return {
+        "id": f"note-{note.number}",
+        "label": str(note.number),
+        "back": f"#note-ref-{note.number}",
+        "kind": note.kind,
+        "author": note.author,
+        "date": note.date.isoformat() if note.date else "",
+        "quote": normalise_spaces(paragraph.text[note.start:note.end]),
+        "html": render_markdown(note.body),
+        "paragraph": note.paragraph,
+    }
+
+
+def footnote_views(meeting: Meeting) -> list[dict]:
+    """A .md transcript's footnotes, each placed beside the first paragraph citing it."""
+    first_use: dict[str, int] = {}
+    for paragraph in meeting.paragraphs:
+        for span in paragraph.format:
+            if span.tag == "fnref":
+                first_use.setdefault(span.value, paragraph.number)
+    return [{"id": f"fn-{label}", "label": label, "back": f"#p{first_use[label]}", "kind": "footnote",
+             "author": "", "date": "", "quote": "", "html": render_markdown(text),
+             "paragraph": first_use[label]}
+            for label, _, text in meeting.footnotes if label in first_use]
+
+
+def meeting_notes(archive: Archive) -> dict[str, list[dict]]:
+    """Meeting slug → its notes (editor's notes, then footnotes), in document order."""
+    by_meeting = {m.slug: m for m in archive.meetings}
+    notes: dict[str, list[dict]] = defaultdict(list)
+    for note in archive.annotations:
+        notes[note.meeting].append(note_view(note, by_meeting[note.meeting]))
+    for meeting in archive.meetings:
+        if meeting.footnotes:
+            notes[meeting.slug].extend(footnote_views(meeting))
+    return {slug: sorted(found, key=lambda n: (n["paragraph"], n["kind"] == "footnote", n["label"]))
+            for slug, found in notes.items()}
+
+
+def notes_by_paragraph(notes: list[dict]) -> dict[int, list[dict]]:
+    by_paragraph: dict[int, list[dict]] = defaultdict(list)
+    for note in notes:
+        by_paragraph[note["paragraph"]].append(note)
+    return by_paragraph
+
+
+def annotation_pages(archive: Archive):
+    """annotations/index.html: every editor's note in the archive, by meeting."""
+    notes = meeting_notes(archive)
+    groups = []
+    for meeting in reversed(archive.meetings):
+        found = [n for n in notes.get(meeting.slug, []) if n["kind"] != "footnote"]
+        if found:
+            page = urls.meeting(meeting.slug)
+            groups.append({"title": meeting.title, "href": page,
+                           "date": meeting.date.isoformat() if meeting.date else "",
+                           "notes": [{**n, "href": f"{page}#{n['back'][1:]}"} for n in found]})
+    yield ANNOTATIONS_INDEX, "annotations.html", {"title": "Editor's notes", "groups": groups,
+                                                  "count": sum(len(g["notes"]) for g in groups)}

@@ -1,0 +1,320 @@
+"""The full-text search index, written as classic scripts so search works from file://.
+
+Browsers refuse fetch() and module scripts on file://, and no static search
+tool works there, so the index is data inside ordinary `<script>` files that
+call a registration function (`window.__stenogramShard("ka", {...})`). The
+search page inserts them with `<script src>` only when a query needs them:
+
+- `search/index.js`: the manifest — meetings, speakers, glossary terms, the
+  speaker of every paragraph, paragraph lengths for BM25, the shard keys;
+- `search/t/<key>.js`: postings of the terms whose longest shard key is a
+  prefix of them (keys start as two letters; a big shard splits by one more);
+- `search/doc/<meeting slug>.js`: the paragraph texts of one meeting, loaded
+  only to show snippets of results and to check phrases.
+
+Postings are compact strings: paragraph ids delta-coded as variable-length
+numbers in 64 URL-safe characters, with the term frequency folded in. A
+paragraph's id is its meeting's first id plus its number minus one, so ids
+alone say which meeting and anchor a result is.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import urls
+from .export import glossary_records
+from .model import Archive, Meeting, Turn
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+"""64 characters that need no escaping in a JS string: 32 final digits, 32 continuing."""
+TOKEN_RE = re.compile(r"[^\W_]+")
+"""Runs of letters and digits of folded text; search.js uses /[\\p{L}\\p{N}]+/gu."""
+SHARD_BUDGET = 40_000
+"""Bytes above which a shard splits by one more letter of its terms."""
+NORM_BASE = 1.13
+"""Paragraph lengths are kept as one character: round(log(1 + words) / log(NORM_BASE))."""
+INDEXED_KINDS = frozenset({"speech", "preamble", "text", "heading", "stage"})
+MANIFEST = "search/index.js"
+SEARCH_PAGE_SCRIPT = "static/search.js"
+
+
+def shard_path(key: str) -> str:
+    """`search/t/ka.js`; keys that are not plain a-z0-9 are spelled in hex to stay safe in any file system."""
+    name = key if re.fullmatch(r"[a-z0-9]+", key) else "_" + key.encode("utf-8").hex()
+    return f"search/t/{name}.js"
+
+
+def doc_path(meeting_slug: str) -> str:
+    return f"search/doc/{meeting_slug}.js"
+
+
+@lru_cache(maxsize=None)
+def fold_char(char: str) -> str:
+    """One character without accents, lower case; ß → ss and final ς → σ as search.js does."""
+    decomposed = unicodedata.normalize("NFKD", char)
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return bare.lower().replace("ß", "ss").replace("ς", "σ")
+
+
+NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
+def fold(text: str) -> str:
+    """Case and accent folding, so "Lukashenka", "LUKASHENKA" and "Lukašenka" meet."""
+    if not text.isascii():
+        text = NON_ASCII_RE.sub(lambda m: fold_char(m.group()), text)
+    return text.lower()
+
+
+def tokenize(text: str) -> list[str]:
+    """The folded words of a text, as the index and search.js both see them."""
+    return TOKEN_RE.findall(fold(text))
+
+
+def encode_number(number: int, out: list[str]) -> None:
+    """A variable-length number: 5 bits a character, low bits first, last character from the first half."""
+    while number >= 32:
+        out.append(ALPHABET[32 + (number & 31)])
+        number >>= 5
+    out.append(ALPHABET[number])
+
+
+def encoded(number: int) -> str:
+    out: list[str] = []
+    encode_number(number, out)
+    return "".join(out)
+
+
+SMALL = tuple(encoded(n) for n in range(4096))
+"""The codes of small numbers, made once: most gaps and frequencies are small."""
+
+
+def encode_postings(postings: list[tuple[int, int]]) -> str:
+    """(paragraph id, term frequency) pairs, ids ascending, as one string.
+
+    Each id is the gap from the previous one, doubled, plus one when the
+    frequency is above one, which then follows (minus two).
+    """
+    out: list[str] = []
+    previous = -1
+    for paragraph_id, frequency in postings:
+        code = (paragraph_id - previous - 1) * 2 + (frequency > 1)
+        out.append(SMALL[code] if code < 4096 else encoded(code))
+        if frequency > 1:
+            out.append(SMALL[frequency - 2] if frequency < 4098 else encoded(frequency - 2))
+        previous = paragraph_id
+    return "".join(out)
+
+
+def decode_postings(text: str) -> list[tuple[int, int]]:
+    """The inverse of encode_postings (for tests; search.js has its own)."""
+    numbers, value, shift = [], 0, 0
+    for char in text:
+        digit = ALPHABET.index(char)
+        if digit >= 32:
+            value |= (digit - 32) << shift
+            shift += 5
+        else:
+            numbers.append(value | (digit << shift))
+            value, shift = 0, 0
+    postings, previous, i = [], -1, 0
+    while i < len(numbers):
+        paragraph_id = previous + 1 + (numbers[i] >> 1)
+        frequency = 1
+        if numbers[i] & 1:
+            i += 1
+            frequency = numbers[i] + 2
+        postings.append((paragraph_id, frequency))
+        previous = paragraph_id
+        i += 1
+    return postings
+
+
+def encode_numbers(numbers) -> str:
+    return "".join(encoded(number) for number in numbers)
+
+
+def length_norm(words: int) -> str:
+    """A paragraph's length in one character (log scale), enough for BM25."""
+    return ALPHABET[min(63, round(math.log(1 + words) / math.log(NORM_BASE)))]
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """Everything search.js reads, before it is written out as scripts."""
+
+    manifest: dict
+    shards: dict[str, dict[str, str]]
+    """Shard key → {term: encoded postings}."""
+    docs: dict[str, list[str]]
+    """Meeting slug → the text of each paragraph (index = number - 1)."""
+
+
+def speaker_table(archive: Archive) -> tuple[list[list[str]], dict[str, int], dict[str, int]]:
+    """[[slug, name]] with 0 for "no speaker", people first (by name), then generic labels."""
+    people = sorted(archive.people, key=lambda p: (fold(p.name), p.slug))
+    table = [["", ""]] + [[p.slug, p.name] for p in people]
+    by_key = {p.key: i + 1 for i, p in enumerate(people)}
+    generic: dict[str, int] = {}
+    for meeting in archive.meetings:
+        for turn in meeting.turns:
+            if (meeting.slug, turn.number) not in archive.speaker_of:
+                name = " ".join(turn.label.name.split())
+                if name and name not in generic:
+                    generic[name] = len(table)
+                    table.append(["", name])
+    return table, by_key, generic
+
+
+def paragraph_speakers(archive: Archive, meeting: Meeting, by_key: dict, generic: dict) -> list[int]:
+    """The speaker-table index of each paragraph of a meeting (0 outside turns)."""
+    speakers = [0] * len(meeting.paragraphs)
+    for block in meeting.blocks:
+        if isinstance(block, Turn):
+            key = archive.speaker_of.get((meeting.slug, block.number))
+            index = by_key[key] if key in by_key else generic.get(" ".join(block.label.name.split()), 0)
+            for paragraph in block.paragraphs:
+                speakers[paragraph.number - 1] = index
+    return speakers
+
+
+def run_lengths(values: list[int]) -> list[int]:
+    """[count, value, count, value, …] for consecutive equal values."""
+    runs: list[int] = []
+    for value in values:
+        if runs and runs[-1] == value:
+            runs[-2] += 1
+        else:
+            runs += [1, value]
+    return runs
+
+
+def glossary_rows(archive: Archive) -> list[list]:
+    """[[term, slug, other names…]] of each glossary entry, when there is a glossary."""
+    rows = []
+    for entry in glossary_records(archive):
+        name = str(entry.get("term") or entry.get("name") or "")
+        slug = str(entry.get("slug") or "")
+        if not name or not slug:
+            continue
+        others = [str(x) for field in ("abbreviations", "aliases") for x in entry.get(field) or ()
+                  if isinstance(x, str) and x != name]
+        rows.append([name, slug, *dict.fromkeys(others)])
+    return sorted(rows, key=lambda row: (fold(row[0]), row[1]))
+
+
+def shard_keys(sizes: dict[str, int]) -> dict[str, str]:
+    """Term → shard key: its first two characters, split by one more while a shard is too big.
+
+    A term lives in the longest key that is a prefix of it; small groups stay
+    with their parent while it has room, so there are few tiny files.
+    """
+    assigned: dict[str, str] = {}
+
+    def place(terms: list[str], key: str) -> None:
+        total = sum(sizes[t] for t in terms)
+        if total <= SHARD_BUDGET:
+            assigned.update((t, key) for t in terms)
+            return
+        groups: dict[str, list[str]] = defaultdict(list)
+        for term in terms:
+            groups[term[:len(key) + 1] if len(term) > len(key) else ""].append(term)
+        parent = groups.pop("", [])
+        room = SHARD_BUDGET - sum(sizes[t] for t in parent)
+        for sub, members in sorted(groups.items(), key=lambda g: (sum(sizes[t] for t in g[1]), g[0])):
+            size = sum(sizes[t] for t in members)
+            if size <= room:
+                parent += members
+                room -= size
+            else:
+                place(members, sub)
+        assigned.update((t, key) for t in parent)
+
+    by_base: dict[str, list[str]] = defaultdict(list)
+    for term in sizes:
+        by_base[term[:2]].append(term)
+    for base, terms in sorted(by_base.items()):
+        place(sorted(terms), base)
+    return assigned
+
+
+def build_search_index(archive: Archive) -> SearchIndex:
+    """Postings, shards and tables for the whole archive, in one pass over the text."""
+    speakers, by_key, generic = speaker_table(archive)
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    meetings, docs, norms, runs = [], {}, [], []
+    next_id = total_words = 0
+    for meeting in archive.meetings:
+        paragraphs = meeting.paragraphs
+        meetings.append([meeting.slug, meeting.title, meeting.date.isoformat() if meeting.date else "",
+                         meeting.place, next_id, len(paragraphs)])
+        docs[meeting.slug] = [p.text for p in paragraphs]
+        runs.append(encode_numbers(run_lengths(paragraph_speakers(archive, meeting, by_key, generic))))
+        for position, paragraph in enumerate(paragraphs):
+            words = tokenize(paragraph.text) if paragraph.kind in INDEXED_KINDS else []
+            norms.append(length_norm(len(words)))
+            total_words += len(words)
+            for term, frequency in Counter(words).items():
+                postings[term].append((next_id + position, frequency))
+        next_id += len(paragraphs)
+    encoded = {term: encode_postings(found) for term, found in postings.items()}
+    keys = shard_keys({term: len(term) + len(text) + 6 for term, text in encoded.items()})
+    shards: dict[str, dict[str, str]] = defaultdict(dict)
+    for term in sorted(encoded):
+        shards[keys[term]][term] = encoded[term]
+    manifest = {
+        "version": 1,
+        "paragraphs": next_id,
+        "normBase": NORM_BASE,
+        "averageLength": round(total_words / max(1, next_id), 2),
+        "meetings": meetings,
+        "speakers": speakers,
+        "runs": runs,
+        "norms": "".join(norms),
+        "shards": sorted(shards),
+        "terms": glossary_rows(archive),
+    }
+    return SearchIndex(manifest=manifest, shards=dict(shards), docs=docs)
+
+
+def script(function: str, *arguments, ascii_only: bool = True) -> bytes:
+    """`window.<function>(<json>, …);` — JSON is valid JS, and U+2028/9 are escaped for old engines."""
+    text = ",".join(json.dumps(a, ensure_ascii=ascii_only, separators=(",", ":")) for a in arguments)
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.{function}({text});\n".encode("utf-8")
+
+
+def search_files(archive: Archive) -> dict[str, bytes]:
+    """Site path → bytes of the manifest, every term shard and every meeting's text."""
+    index = build_search_index(archive)
+    files = {MANIFEST: script("__stenogramIndex", index.manifest, ascii_only=False)}
+    for key, terms in index.shards.items():
+        files[shard_path(key)] = script("__stenogramShard", key, terms)
+    for slug, texts in index.docs.items():
+        files[doc_path(slug)] = script("__stenogramDocs", slug, texts, ascii_only=False)
+    return files
+
+
+def search_pages(archive: Archive):
+    """search.html: the form, the filters (speakers, years) and where search.js finds the index."""
+    page = urls.SEARCH
+    people = sorted(archive.people, key=lambda p: (fold(p.name), p.slug))
+    years = sorted({m.date.year for m in archive.meetings if m.date}, reverse=True)
+    yield page, "search.html", {
+        "title": "Search",
+        "speakers": [{"slug": p.slug, "name": p.name} for p in people],
+        "years": years,
+        "index_root": urls.link("search/", page) + "/",
+        "script": SEARCH_PAGE_SCRIPT,
+        "paths": {
+            "paragraph": urls.link(urls.paragraph("{slug}", "{number}"), page),
+            "speaker": urls.link(urls.speaker("{slug}"), page),
+            "term": urls.link(urls.term("{slug}"), page),
+        },
+    }

@@ -1,0 +1,74 @@
+/* Stenogram figures index: sort by a column, filter by kind, speaker and meeting.
+   The table is complete without this script; nothing is fetched. */
+(function () {
+  "use strict";
+  var table = document.querySelector("table.figures");
+  var form = document.querySelector("form.figure-filters");
+  if (!table || !form) { return; }
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  var count = form.querySelector(".figure-count");
+  form.hidden = false;
+
+  function cellKey(row, index, type) {
+    var cell = row.cells[index];
+    var raw = cell.getAttribute("data-value");
+    if (type === "number") {
+      return raw === "" || raw === null ? null : parseFloat(raw);
+    }
+    if (type === "date") { return raw || ""; }
+    return cell.textContent.trim().toLowerCase();
+  }
+
+  function compare(a, b, descending) {
+    if (a === b) { return 0; }
+    if (a === null) { return 1; }            /* vague amounts last either way */
+    if (b === null) { return -1; }
+    var order = a < b ? -1 : 1;
+    return descending ? -order : order;
+  }
+
+  var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  headers.forEach(function (th, index) {
+    var type = th.getAttribute("data-sort");
+    if (!type) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "sort";
+    button.textContent = th.textContent;
+    th.textContent = "";
+    th.appendChild(button);
+    button.addEventListener("click", function () {
+      var descending = th.getAttribute("aria-sort") === "ascending";
+      headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+      var keyed = rows.map(function (row, position) {
+        return { row: row, key: cellKey(row, index, type), position: position };
+      });
+      keyed.sort(function (a, b) {
+        return compare(a.key, b.key, descending) || a.position - b.position;
+      });
+      keyed.forEach(function (item) { body.appendChild(item.row); });
+    });
+  });
+
+  function applyFilters() {
+    var wanted = {
+      kind: form.elements.kind.value,
+      speaker: form.elements.speaker.value,
+      meeting: form.elements.meeting.value
+    };
+    var shown = 0;
+    rows.forEach(function (row) {
+      var keep = ["kind", "speaker", "meeting"].every(function (name) {
+        return !wanted[name] || row.getAttribute("data-" + name) === wanted[name];
+      });
+      row.hidden = !keep;
+      if (keep) { shown += 1; }
+    });
+    count.textContent = shown === rows.length ? "" : shown + " of " + rows.length + " shown";
+  }
+
+  form.addEventListener("change", applyFilters);
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+}());

@@ -1,0 +1,151 @@
+"""`python build.py` as a user runs it: messages, exit status, and what it leaves on disk."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEED
+
+BAD_DATE = """---
+title: "Meeting with President of Belarus Alexander Lukashenko"
+date: yesterday
+---
+Vladimir Putin: Why? No.
+"""
+UNCLOSED = """---
+title: "Meeting with President of Belarus Alexander Lukashenko"
+Vladimir Putin: Why? No.
+"""
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every path under `folder`, with file bytes (None for folders)."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A working folder with content/ holding the seed transcript."""
+    transcripts = tmp_path / "content" / "transcripts"
+    transcripts.mkdir(parents=True)
+    shutil.copy(SEED, transcripts / SEED.name)
+    return tmp_path
+
+
+def test_build_succeeds(project):
+    result = run(project, "--content", "content", "--out", "site")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert (project / "site" / "meetings" / "2023-02-17-70530.html").is_file()
+    assert (project / "site" / "index.html").is_file()
+
+
+def test_unreadable_file_is_file_line_message_without_traceback(project):
+    (project / "content" / "transcripts" / "latin1.txt").write_bytes(
+        "Vladimir Putin: Good afternoon.\nAlexander Lukashenko: Caf\xe9.\n".encode("latin-1"))
+    result = run(project, "--content", "content", "--out", "site")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.splitlines() == [
+        "content/transcripts/latin1.txt:2: not UTF-8 text (byte 0xE9); save the file as UTF-8"]
+    assert not (project / "site").exists()
+
+
+def test_parse_errors_are_all_reported_together(project):
+    (project / "content" / "transcripts" / "bad-date.txt").write_text(BAD_DATE, encoding="utf-8")
+    (project / "content" / "transcripts" / "unclosed.txt").write_text(UNCLOSED, encoding="utf-8")
+    result = run(project, "--content", "content", "--out", "site")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "content/transcripts/bad-date.txt:3: date must be an ISO date like 2023-02-17, not 'yesterday'",
+        "content/transcripts/unclosed.txt:1: front matter is not closed with a '---' line",
+    ]
+
+
+def test_failed_build_leaves_previous_site_byte_identical(project):
+    assert run(project, "--content", "content", "--out", "site").returncode == 0
+    before = snapshot(project / "site")
+    assert len(before) > 5
+    (project / "content" / "transcripts" / "bad-date.txt").write_text(BAD_DATE, encoding="utf-8")
+    result = run(project, "--content", "content", "--out", "site")
+    assert result.returncode == 1
+    assert snapshot(project / "site") == before
+    assert sorted(p.name for p in project.iterdir()) == ["content", "site"], "no temporary folder is left behind"
+
+
+@pytest.mark.parametrize("out", ["content", "content/site", "."])
+def test_output_folder_overlapping_content_is_refused(project, out):
+    """--out equal to, inside, or holding --content would overwrite the transcripts."""
+    content_before = snapshot(project / "content")
+    result = run(project, "--content", "content", "--out", out)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "output folder must not be the content folder, inside it, or contain it" in result.stderr
+    assert snapshot(project / "content") == content_before
+
+
+@pytest.mark.parametrize("out", ["notes.txt", "templates"])
+def test_output_that_is_not_a_site_is_never_replaced(project, out):
+    """A file, or a folder of other files, would be deleted by the swap: refused."""
+    (project / "templates").mkdir()
+    (project / "templates" / "base.html").write_text("mine", encoding="utf-8")
+    (project / "notes.txt").write_text("mine", encoding="utf-8")
+    before = snapshot(project)
+    result = run(project, "--content", "content", "--out", out)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{out}:1: output ")
+    assert snapshot(project) == before
+
+
+def test_strict_makes_a_warning_fatal(project):
+    transcripts = project / "content" / "transcripts"
+    (transcripts / "2023-02-18-no-title.txt").write_text("Vladimir Putin: Why? No.\n", encoding="utf-8")
+    warning = "content/transcripts/2023-02-18-no-title.txt:1: warning: no title in front matter; using the file name"
+    relaxed = run(project, "--content", "content", "--out", "site")
+    assert relaxed.returncode == 0
+    assert warning in relaxed.stderr.splitlines()
+    strict = run(project, "--content", "content", "--out", "strict-site", "--strict")
+    assert strict.returncode == 1
+    assert warning in strict.stderr.splitlines()
+    assert "Traceback" not in strict.stderr
+    assert not (project / "strict-site").exists()
+
+
+def test_check_reports_without_writing(project):
+    transcripts = project / "content" / "transcripts"
+    (transcripts / "2023-02-18-no-title.txt").write_text("Vladimir Putin: Why? No.\n", encoding="utf-8")
+    before = snapshot(project)
+    result = run(project, "check", "--content", "content", "--out", "site")
+    assert result.returncode == 0
+    assert "content/transcripts/2023-02-18-no-title.txt:1: warning: no title in front matter; using the file name" \
+        in result.stderr.splitlines()
+    assert snapshot(project) == before, "check writes nothing"
+    assert run(project, "check", "--content", "content", "--strict").returncode == 1
+    assert snapshot(project) == before
+
+
+def test_check_reports_errors_with_their_lines(project):
+    (project / "content" / "transcripts" / "bad-date.txt").write_text(BAD_DATE, encoding="utf-8")
+    result = run(project, "check", "--content", "content")
+    assert result.returncode == 1
+    assert "content/transcripts/bad-date.txt:3: date must be an ISO date like 2023-02-17, not 'yesterday'" \
+        in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
+    assert not (project / "site").exists()
+
+
+def test_missing_content_folder(tmp_path):
+    result = run(tmp_path, "--content", "nowhere", "--out", "site")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["nowhere:1: content folder not found"]

@@ -1,0 +1,113 @@
+"""The 203 real kremlin.ru transcripts build into a whole site, and every file parses sensibly.
+
+The exact counts below are what the label heuristics find today; a change
+to labels.py or parse.py that moves them must say why (and update them).
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import CORPUS, build_site
+from sitecheck import site_problems
+from generator.labels import normalise_spaces
+from generator.model import Source
+from generator.parse import parse_with_problems
+
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not available")
+
+MAX_LABEL_CHARS = 140
+"""The longest real label has 131 characters ("Deputy Director General of … (OPCW) Hamid Ali Rao")."""
+MAX_NAME_WORDS = 5
+"""The longest real name: "Mohammad bin Salman Al Saud"."""
+GENERIC_RE = re.compile(r"^(question|questions|remark|remarks|reply|replies|response|answer)\b|translated|\(",
+                        re.IGNORECASE)
+NO_TURNS = {"2012-12-13_17127", "2013-04-04_17800", "2013-04-06_17810", "2016-03-03_51443",
+            "2017-08-16_55345", "2017-08-24_55414", "2018-08-31_58418", "2018-12-18_59436",
+            "2019-11-20_62080", "2019-12-11_62299", "2020-07-03_63600"}
+"""Files filed as transcripts that are reported speech only."""
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    """Every corpus file parsed on its own: (stem, meeting, problems)."""
+    out = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        meeting, problems = parse_with_problems(Source(path.name, path.read_text(encoding="utf-8")))
+        out.append((path.stem, meeting, problems))
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("corpus") / "site"
+    archive = build_site(CORPUS, out)
+    return archive, out
+
+
+def test_whole_corpus_builds(corpus_site):
+    archive, out = corpus_site
+    assert len(archive.meetings) == 203
+    assert len(list((out / "meetings").glob("*.html"))) == 203
+    for person in archive.people:
+        assert (out / "speakers" / f"{person.slug}.html").is_file(), person.slug
+    problems = site_problems(out)
+    assert problems == [], "\n".join(problems[:20])
+    turns = sum(len(m.turns) for m in archive.meetings)
+    print(f"\ncorpus: {len(archive.meetings)} meetings, {turns} turns, {len(archive.people)} distinct speakers")
+
+
+def test_every_file_parses_without_problems(parsed):
+    assert len(parsed) == 203
+    problems = [str(p) for _, _, found in parsed for p in found]
+    assert problems == []
+
+
+def test_turn_counts(parsed):
+    turns = [t for _, meeting, _ in parsed for t in meeting.turns]
+    generic = [t for t in turns if t.label.generic]
+    names = {normalise_spaces(t.label.name).casefold() for t in turns if not t.label.generic}
+    continued = [t for t in turns if t.continued]
+    assert (len(turns), len(generic), len(names)) == (2753, 170, 364)
+    # 12 of them resume the speaker an omission "<…>" cut off.
+    assert len(continued) == 12
+
+
+def test_files_without_turns_are_the_reported_speech_ones(parsed):
+    assert {stem for stem, meeting, _ in parsed if not meeting.turns} == NO_TURNS
+
+
+def test_labels_stay_within_sane_bounds(parsed):
+    too_long = [(stem, t.line, t.label.printed) for stem, meeting, _ in parsed for t in meeting.turns
+                if len(normalise_spaces(t.label.printed)) > MAX_LABEL_CHARS
+                or len(t.label.name.split()) > MAX_NAME_WORDS
+                or len(normalise_spaces(t.label.role)) > MAX_LABEL_CHARS]
+    assert too_long == []
+
+
+def test_generic_labels_never_become_people(corpus_site, parsed):
+    archive, _ = corpus_site
+    assert [p.name for p in archive.people if GENERIC_RE.search(p.name)] == []
+    slipped = [(stem, t.line, t.label.printed) for stem, meeting, _ in parsed for t in meeting.turns
+               if not t.label.generic and re.match(r"(question|remark|reply|response)\b", t.label.name, re.I)]
+    assert slipped == []
+    generic = {normalise_spaces(t.label.printed) for _, meeting, _ in parsed for t in meeting.turns if t.label.generic}
+    assert generic == {"Question", "Remark", "Question (retranslated)", "Operator", "Volunteers",
+                       "Volunteer (Passes a document to the President.)"}
+    given = [(m.slug, t.number) for m in archive.meetings for t in m.turns
+             if t.label.generic and (m.slug, t.number) in archive.speaker_of]
+    assert given == []
+
+
+def test_label_forms_of_one_person_meet(corpus_site):
+    """Titled, bare, upper-case and noted labels resolve to the same speaker."""
+    archive, _ = corpus_site
+    people = {p.slug: p for p in archive.people}
+    medvedev = people["dmitry-medvedev"]
+    assert {"President OF RUSSIA DMITRY MEDVEDEV", "President of Russia Dmitry Medvedev",
+            "Dmitry Medvedev"} <= set(medvedev.forms)
+    assert medvedev.name == "Dmitry Medvedev"
+    kovind = people["ram-nath-kovind"]
+    assert set(kovind.forms) == {"President of India Ram Nath Kovind (in Russian)", "Ram Nath Kovind (retranslated)"}
+    assert "mohammad-bin-salman-al-saud" in people and "hamid-ali-rao" in people

@@ -1,0 +1,128 @@
+"""The archive as JSON under data/: every file validates against the schemas in schema/."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from conftest import CONTENT, ROOT
+from generator import export
+from generator.pipeline import load_archive
+from generator.read import read_content
+
+SEED = "2023-02-17-70530"
+SCHEMAS = ROOT / "schema"
+
+
+def validator(name: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def schema_for(path: str) -> str:
+    if path.startswith("data/meetings/"):
+        return "meeting.schema.json"
+    return Path(path).stem + ".schema.json"
+
+
+def assert_valid(files: dict[str, bytes]) -> None:
+    for path, data in files.items():
+        errors = list(validator(schema_for(path)).iter_errors(json.loads(data)))
+        assert errors == [], f"{path}: {errors[0].message} at {list(errors[0].absolute_path)}"
+
+
+@pytest.fixture(scope="module")
+def archive():
+    return load_archive(read_content(CONTENT))
+
+
+@pytest.fixture(scope="module")
+def files(archive):
+    return export.data_files(archive)
+
+
+def test_built_data_folder_validates(example_site, archive):
+    built = {p.relative_to(example_site).as_posix(): p.read_bytes() for p in (example_site / "data").rglob("*.json")}
+    assert len(built) == 4 + len(archive.meetings)
+    assert_valid(built)
+
+
+def test_seed_meeting_file(files, archive):
+    seed = json.loads(files[f"data/meetings/{SEED}.json"])
+    meeting = next(m for m in archive.meetings if m.slug == SEED)
+    assert seed["title"] == "Meeting with President of Belarus Alexander Lukashenko"
+    assert seed["date"] == "2023-02-17" and seed["place"] == "Novo-Ogaryovo, Moscow Region"
+    assert seed["page"] == f"meetings/{SEED}.html"
+    assert len(seed["paragraphs"]) == len(meeting.paragraphs)
+    assert seed["section_breaks_before"] == [2]
+    p26 = seed["paragraphs"][25]
+    assert p26["anchor"] == "p26" and p26["speaker"] == "alexander-lukashenko" and p26["kind"] == "speech"
+    assert p26["text"] == "I will clarify for those present: remember, we always had some tensions between KAMAZ and MAZ."
+    turn = next(t for t in seed["turns"] if t["number"] == p26["turn"])
+    assert 26 in turn["paragraphs"] and turn["name"] == "Alexander Lukashenko"
+    first = seed["turns"][0]
+    assert (first["label"], first["role"], first["speaker"]) == ("President of Russia Vladimir Putin",
+                                                                  "President of Russia", "vladimir-putin")
+    assert [s["slug"] for s in seed["speakers"]] == ["vladimir-putin", "alexander-lukashenko"]
+    hits = [h for h in archive.term_hits if h.meeting == SEED]
+    assert len(seed["terms"]) == len(hits)
+
+
+def test_archive_wide_files(files, archive):
+    meetings = json.loads(files[export.MEETINGS])["meetings"]
+    assert [m["slug"] for m in meetings] == [m.slug for m in archive.meetings]
+    speakers = {s["slug"]: s for s in json.loads(files[export.SPEAKERS])["speakers"]}
+    assert len(speakers) == len(archive.people)
+    lukashenko = speakers["alexander-lukashenko"]
+    assert SEED in lukashenko["meetings"] and lukashenko["last"] == "2023-02-17"
+    glossary = json.loads(files[export.GLOSSARY])["entries"]
+    assert len(glossary) == (len(archive.glossary.entries) if archive.glossary else 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class SomeFigure:
+    """Shaped like figures.Figure, so the export is checked before that step lands."""
+
+    said: str
+    value: Decimal | None
+    unit: str
+    kind: str
+    meeting: str
+    paragraph: int
+    speaker: str | None
+
+
+def test_figures_are_exported_generically(archive):
+    figure = SomeFigure("over US$43 billion", Decimal("43000000000"), "USD", "money", SEED, 15, "vladimir-putin")
+    vague = SomeFigure("several billion", None, "", "count", SEED, 15, "vladimir-putin")
+    files = export.data_files(dataclasses.replace(archive, figures=(figure, vague)))
+    assert_valid(files)
+    listed = json.loads(files[export.FIGURES])["figures"]
+    assert listed[0] == {"said": "over US$43 billion", "value": "43000000000", "unit": "USD", "kind": "money",
+                         "meeting": SEED, "paragraph": 15, "speaker": "vladimir-putin"}
+    assert listed[1]["value"] is None
+    assert len(json.loads(files[f"data/meetings/{SEED}.json"])["figures"]) == 2
+    other = next(m.slug for m in archive.meetings if m.slug != SEED)
+    assert json.loads(files[f"data/meetings/{other}.json"])["figures"] == []
+
+
+def test_schemas_agree_and_can_fail(files):
+    meeting = json.loads((SCHEMAS / "meeting.schema.json").read_text(encoding="utf-8"))
+    figures = json.loads((SCHEMAS / "figures.schema.json").read_text(encoding="utf-8"))
+    assert figures["$defs"]["figure"] == meeting["$defs"]["figure"]
+    broken = json.loads(files[f"data/meetings/{SEED}.json"])
+    broken["paragraphs"][0]["anchor"] = "para-1"
+    broken["extra"] = True
+    messages = sorted(e.message for e in validator("meeting.schema.json").iter_errors(broken))
+    assert len(messages) == 2 and "'para-1' does not match '^p[1-9][0-9]*$'" in messages
+
+
+def test_plain_turns_records_into_json_values():
+    import datetime as dt
+    assert export.plain({"a": (Decimal("1.50"), dt.date(2023, 2, 17)), "b": frozenset({"y", "x"})}) == \
+        {"a": ["1.50", "2023-02-17"], "b": ["x", "y"]}

@@ -1,0 +1,368 @@
+"""The figures index: extraction measured on a hand-labelled gold set, and the page.
+
+The gold set (fixtures/figures_gold.yaml) was labelled by reading real
+transcripts; a figure matches when the words said (its span) and its value
+agree. Run `python -m pytest tests/test_figures.py -q -s` to see the scores.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.figures import Figure, extract_figures, find_in_text, sentence_at
+from generator.model import ContentInput, Source
+from generator.numbers import parse_numeral, plain
+from generator.parse import parse_with_problems
+from generator.pipeline import load_archive
+from generator.read import read_content
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "content" / "transcripts" / "2023-02-17_70530.txt"
+CORPUS = Path("/work/shared/corpus/kremlin")
+GOLD = Path(__file__).parent / "fixtures" / "figures_gold.yaml"
+
+
+def gold_path(name: str) -> Path:
+    return SEED if name == "seed" else CORPUS / f"{name}.txt"
+
+
+def load_meeting(path: Path):
+    meeting, _ = parse_with_problems(Source(path.name, path.read_text(encoding="utf-8")))
+    return meeting
+
+
+def gold_value(text) -> tuple:
+    """("v", Decimal) or ("r", low, high) or ("vague",) from the fixture's notation."""
+    if text is None:
+        return ("vague",)
+    if ".." in str(text):
+        low, high = str(text).split("..")
+        return ("r", Decimal(low), Decimal(high))
+    return ("v", Decimal(str(text)))
+
+
+def figure_value(figure: Figure) -> tuple:
+    if figure.value is not None:
+        return ("v", figure.value)
+    if figure.low is not None:
+        return ("r", figure.low, figure.high)
+    return ("vague",)
+
+
+def evaluate_gold(entries: list[dict]) -> dict:
+    """Precision and recall of extract_figures over gold sentences."""
+    meetings = {}
+    scores = {"tp": 0, "fp": 0, "fn": 0, "unit_ok": 0, "nonfig_hit": 0, "nonfig": 0,
+              "missing_sentences": [], "false_pos": [], "false_neg": [], "files": set(), "wrong_unit": []}
+    for entry in entries:
+        name = entry["file"]
+        if name not in meetings:
+            meeting = load_meeting(gold_path(name))
+            meetings[name] = (meeting, extract_figures([meeting], None, {}))
+        meeting, figures = meetings[name]
+        scores["files"].add(name)
+        sentence = entry["text"]
+        place = None
+        for paragraph in meeting.paragraphs:
+            at = paragraph.text.replace("\u00a0", " ").find(sentence)
+            if at >= 0:
+                place = (paragraph, at)
+                break
+        if place is None:
+            scores["missing_sentences"].append((name, sentence))
+            continue
+        paragraph, at = place
+        flat = paragraph.text.replace("\u00a0", " ")
+        inside = [f for f in figures if f.paragraph == paragraph.number and at <= f.start and f.end <= at + len(sentence)]
+        expected = entry.get("figures") or []
+        matched = set()
+        for gold in expected:
+            want = gold_value(gold["value"])
+            hit = next((f for f in inside if id(f) not in matched
+                        and flat[f.start:f.end] == gold["said"] and figure_value(f) == want), None)
+            if hit is None:
+                scores["fn"] += 1
+                scores["false_neg"].append((name, gold["said"], gold["value"], sentence))
+                continue
+            matched.add(id(hit))
+            scores["tp"] += 1
+            if hit.unit == gold["unit"]:
+                scores["unit_ok"] += 1
+            else:
+                scores["wrong_unit"].append((name, gold["said"], gold["unit"], hit.unit))
+        for f in inside:
+            if id(f) not in matched:
+                scores["fp"] += 1
+                scores["false_pos"].append((name, flat[f.start:f.end], f.normalised, f.unit, sentence))
+        for words in entry.get("not") or []:
+            for m in re.finditer(re.escape(words), sentence):
+                scores["nonfig"] += 1
+                span = (at + m.start(), at + m.end())
+                if any(f.start < span[1] and span[0] < f.end and id(f) not in matched for f in inside):
+                    scores["nonfig_hit"] += 1
+    tp, fp, fn = scores["tp"], scores["fp"], scores["fn"]
+    scores["precision"] = tp / (tp + fp) if tp + fp else 1.0
+    scores["recall"] = tp / (tp + fn) if tp + fn else 1.0
+    return scores
+
+
+def gold_entries() -> list[dict]:
+    return yaml.safe_load(GOLD.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def gold_scores():
+    if not CORPUS.is_dir():
+        pytest.skip("the shared corpus is not available")
+    return evaluate_gold(gold_entries())
+
+
+def test_gold_set_is_large_enough_and_quotes_real_text(gold_scores):
+    entries = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
+    assert sum(len(e.get("figures") or []) for e in entries) >= 120
+    assert sum(len(e.get("not") or []) for e in entries) >= 40
+    assert "seed" in gold_scores["files"] and len(gold_scores["files"] - {"seed"}) >= 8
+    assert gold_scores["missing_sentences"] == []
+
+
+def test_gold_precision_and_recall(gold_scores):
+    s = gold_scores
+    print(f"\nfigures gold set: {s['tp'] + s['fn']} figures, {s['nonfig']} non-figures, "
+          f"{len(s['files'])} transcripts")
+    print(f"precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
+          f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']}); unit right on {s['unit_ok']}/{s['tp']}; "
+          f"non-figures extracted {s['nonfig_hit']}/{s['nonfig']}")
+    held = evaluate_gold([e for e in gold_entries() if e.get("heldout")])
+    print(f"of which held out (labelled after tuning): precision {held['precision']:.3f}  "
+          f"recall {held['recall']:.3f}  (tp {held['tp']}, fp {held['fp']}, fn {held['fn']})")
+    for item in s["false_pos"]:
+        print("  FP", item[:4])
+    for item in s["false_neg"]:
+        print("  FN", item[:3])
+    assert s["precision"] >= 0.95
+    assert s["recall"] >= 0.90
+
+
+# ---------------------------------------------------------------- the seed meeting
+
+
+@pytest.fixture(scope="module")
+def example_archive():
+    return load_archive(read_content(ROOT / "content"))
+
+
+def seed_figures(archive):
+    return [f for f in archive.figures if f.meeting == "2023-02-17-70530"]
+
+
+def by_said(figures, said):
+    found = [f for f in figures if re.sub(r"\s+", " ", f.said) == said]
+    assert found, f"{said!r} not found among {[f.said for f in figures]}"
+    return found[0]
+
+
+def test_seed_holds_the_figures_named_in_the_issue(example_archive):
+    figures = seed_figures(example_archive)
+    trade = by_said(figures, "over US$43 billion")
+    assert (trade.value, trade.unit, trade.kind, trade.qualifier) == (Decimal("43e9"), "USD", "money", "over")
+    programmes = by_said(figures, "28 joint programmes")
+    assert (programmes.value, programmes.kind, programmes.noun) == (Decimal(28), "count", "joint programmes")
+    goods = by_said(figures, "about US$44 billion")
+    assert (goods.value, goods.unit, goods.qualifier) == (Decimal("44e9"), "USD", "about")
+    plans = by_said(figures, "one hundred percent")
+    assert (plans.value, plans.unit, plans.kind) == (Decimal(100), "%", "percent")
+    parts = by_said(figures, "up to a thousand component parts")
+    assert (parts.value, parts.qualifier, parts.noun) == (Decimal(1000), "up to", "component parts")
+    assert by_said(figures, "three plants").value == 3
+    done = by_said(figures, "about 80 percent")
+    assert (done.value, done.unit, done.qualifier) == (Decimal(80), "%", "about")
+    vague = by_said(figures, "several billion dollars")
+    assert vague.value is None and vague.unit == "USD" and vague.vague
+
+
+def test_seed_holds_no_model_names(example_archive):
+    figures = seed_figures(example_archive)
+    said = " | ".join(f.said for f in figures)
+    assert "25" not in said and "21" not in said and "100" not in said.replace("one hundred", "")
+    meeting = next(m for m in example_archive.meetings if m.slug == "2023-02-17-70530")
+    names = {"Su-25", "MC-21", "Superjet 100"}
+    for paragraph in meeting.paragraphs:
+        for name in names:
+            at = paragraph.text.find(name)
+            if at >= 0:
+                assert not any(f.paragraph == paragraph.number and f.start < at + len(name) and at < f.end
+                               for f in figures), name
+
+
+def test_seed_figures_know_who_said_them_and_where(example_archive):
+    figures = seed_figures(example_archive)
+    people = {p.key: p.name for p in example_archive.people}
+    assert people[by_said(figures, "over US$43 billion").speaker] == "Vladimir Putin"
+    assert people[by_said(figures, "one hundred percent").speaker] == "Alexander Lukashenko"
+    trade = by_said(figures, "over US$43 billion")
+    meeting = next(m for m in example_archive.meetings if m.slug == trade.meeting)
+    paragraph = next(p for p in meeting.paragraphs if p.number == trade.paragraph)
+    assert paragraph.text[trade.start:trade.end] == trade.said
+    assert trade.sentence.startswith("I would like to note that bilateral trade") and trade.sentence.endswith("last year.")
+
+
+# ---------------------------------------------------------------- reading numbers
+
+
+@pytest.mark.parametrize("words, value", [
+    ("one hundred", "100"), ("a thousand", "1000"), ("two and a half", "2.5"), ("15,000", "15000"),
+    ("2.4 million", "2400000"), ("1\u00a0500", "1500"), ("half a trillion", "500000000000"),
+    ("one and a half million", "1500000"), ("a million and a half", "1500000"), ("twenty-five", "25"),
+    ("three hundred and fifty thousand", "350000"), ("Eighty million", "80000000"), ("$5bn", "5000000000"),
+    ("300\u00a0million", "300000000"), ("a dozen", "12"),
+])
+def test_numbers_in_words_digits_and_mixtures_normalise(words, value):
+    from generator.numbers import NUMERAL_RE
+    match = NUMERAL_RE.search(words)
+    assert plain(parse_numeral(match.group())) == value
+
+
+def said_in(text: str) -> list[tuple[str, str, str]]:
+    """(words said, normalised value, unit) of every figure found in a text."""
+    out = []
+    for f in find_in_text(text):
+        value = plain(f.value) if f.value is not None else (f"{plain(f.low)}..{plain(f.high)}" if f.low is not None else "")
+        out.append((re.sub(r"\s+", " ", text[f.start:f.end]), value, f.unit))
+    return out
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Trade reached $29.5 billion.", [("$29.5 billion", "29500000000", "USD")]),
+    ("It costs 300 million rubles.", [("300 million rubles", "300000000", "RUB")]),
+    ("A grant of €5 million.", [("€5 million", "5000000", "EUR")]),
+    ("Inflation is 85% now.", [("85%", "85", "%")]),
+    ("It grew 12.5 per cent.", [("12.5 per cent", "12.5", "%")]),
+    ("Prices fell from 40 to 60 percent.", [("from 40 to 60 percent", "40..60", "%")]),
+    ("Prices fell 40–60 percent.", [("40–60 percent", "40..60", "%")]),
+    ("Output grew two and a half times over.", [("two and a half times", "2.5", "×")]),
+    ("We built 2.4 million square metres of housing.", [("2.4 million square metres", "2400000", "square metre")]),
+    ("A park of 300 hectares.", [("300 hectares", "300", "hectare")]),
+    ("The road is ten kilometres long.", [("ten kilometres", "10", "kilometre")]),
+    ("They shipped 1.5 million tonnes.", [("1.5 million tonnes", "1500000", "tonne")]),
+    ("This created 15,000 jobs.", [("15,000 jobs", "15000", "count")]),
+    ("Nearly 40 percent agreed.", [("Nearly 40 percent", "40", "%")]),
+    ("The road is 10\u00a0km long.", [("10 km", "10", "kilometre")]),
+])
+def test_figures_of_every_kind(text, expected):
+    assert said_in(text) == expected
+
+
+def test_a_bracketed_conversion_is_a_second_linked_figure():
+    text = "We spent 48 billion rubles [about US$520 million] on it."
+    rubles, dollars = find_in_text(text)
+    assert (rubles.value, rubles.unit) == (Decimal("48e9"), "RUB")
+    assert (dollars.value, dollars.unit, dollars.qualifier) == (Decimal("520e6"), "USD", "about")
+    assert dollars.restates == rubles.start
+
+
+def test_qualifiers_are_kept_apart_from_the_value():
+    text = ("Over 500 came, more than 20 percent left, about 300 tonnes, almost 10 plants, "
+            "up to 5 percent, nearly 7 rubles.")
+    qualifiers = [(f.qualifier, f.value) for f in find_in_text(text)]
+    assert qualifiers == [("over", 500), ("more than", 20), ("about", 300), ("almost", 10),
+                          ("up to", 5), ("nearly", 7)]
+
+
+@pytest.mark.parametrize("text", [
+    "The summit was held on July 7-8, 2023 in Vilnius.",
+    "In 2023 we met again, and in 1999 too.",
+    "The meeting starts at 10:30, and the press at 3 pm.",
+    "This is our 21st meeting, the first in the second round.",
+    "We discussed this three months ago.",
+    "Under Article 15 of the Treaty and Resolution 2254.",
+    "The Su-25, the MC-21, the Superjet 100 and the Boeing 737 flew over the G20 during COVID-19.",
+    "Call the hotline on +7 495 606-36-02 or 8-800-200-34-11.",
+    "1. Strengthen the Union State.",
+    "He flew the Tu-160 over the Normandy Four meeting.",
+    "We have been friends for 20 years, and she is 13.",
+    "We met three times over the last three months.",
+    "It was minus 25 and the guys were playing in 10, 20, maximum 30 years.",
+])
+def test_not_figures(text):
+    assert said_in(text) == []
+
+
+def test_glossary_terms_with_digits_are_masked():
+    class Entry:
+        term, aliases = "iPhone 12", ("iPhone twelve",)
+
+    class Glossary:
+        entries = (Entry(),)
+
+    from generator.figure_masks import glossary_masks
+    text = "They all bought the iPhone 12 phones."
+    assert said_in(text) == [("12 phones", "12", "count")]
+    assert find_in_text(text, glossary_masks(Glossary())) == []
+    assert glossary_masks(None) == ()
+
+
+def test_offsets_index_the_original_text_with_nbsps():
+    text = "It\u00a0reached over\u00a0US$43\u00a0billion last\u00a0year."
+    figure, = find_in_text(text)
+    assert text[figure.start:figure.end] == "over\u00a0US$43\u00a0billion"
+    assert sentence_at(text, figure.start, figure.end) == "It reached over US$43 billion last year."
+
+
+# ---------------------------------------------------------------- the page and the marks
+
+
+def figure_rows_of(html: str) -> list[str]:
+    return re.findall(r'<tr data-kind="[^"]*"[^>]*>.*?</tr>', html, re.S)
+
+
+def test_every_figure_row_links_to_an_existing_paragraph(example_site):
+    page = (example_site / "figures" / "index.html").read_text(encoding="utf-8")
+    rows = figure_rows_of(page)
+    assert len(rows) > 100
+    anchors: dict[str, set[str]] = {}
+    for row in rows:
+        href = re.search(r'<td class="said"><a href="([^"]+)"', row).group(1)
+        path, _, fragment = href.partition("#")
+        target = (example_site / "figures" / path).resolve()
+        if target not in anchors:
+            anchors[target] = set(re.findall(r'\bid="([^"]+)"', target.read_text(encoding="utf-8")))
+        assert fragment.startswith("p") and fragment in anchors[target], href
+
+
+def test_figures_page_works_without_a_script_and_loads_only_its_own(example_site):
+    page = (example_site / "figures" / "index.html").read_text(encoding="utf-8")
+    assert "<table" in page and 'class="figure-filters" hidden' in page
+    scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
+    assert "../static/figures.js" in scripts and not any("//" in s for s in scripts)
+    assert (example_site / "static" / "figures.js").is_file()
+    meeting = (example_site / "meetings" / "2023-02-17-70530.html").read_text(encoding="utf-8")
+    assert "figures.js" not in meeting
+    row = next(r for r in figure_rows_of(page) if "over US$43 billion" in r)
+    assert '<data value="43000000000">43,000,000,000</data>' in row and "Vladimir Putin" in row
+    assert '<span class="qualifier">over</span>' in row and '<span class="unit">USD</span>' in row
+    assert "17 February 2023" in row
+
+
+def test_meeting_text_marks_figures_as_data(example_site):
+    meeting = (example_site / "meetings" / "2023-02-17-70530.html").read_text(encoding="utf-8")
+    assert '<data class="figure" value="43000000000" data-unit="USD">over US$43 billion</data>' in meeting
+    assert re.search(r'<data class="figure" value="1000" data-unit="count">up to a(?:\xa0|&nbsp;| )thousand component parts</data>', meeting)
+    for value in re.findall(r'<data class="figure" value="([^"]*)"', meeting):
+        assert re.fullmatch(r"-?\d+(\.\d+)?(\.\.-?\d+(\.\d+)?)?", value), value
+    assert not re.search(r"<data[^>]*>[^<]*(Su-25|MC-21|Superjet)", meeting)
+
+
+def test_figures_page_escapes_what_the_text_says(tmp_path):
+    from generator.render import render_site
+    text = ('---\ntitle: "A <b>test</b>"\ndate: 2024-01-02\n---\n'
+            'Speaker One: We paid US$5 million <script>alert(1)</script> for 3 plants & more.\n')
+    archive = load_archive(ContentInput(transcripts=(Source("transcripts/2024-01-02_x.txt", text),)))
+    assert [f.said for f in archive.figures] == ["US$5 million", "3 plants"]
+    page = render_site(archive)["figures/index.html"].decode("utf-8")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b&gt;test&lt;/b&gt;" in page

@@ -1,0 +1,447 @@
+"""The topic glossary: glossary.yaml, term linking, glossary/term/topic pages, candidates.
+
+Seed tests run on the example archive (content/); edge cases on small
+fixtures in tests/fixtures/glossary/.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from generator.checks import content_checks
+from generator.glossary import linked_hits, term_marks, without_clashing_terms
+from generator.glossary_file import load_glossary
+from generator.inline import Mark, render_text
+from generator.model import ContentInput, SiteConfig, Source
+from generator.pipeline import load_archive
+from generator.read import read_content
+from generator import glossary_views, views
+from generator.render import PAGES, make_environment, static_files
+from generator.term_candidates import find_candidates
+from generator.terms import find_terms
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "glossary"
+CORPUS = Path("/work/shared/corpus/kremlin")
+SEED = "2023-02-17-70530"
+
+
+def fixture(name: str) -> Source:
+    return Source(f"tests/fixtures/glossary/{name}", (FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def render_pages(archive, kinds=(views.meeting_pages, glossary_views.glossary_pages,
+                                 glossary_views.term_pages, glossary_views.topic_pages)) -> dict[str, str]:
+    """The pages this capability makes or changes, rendered alone (other page kinds may be mid-work)."""
+    env = make_environment()
+    site = views.site_view(archive)
+    pages = {path: data.decode() for path, data in static_files(None).items()}
+    for kind in kinds:
+        for path, template, view in kind(archive):
+            pages[path] = env.get_template(template).render(page=path, site=site, **view)
+    return pages
+
+
+def archive_of(transcripts: dict[str, str], glossary: Source | None, site: str = ""):
+    return load_archive(ContentInput(
+        transcripts=tuple(Source(f"content/transcripts/{name}", text) for name, text in transcripts.items()),
+        site=Source("content/site.yaml", site) if site else None,
+        glossary=glossary))
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load_archive(read_content(ROOT / "content"))
+
+
+@pytest.fixture(scope="module")
+def example_site(example):
+    return render_pages(example)
+
+
+@pytest.fixture(scope="module")
+def edge():
+    return archive_of({"2020-01-02_edge.txt": fixture("edge-meeting.txt").text}, fixture("edge.yaml"))
+
+
+class Page(HTMLParser):
+    """Ids, links (with their nearest paragraph id) and term links of one page."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[dict] = []
+        self.stack: list[dict] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        element = {"tag": tag, "attrs": attrs, "text": ""}
+        if tag == "a" and "href" in attrs:
+            element["para"] = next((e["attrs"]["id"] for e in reversed(self.stack) if e["attrs"].get("id", "").startswith("p")), "")
+            element["classes"] = [c for e in self.stack for c in e["attrs"].get("class", "").split()]
+            self.links.append(element)
+        if tag not in ("br", "hr", "img", "meta", "link", "input"):
+            self.stack.append(element)
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            element = self.stack.pop()
+            if element["tag"] == tag:
+                break
+
+    def handle_data(self, data):
+        # Text counts for every open element except inside a tooltip.
+        if any("term-def" in e["attrs"].get("class", "") for e in self.stack):
+            return
+        for element in self.stack:
+            element["text"] += data
+
+    def terms(self) -> list[dict]:
+        return [link for link in self.links if link["attrs"].get("class") == "term"]
+
+
+def paragraph_number(archive, slug: str, text: str) -> int:
+    meeting = next(m for m in archive.meetings if m.slug == slug)
+    return next(p.number for p in meeting.paragraphs if p.text.startswith(text))
+
+
+# --- the seed meeting ----------------------------------------------------------
+
+def test_seed_ssc_and_supreme_state_council_link_to_the_same_entry(example, example_site):
+    page = Page(example_site[f"meetings/{SEED}.html"])
+    council = paragraph_number(example, SEED, "The Supreme State Council.")
+    ssc = paragraph_number(example, SEED, "The SSC, yes.")
+    first = [t for t in page.terms() if t["para"] == f"p{council}"]
+    second = [t for t in page.terms() if t["para"] == f"p{ssc}"]
+    assert [(t["text"], t["attrs"]["href"]) for t in first] == [("Supreme State Council", "../glossary/supreme-state-council.html")]
+    assert [(t["text"], t["attrs"]["href"]) for t in second] == [("SSC", "../glossary/supreme-state-council.html")]
+
+
+def test_seed_kamaz_is_linked_once_per_turn(example, example_site):
+    meeting = next(m for m in example.meetings if m.slug == SEED)
+    turn = next(t for t in meeting.turns if any("and KAMAZ makes them for us" in p.text for p in t.paragraphs))
+    said = [h for h in example.term_hits if h.meeting == SEED and h.term == "kamaz"]
+    assert [(h.turn, h.said) for h in said] == [(turn.number - 2, "KAMAZ"), (turn.number, "KAMAZ"), (turn.number, "KAMAZ")]
+    page = Page(example_site[f"meetings/{SEED}.html"])
+    kamaz = [t for t in page.terms() if t["text"] == "KAMAZ"]
+    assert len(kamaz) == 2  # two turns mention KAMAZ; the second twice
+    every = dataclasses.replace(example, config=dataclasses.replace(example.config, term_links="all"))
+    assert sum(1 for h in linked_hits(every) if h.term == "kamaz" and h.meeting == SEED) == 3
+
+
+def test_seed_su25_is_a_linked_term_and_not_a_figure(example, example_site):
+    number = paragraph_number(example, SEED, "…they are making up to a thousand component parts.")
+    html = example_site[f"meetings/{SEED}.html"]
+    paragraph = re.search(rf'<p id="p{number}".*?</p>', html, re.S).group()
+    assert '<a class="term" href="../glossary/su-25.html"' in paragraph
+    assert re.search(r'<data class="figure"[^>]*>[^<]*25', paragraph) is None
+    hit = next(h for h in example.term_hits if h.term == "su-25")
+    assert not [f for f in example.figures if (f.meeting, f.paragraph) == (hit.meeting, hit.paragraph)
+                and f.start < hit.end and hit.start < f.end]
+
+
+def test_glossary_exposes_product_names_for_the_figures_step(example):
+    entries = {e.term: e for e in example.glossary.entries}
+    assert "SSC" in entries["Supreme State Council"].aliases  # abbreviations are aliases too
+    assert {"Sukhoi Superjet 100", "Superjet"} <= set(entries["Superjet 100"].aliases)
+    assert {"MC-21", "Su-25", "Superjet 100"} <= set(entries)
+
+
+def test_a_term_in_a_speaker_label_is_never_linked():
+    source = CORPUS / "2019-02-12_59816.txt"
+    if not source.exists():
+        pytest.skip("corpus not available")
+    archive = archive_of({source.name: source.read_text(encoding="utf-8")}, Source("content/glossary.yaml", (ROOT / "content" / "glossary.yaml").read_text()))
+    meeting = archive.meetings[0]
+    kogogin = next(t for t in meeting.turns if "KAMAZ" in t.label.printed)
+    html = render_pages(archive, (views.meeting_pages,))[f"meetings/{meeting.slug}.html"]
+    labels = re.findall(r'<p class="speaker">.*?</p>', html, re.S)
+    assert any("KAMAZ General Director" in label for label in labels)
+    assert not any('class="term"' in label for label in labels)
+    # KAMAZ is linked where it is said, in the preamble, but never from the label's turn.
+    assert {h.turn for h in archive.term_hits if h.term == "kamaz"} == {0}
+    assert kogogin.number not in {h.turn for h in archive.term_hits}
+
+
+def test_example_glossary_is_large_and_every_seed_institution_is_found(example):
+    assert len(example.glossary.entries) >= 40
+    seed = {h.term for h in example.term_hits if h.meeting == SEED}
+    assert {"supreme-state-council", "union-state", "eurasian-economic-union", "kamaz", "maz", "mc-21",
+            "superjet-100", "su-25", "import-substitution", "microelectronics"} <= seed
+
+
+# --- edge cases -----------------------------------------------------------------
+
+def hits_in(archive, number: int) -> list[tuple[str, str]]:
+    return [(h.term, h.said) for h in archive.term_hits if h.paragraph == number]
+
+
+def test_longest_name_wins_over_the_names_inside_it(edge):
+    assert hits_in(edge, 1) == [("supreme-state-council", "Supreme State Council of the Union\u00a0State"),
+                                ("union-state", "Union State")]
+    # Leftmost first, then longest: "Russian Federation" takes "Federation", so no
+    # "Federation Council" is read across it.
+    assert hits_in(edge, 3)[:2] == [("russian-federation", "Russian Federation"),
+                                    ("federation-council", "Federation Council")]
+    text = edge.meetings[0].paragraphs[2].text
+    first = next(h for h in edge.term_hits if h.paragraph == 3)
+    assert text[first.start:first.end] == "Russian Federation" and text[first.end:].startswith(" Council and")
+
+
+def test_an_abbreviation_is_case_sensitive_and_a_word_is_not_a_term(edge):
+    assert hits_in(edge, 2) == [("advanced-investment-mechanism", "AIM")]  # not "aim", "Aim", "aims"
+
+
+def test_terms_next_to_punctuation_nbsp_and_curly_apostrophes(edge):
+    assert hits_in(edge, 3)[2:] == [("supreme-state-council", "SSC"), ("union-state", "Union State"),
+                                    ("supreme-state-council", "SSC")]
+    assert hits_in(edge, 4) == [("union-state", "Union State"), ("kamaz", "KAMAZ"), ("maz", "MAZ"),
+                                ("kamaz", "KAMAZ"), ("united-nations", "UN")]  # not MAZ in KAMAZ, not UN in UNESCO
+    assert hits_in(edge, 5) == [("ypg", "People’s Protection Units"), ("ypg", "YPG"), ("su-25", "Su\u201125"),
+                                ("liquefied-natural-gas", "LNG"), ("liquefied-natural-gas", "LNG")]  # LNG-2 is a name
+
+
+def test_plurals_only_where_the_entry_allows_them(edge):
+    assert hits_in(edge, 6) == [("perinatal-centre", "perinatal centres"), ("perinatal-centre", "perinatal centre")]
+
+
+def test_first_mention_per_turn_is_linked_and_scopes_are_turns(edge):
+    linked = [(h.paragraph, h.term) for h in linked_hits(edge)]
+    assert linked.count((3, "supreme-state-council")) == 1
+    assert (7, "supreme-state-council") in linked  # a new turn links again
+    assert [p for p, t in linked if t == "kamaz"] == [4]
+    assert [p for p, t in linked if t == "union-state"] == [1, 3]
+
+
+def test_terms_in_all_mode_link_every_mention():
+    archive = archive_of({"2020-01-02_edge.txt": fixture("edge-meeting.txt").text}, fixture("edge.yaml"),
+                         site="term_links: all\n")
+    assert len(linked_hits(archive)) == len(archive.term_hits) == 21
+
+
+def test_a_term_never_nests_with_a_figure_or_another_link(edge):
+    figure = Mark(10, 14, "data", (("class", "figure"), ("value", "25")), 2)
+    link = Mark(30, 40, "a", (("href", "https://example.org"),))
+    term = lambda a, b: Mark(a, b, "a", (("class", "term"), ("href", "glossary/x.html")))  # noqa: E731
+    kept = without_clashing_terms([figure, link, term(8, 16), term(12, 13), term(35, 45), term(20, 25)])
+    assert kept == [figure, link, term(20, 25)]
+
+    @dataclasses.dataclass(frozen=True)
+    class FakeFigure:
+        meeting: str
+        paragraph: int
+        start: int
+        end: int
+
+    first_kamaz = next(h for h in edge.term_hits if h.term == "kamaz")
+    masked = dataclasses.replace(edge, figures=(FakeFigure(first_kamaz.meeting, 4, first_kamaz.start, first_kamaz.end + 3),))
+    kamaz = [h for h in linked_hits(masked) if h.term == "kamaz"]
+    assert len(kamaz) == 1 and kamaz[0].start > first_kamaz.start  # the next mention in the turn is linked instead
+
+
+def test_a_term_inside_a_markdown_link_counts_but_is_not_linked_and_code_is_not_a_mention():
+    text = ("---\ntitle: Markdown\ndate: 2020-01-03\n---\n"
+            "Vladimir Putin: The [SSC](https://example.org/ssc) met, then `SSC` in code, and the SSC again.\n")
+    archive = archive_of({"2020-01-03_md.md": text}, fixture("edge.yaml"))
+    assert [(h.start, h.linkable) for h in archive.term_hits] == [(4, False), (39, True)]
+    html = render_pages(archive, (views.meeting_pages,))["meetings/2020-01-03-md.html"]
+    paragraph = re.search(r'<p id="p1".*?</p>', html, re.S).group()
+    assert '<a href="https://example.org/ssc" rel="external nofollow">SSC</a>' in paragraph
+    assert '<code>SSC</code>' in paragraph
+    assert paragraph.count('class="term"') == 1 and 'aria-describedby="term-p1-39">SSC<span' in paragraph
+
+
+def test_tooltip_is_escaped_inside_the_link_and_named_by_aria_describedby():
+    archive = archive_of({"2020-01-02_t.txt": "Vladimir Putin: The UT & Unsafe Term.\n"}, fixture("unsafe.yaml"))
+    marks = term_marks(archive)
+    html = str(render_text(archive.meetings[0].paragraphs[0].text, marks[(archive.meetings[0].slug, 1)],
+                           "meetings/x.html"))
+    assert html == ('The <a class="term" href="../glossary/unsafe-term.html" aria-describedby="term-p1-4">UT'
+                    '<span class="term-def" role="tooltip" id="term-p1-4" aria-hidden="true">Unsafe Term: Hover text with '
+                    '&lt;b&gt;markup&lt;/b&gt; &amp; "quotes".</span></a> &amp; Unsafe Term.')
+
+
+def test_definitions_are_safe_markdown():
+    archive = archive_of({"2020-01-02_t.txt": "Vladimir Putin: The UT.\n"}, fixture("unsafe.yaml"))
+    site = render_pages(archive)
+    for path in ("glossary/index.html", "glossary/unsafe-term.html", "topics/tests.html"):
+        html = site[path]
+        assert "<script" not in html
+        assert not re.search(r'href="\s*(?:javascript|data|vbscript):', html, re.I)
+        assert "<img" not in html
+    term = site["glossary/unsafe-term.html"]
+    assert '<a href="https://example.org/">fine link</a>' in term
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in term
+    assert "Topic <em>description</em> with &lt;script&gt;" in site["topics/tests.html"]
+
+
+# --- glossary.yaml problems -----------------------------------------------------
+
+def test_an_alias_claimed_twice_is_an_error_with_file_and_line():
+    glossary, problems = load_glossary(fixture("duplicate-alias.yaml"))
+    assert [str(p) for p in problems] == [
+        "tests/fixtures/glossary/duplicate-alias.yaml:10: 'SSC' is already claimed by the term "
+        "'Supreme State Council' (line 3)"]
+
+
+def test_malformed_entries_are_errors_with_lines():
+    _, problems = load_glossary(fixture("malformed.yaml"))
+    assert [str(p) for p in sorted(problems, key=lambda p: p.line)] == [
+        "tests/fixtures/glossary/malformed.yaml:2: glossary entry has no term",
+        "tests/fixtures/glossary/malformed.yaml:10: see-also 'Supreme Soviet' is not a term of the glossary",
+        "tests/fixtures/glossary/malformed.yaml:12: glossary entry 'Eurasian Economic Union' has no topic",
+        "tests/fixtures/glossary/malformed.yaml:14: aliases must be a list of names",
+        "tests/fixtures/glossary/malformed.yaml:16: warning: unknown glossary field 'colour'",
+        "tests/fixtures/glossary/malformed.yaml:20: topic is given twice in this entry",
+    ]
+
+
+def test_build_reports_glossary_errors_as_file_line_and_fails(tmp_path):
+    content = tmp_path / "content"
+    (content / "transcripts").mkdir(parents=True)
+    shutil.copy(ROOT / "content" / "transcripts" / "2023-02-17_70530.txt", content / "transcripts")
+    shutil.copy(FIXTURES / "duplicate-alias.yaml", content / "glossary.yaml")
+    for command in ("check", "build"):
+        done = subprocess.run([sys.executable, str(ROOT / "build.py"), command, "--content", str(content),
+                               "--out", str(tmp_path / "site"), "--quiet"], capture_output=True, text=True)
+        assert done.returncode == 1
+        assert done.stderr.strip().endswith("content/glossary.yaml:10: 'SSC' is already claimed by the term "
+                                            "'Supreme State Council' (line 3)")
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_no_glossary_means_no_terms_and_an_empty_glossary_page():
+    archive = archive_of({"2020-01-02_t.txt": "Vladimir Putin: The SSC.\n"}, None)
+    assert archive.glossary is None and archive.term_hits == ()
+    site = render_pages(archive)
+    assert "No terms yet" in site["glossary/index.html"]
+    assert not [p for p in site if p.startswith(("topics/", "glossary/")) and p != "glossary/index.html"]
+
+
+# --- pages ------------------------------------------------------------------------
+
+def test_glossary_index_groups_by_topic_and_lists_a_to_z(example_site):
+    page = Page(example_site["glossary/index.html"])
+    assert {"by-topic", "a-z", "topic-union-state", "letter-k", "term-kamaz", "in-topic-kamaz"} <= page.ids
+    html = example_site["glossary/index.html"]
+    kamaz = re.search(r'<div class="gloss-entry" id="term-kamaz">.*?</dd>', html, re.S).group()
+    assert "3 mentions in 1 meeting" in kamaz
+    assert 'href="maz.html">MAZ</a>' in kamaz and 'href="import-substitution.html">import substitution</a>' in kamaz
+    ssc = re.search(r'<div class="gloss-entry" id="term-supreme-state-council">.*?</dd>', html, re.S).group()
+    assert '<span class="abbr">(SSC)</span>' in ssc
+
+
+def test_term_page_lists_every_occurrence_in_context(example, example_site):
+    html = example_site["glossary/kamaz.html"]
+    items = re.findall(r"<li>.*?</li>", html.split('<ol class="occurrence-list"')[1], re.S)
+    assert len(items) == 3
+    number = paragraph_number(example, SEED, "I will clarify for those present")
+    assert f'href="../meetings/{SEED}.html#p{number}"' in items[0]
+    assert ">Alexander Lukashenko</a>" in items[0] and "17 February 2023" in items[0]
+    assert "always had some tensions between <mark>KAMAZ</mark> and MAZ." in items[0]
+
+
+def test_long_occurrence_lists_are_paginated():
+    text = "Vladimir Putin: " + " ".join(["The KAMAZ works."] * 3) + "\n" + "\n".join(f"Line {i} about KAMAZ." for i in range(57)) + "\n"
+    archive = archive_of({"2020-01-02_t.txt": text}, fixture("edge.yaml"))
+    assert sum(1 for h in archive.term_hits if h.term == "kamaz") == 60
+    site = render_pages(archive)
+    first, second = site["glossary/kamaz.html"], site["glossary/kamaz-p2.html"]
+    assert first.count("<mark>KAMAZ</mark>") == 50 and second.count("<mark>KAMAZ</mark>") == 10
+    assert '<a href="kamaz-p2.html">2</a>' in first and '<a href="kamaz.html">1</a>' in second
+    assert '<ol class="occurrence-list" start="51">' in second
+
+
+def test_topic_pages_list_terms_and_meetings_and_meetings_list_topics(edge):
+    site = render_pages(edge)
+    union = site["topics/union-state.html"]
+    assert 'href="../glossary/supreme-state-council.html"' in union and "on this topic" in union
+    fisheries = site["topics/fisheries.html"]  # named only in front matter
+    assert "Edge cases for the glossary" in fisheries and "Terms" not in fisheries
+    meeting = site[f"meetings/{edge.meetings[0].slug}.html"]
+    topics = re.search(r'<p class="topics">.*?</p>', meeting).group()
+    assert topics.startswith('<p class="topics">Topics: <a href="../topics/union-state.html">Union State</a>, '
+                             '<a href="../topics/fisheries.html">Fisheries</a>, ')
+
+
+def test_every_glossary_and_topic_link_lands_on_a_page_and_anchor(example, example_site):
+    every_path = {path for kind in PAGES for path, _, _ in kind(example)}
+    checked = 0
+    for path, html in example_site.items():
+        page = Page(html)
+        mine = path.startswith(("glossary/", "topics/"))
+        for link in page.links:
+            href = link["attrs"]["href"]
+            if not mine and link["attrs"].get("class") != "term" and "topics" not in link["classes"]:
+                continue
+            if href.startswith(("http:", "https:", "mailto:")):
+                continue
+            target, _, fragment = href.partition("#")
+            resolved = str(Path(path).parent / target) if target else path
+            resolved = re.sub(r"[^/]+/\.\./", "", resolved).removeprefix("./")
+            assert resolved in example_site or resolved in every_path, (path, href)
+            if fragment:
+                assert resolved in example_site, (path, href)
+                assert fragment in Page(example_site[resolved]).ids, (path, href)
+            checked += 1
+    assert checked > 1000
+
+
+# --- check: glossary candidates ---------------------------------------------------
+
+def test_check_suggests_acronyms_and_repeated_phrases_not_in_the_glossary(example):
+    found = {c.text: c for c in find_candidates(example)}
+    railways = found["Russian Railways"]
+    assert (railways.kind, railways.count, railways.meetings, railways.path, railways.line) == (
+        "phrase", 4, 1, "content/transcripts/2018-06-07_57692.txt", 1407)
+    rbc = found["RBC"]
+    assert (rbc.kind, rbc.count, rbc.path, rbc.line) == ("acronym", 5, "content/transcripts/2017-06-15_54794.txt", 53)
+    assert not {"KAMAZ", "SSC", "EU", "UN", "Direct Line", "Crimean Bridge", "Vladimir Putin", "Mr Putin"} & set(found)
+    problems = [p for p in content_checks(example, ContentInput(transcripts=())) if "glossary candidate" in p.message]
+    assert all(p.warning for p in problems)
+    assert "content/transcripts/2018-06-07_57692.txt:1407: warning: glossary candidate 'Russian Railways' (phrase): " \
+           "said 4 times in 1 meeting" in "\n".join(map(str, problems))
+
+
+def test_find_terms_without_glossary_is_empty(example):
+    assert find_terms(example.meetings, None, SiteConfig()) == ()
+
+
+# --- in a browser: the definition on hover and focus, without JavaScript ---------
+
+def test_tooltip_shows_on_focus_and_hover_from_file_url(tmp_path, example):
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("chromium not installed")
+    for path, html in render_pages(example, (views.meeting_pages,)).items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(html, encoding="utf-8")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(java_script_enabled=False)
+        page.goto((tmp_path / "meetings" / f"{SEED}.html").as_uri())
+        link = page.get_by_role("link", name="SSC", exact=True)
+        tip = link.locator(".term-def")
+        assert not tip.is_visible()
+        link.focus()
+        assert tip.is_visible()
+        assert tip.inner_text().startswith("Supreme State Council: The highest body of the Union State.")
+        playwright.expect(link).to_have_accessible_description(re.compile(r"^Supreme State Council: The highest body"))
+        page.mouse.move(0, 0)
+        page.locator("body").focus()
+        other = page.get_by_role("link", name="KAMAZ", exact=True).first
+        other.hover()
+        assert other.locator(".term-def").is_visible()
+        browser.close()

@@ -1,0 +1,450 @@
+"""Speakers across the archive: identity resolution, speakers.yaml, the check, the pages.
+
+Identity is tested on real kremlin.ru transcripts (the corpus and the example
+archive); speakers.yaml and `check` on a small planted fixture.
+"""
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CONTENT, CORPUS, ROOT
+from sitecheck import find_all, parse_html, site_problems, text_of
+
+from generator.checks import content_checks
+from generator.model import ContentInput, Source
+from generator.names import name_key
+from generator.parse import parse_transcript
+from generator.pipeline import load_archive
+from generator.read import read_content
+from generator.resolve import assign_slugs, resolve_speakers, resolve_turns, role_at
+from generator.slugs import SLUG_RE
+from generator.speaker_views import SPEAKER_PAGE_SIZE, bio_renderer, speaker_index_pages, speaker_pages
+from generator.speakers_file import load_speakers
+
+FIXTURE = ROOT / "tests" / "fixtures" / "speakers" / "content"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="the kremlin corpus is not available")
+
+
+def corpus_sources(*names: str) -> tuple[Source, ...]:
+    return tuple(Source(f"kremlin/{name}", (CORPUS / name).read_text(encoding="utf-8")) for name in names)
+
+
+def corpus_archive(*names: str, speakers: str | None = None):
+    content = ContentInput(transcripts=corpus_sources(*names),
+                           speakers=Source("content/speakers.yaml", speakers) if speakers else None)
+    return load_archive(content), content
+
+
+def meeting_from(text: str, path: str = "content/transcripts/2020-01-01_x.txt"):
+    return parse_transcript(Source(path, text))
+
+
+def person_named(archive, name: str):
+    matches = [p for p in archive.people if p.name == name]
+    assert len(matches) == 1, [p.name for p in archive.people]
+    return matches[0]
+
+
+# --- identity on real text ------------------------------------------------------
+
+@needs_corpus
+def test_medvedev_titled_bare_and_all_caps_labels_are_one_person_across_files():
+    # 7506: "President of Russia Dmitry Medvedev" only; 54147: "Dmitry Medvedev" only;
+    # 7996: "President OF RUSSIA DMITRY MEDVEDEV".
+    archive, _ = corpus_archive("2010-04-20_7506.txt", "2017-03-29_54147.txt", "2010-06-09_7996.txt")
+    medvedev = person_named(archive, "Dmitry Medvedev")
+    assert medvedev.slug == "dmitry-medvedev"
+    assert {"President of Russia Dmitry Medvedev", "Dmitry Medvedev",
+            "President OF RUSSIA DMITRY MEDVEDEV"} <= set(medvedev.forms)
+    spoken_in = {slug for (slug, _), key in archive.speaker_of.items() if key == medvedev.key}
+    assert spoken_in == {m.slug for m in archive.meetings}
+    assert [p for p in archive.people if "medvedev" in p.key] == [medvedev]
+
+
+@needs_corpus
+def test_puchkov_is_one_person_with_several_roles():
+    archive, _ = corpus_archive("2017-03-14_54036.txt", "2018-04-18_57275.txt")
+    puchkov = person_named(archive, "Vladimir Puchkov")
+    assert [(use.role, str(use.date)) for use in puchkov.roles] == [
+        ("Emergency Situations Minister", "2017-03-14"),
+        ("Minister of Civil Defence, Emergencies and Disaster Relief", "2018-04-18"),
+    ]
+    turns = [place for place, key in archive.speaker_of.items() if key == puchkov.key]
+    assert len(turns) == 6
+
+
+@needs_corpus
+def test_question_and_remark_are_shown_but_nobody_s_page():
+    archive, _ = corpus_archive("2016-04-07_51685.txt", "2017-06-15_54790.txt")
+    generic = [(m.slug, t.number) for m in archive.meetings for t in m.turns if t.label.generic]
+    labels = {t.label.name for m in archive.meetings for t in m.turns if t.label.generic}
+    assert {"Question", "Remark"} <= labels
+    assert generic and not any(place in archive.speaker_of for place in generic)
+    assert not [p for p in archive.people if p.key in ("question", "remark", "reply", "response")]
+    paths = [path for path, _, _ in speaker_pages(archive)]
+    assert not [p for p in paths if "question" in p or "remark" in p]
+    (_, _, index), = speaker_index_pages(archive)
+    assert {"label": "Question", "turns": sum(1 for m in archive.meetings for t in m.turns
+                                              if t.label.name == "Question")} in index["generic"]
+
+
+@needs_corpus
+def test_people_sharing_a_name_part_are_never_merged():
+    archive, _ = corpus_archive("2018-06-07_57692.txt", "2019-12-07_62269.txt", "2018-12-20_59455.txt",
+                                "2020-05-15_63355.txt", "2014-11-28_47109.txt", "2017-03-29_54147.txt")
+    names = {p.name for p in archive.people}
+    assert {"Alexander Novak", "Alexander Lukashenko", "Timur Ivanov", "Olga Ivanova",
+            "Alexander Medvedev", "Dmitry Medvedev"} <= names
+    assert len({p.key for p in archive.people}) == len(archive.people)
+
+
+@needs_corpus
+def test_a_stranded_given_name_rejoins_the_name():
+    # The parser, seeing only this file, splits "European Commission President Jose | Manuel Barroso".
+    archive, _ = corpus_archive("2013-03-21_17720.txt")
+    barroso = person_named(archive, "Jose Manuel Barroso")
+    assert [u.role for u in barroso.roles] == ["European Commission President"]
+
+
+@needs_corpus
+def test_a_name_known_from_speakers_yaml_ends_a_titled_label():
+    # "President of Yemen Abd Rabbuh Mansour Hadi": no file prints the name alone.
+    archive, _ = corpus_archive("2013-04-02_17787.txt")
+    assert "Mansour Hadi" in {p.name for p in archive.people}
+    archive, _ = corpus_archive("2013-04-02_17787.txt", speakers="- name: Abd Rabbuh Mansour Hadi\n")
+    hadi = person_named(archive, "Abd Rabbuh Mansour Hadi")
+    assert [u.role for u in hadi.roles] == ["President of Yemen"]
+
+
+
+def test_a_name_printed_alone_in_one_transcript_ends_titled_labels_in_others():
+    titled = Source("content/transcripts/2016-05-01_a.txt",
+                    "Former President of the European Commission Jose Manuel Barroso: Good morning.\n")
+    assert "Manuel Barroso" in {p.name for p in load_archive(ContentInput(transcripts=(titled,))).people}
+    alone = Source("content/transcripts/2016-06-01_b.txt", "Jose Manuel Barroso: Thank you.\n")
+    archive = load_archive(ContentInput(transcripts=(titled, alone)))
+    barroso = person_named(archive, "Jose Manuel Barroso")
+    assert [u.role for u in barroso.roles] == ["Former President of the European Commission"]
+    assert len(archive.people) == 1
+
+
+@needs_corpus
+def test_an_initial_resolves_to_the_one_full_name_in_the_same_meeting():
+    archive, _ = corpus_archive("2017-06-15_54790.txt")
+    voronin = person_named(archive, "Andrei Voronin")
+    assert "A. Voronin" in voronin.names
+
+
+def test_label_shapes_resolve_to_the_same_person():
+    meeting = meeting_from(
+        "Civil Defence, Emergency Situations and Disaster Relief Minister Vladimir Puchkov: Report.\n"
+        "President of\u00a0Russia Vladimir Putin: Thank you.\n"
+        "chairman of United Russia’s Supreme Council and State Duma Speaker Boris Gryzlov: Mr President,\n"
+        "President of Afghanistan Hamid Karzai (translated from Russian): Thank you.\n"
+        "Vladimir Putin (responding to remarks by Hamid Karzai): Yes.\n"
+        "VLADIMIR PUTIN: Good.\n"
+        "Dmitry Peskov: A note.\n"
+        "Dmitry PeskoV: Another.\n"
+        "Hamid Karzai: Thank you.\n"
+        "Boris Gryzlov: Indeed.\n"
+        "Vladimir Puchkov: Will do.\n"
+        "Question (retranslated): When?\n")
+    found = resolve_turns([meeting])
+    shown = [(found[(meeting.slug, t.number)].key, found[(meeting.slug, t.number)].role)
+             if (meeting.slug, t.number) in found else None for t in meeting.turns]
+    assert shown == [
+        ("vladimir puchkov", "Civil Defence, Emergency Situations and Disaster Relief Minister"),
+        ("vladimir putin", "President of Russia"),
+        ("boris gryzlov", "chairman of United Russia’s Supreme Council and State Duma Speaker"),
+        ("hamid karzai", "President of Afghanistan"),
+        ("vladimir putin", ""), ("vladimir putin", ""),
+        ("dmitry peskov", ""), ("dmitry peskov", ""),
+        ("hamid karzai", ""), ("boris gryzlov", ""), ("vladimir puchkov", ""),
+        None,
+    ]
+    assert name_key("Jörg Schönenborn") == name_key("JORG SCHONENBORN")
+
+
+# --- speakers.yaml -----------------------------------------------------------------
+
+@needs_corpus
+def test_speakers_yaml_alias_merges_spellings_of_real_labels():
+    # The 2018 Direct Line prints one host three ways.
+    archive, _ = corpus_archive("2018-06-07_57692.txt")
+    hosts = sorted(p.name for p in archive.people if p.name.startswith("Kirill Kle"))
+    assert hosts == ["Kirill Kleimenov", "Kirill Kleimyonov", "Kirill Kleymenov"]
+    yaml_text = ("- name: Kirill Kleymenov\n"
+                 "  aliases: [Kirill Kleimenov, Kirill Kleimyonov]\n"
+                 "  bio: Host of the *2018* Direct Line.\n")
+    archive, _ = corpus_archive("2018-06-07_57692.txt", speakers=yaml_text)
+    host = person_named(archive, "Kirill Kleymenov")
+    assert [p.name for p in archive.people if p.name.startswith("Kirill Kle")] == ["Kirill Kleymenov"]
+    assert host.names == ("Kirill Kleimenov", "Kirill Kleimyonov", "Kirill Kleymenov")
+    assert sum(1 for key in archive.speaker_of.values() if key == host.key) == 50 + 1 + 2
+    assert host.listed and host.bio == "Host of the *2018* Direct Line."
+
+
+@needs_corpus
+def test_a_one_word_alias_stands_for_the_surname():
+    archive, _ = corpus_archive("2019-12-07_62269.txt", speakers=(
+        "- name: Alexander Lukashenka\n  aliases: [Lukashenko]\n  sort_as: Lukashenka\n"))
+    person = person_named(archive, "Alexander Lukashenka")
+    assert "President of Belarus Alexander Lukashenko" in person.forms
+    assert person.slug == "alexander-lukashenka"
+
+
+def test_fixture_alias_merges_and_check_goes_quiet(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    content = read_content(Path("tests/fixtures/speakers/content"))
+    archive = load_archive(content)
+    assert {p.name for p in archive.people} == {"Vladimir Putin", "Kirill Kleymenov", "Kirill Kleimenov"}
+    settled = ContentInput(transcripts=content.transcripts, speakers=Source(
+        "tests/fixtures/speakers/content/speakers.yaml",
+        "- name: Kirill Kleymenov\n  aliases: [Kirill Kleimenov]\n"))
+    archive = load_archive(settled)
+    assert {p.name for p in archive.people} == {"Vladimir Putin", "Kirill Kleymenov"}
+    assert content_checks(archive, settled) == []
+
+
+def test_check_reports_a_planted_near_duplicate_with_file_and_line():
+    done = subprocess.run([sys.executable, "build.py", "check", "--content", "tests/fixtures/speakers/content",
+                           "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    first = "tests/fixtures/speakers/content/transcripts/2018-06-01_first-broadcast.txt"
+    second = "tests/fixtures/speakers/content/transcripts/2018-06-02_second-broadcast.txt"
+    assert (f"{second}:7: warning: possible duplicate speaker: 'Kirill Kleymenov' ({first}:7, {first}:11) "
+            f"and 'Kirill Kleimenov' ({second}:7) — settle it in tests/fixtures/speakers/content/speakers.yaml"
+            ) in done.stderr.splitlines()
+
+
+@needs_corpus
+def test_check_lists_real_near_duplicates_of_the_corpus():
+    archive, content = corpus_archive("2018-01-19_56676.txt", "2017-09-27_55714.txt", "2017-10-19_55882.txt",
+                                      "2017-03-01_53972.txt")
+    lines = [str(p) for p in content_checks(archive, content) if "duplicate speaker" in p.message]
+    assert ("kremlin/2018-01-19_56676.txt:35: warning: possible duplicate speaker: 'Denis Manturov' "
+            "(kremlin/2017-09-27_55714.txt:93, kremlin/2017-09-27_55714.txt:105, "
+            "kremlin/2018-01-19_56676.txt:9 and 1 more) and 'Dmitry Manturov' (kremlin/2018-01-19_56676.txt:35)"
+            " — settle it in speakers.yaml") in lines
+    assert any("'Fyodor Lukyanov'" in line and "'Fydor Lukyanov' (kremlin/2017-10-19_55882.txt:275)" in line
+               for line in lines)
+    assert any("'Vitaly Mutko'" in line and "'Vladimir Mutko'" in line for line in lines)
+    assert len(lines) == 3
+
+
+def test_patronymic_and_transliteration_pairs_are_reported():
+    content = ContentInput(transcripts=(Source("content/transcripts/2020-01-01_x.txt",
+                                               "Vladimir Vladimirovich Putin: One.\nVladimir Putin: Two.\n"
+                                               "Sergei Chemezov: Three.\nSergey Chemezov: Four.\n"
+                                               "Alexander Novak: Five.\nAlexander Lukashenko: Six.\n"),))
+    archive = load_archive(content)
+    assert len(archive.people) == 6  # nothing looser than case and accents is merged
+    pairs = sorted(re.findall(r"'([^']+)' \(.*?\) and '([^']+)'", str(p))[0] for p in content_checks(archive, content))
+    assert pairs == [("Sergei Chemezov", "Sergey Chemezov"), ("Vladimir Putin", "Vladimir Vladimirovich Putin")]
+
+
+def test_speakers_yaml_problems_name_their_lines():
+    text = ("- name: Vladimir Putin\n"                  # 1
+            "  aliases: [Mr Putin]\n"                    # 2
+            "  colour: red\n"                            # 3
+            "- name: Mr Putin\n"                         # 4
+            "- name: Dmitry Medvedev\n"                  # 5
+            "  roles:\n"                                 # 6
+            "    - {role: President, from: 2012-13-01}\n"  # 7
+            "  link: javascript:alert(1)\n"              # 8
+            "- aliases: [Nobody]\n"                      # 9
+            "- name: Boris Gryzlov\n"                    # 10
+            "  slug: ../../x\n")                         # 11
+    entries, problems = load_speakers(Source("content/speakers.yaml", text))
+    assert sorted(str(p) for p in problems) == [
+        "content/speakers.yaml:11: slug '../../x' must be lower-case letters, digits and hyphens, "
+        "not 'index' and not ending in -p<number>",
+        "content/speakers.yaml:3: warning: unknown speaker field 'colour' "
+        "(known: name, aliases, roles, bio, link, slug, sort_as, meetings)",
+        "content/speakers.yaml:4: 'mr putin' of 'Mr Putin' is already a name of 'Vladimir Putin' (line 1); "
+        "one person, one entry",
+        "content/speakers.yaml:7: from must be an ISO date like 2012-05-07, not '2012-13-01'",
+        "content/speakers.yaml:8: link must be an http(s) URL, not 'javascript:alert(1)'",
+        "content/speakers.yaml:9: speaker entry has no 'name:'",
+    ]
+    assert [e.name for e in entries] == ["Vladimir Putin"]
+    _, problems = load_speakers(Source("content/speakers.yaml", "- name: [unclosed\n"))
+    assert str(problems[0]).startswith("content/speakers.yaml:2: invalid YAML")
+
+
+def test_speakers_yaml_errors_stop_the_build(tmp_path):
+    meeting_text = "Vladimir Putin: Hello.\n"
+    content = ContentInput(transcripts=(Source("content/transcripts/2020-01-01_x.txt", meeting_text),),
+                           speakers=Source("content/speakers.yaml", "- name: Vladimir Putin\n  roles: President\n"))
+    with pytest.raises(Exception) as error:
+        load_archive(content)
+    assert "content/speakers.yaml:2: roles must be a list" in str(error.value)
+
+
+# --- slugs ---------------------------------------------------------------------------
+
+def test_slugs_are_safe_unique_and_stable_whatever_the_name():
+    display = {"../../x": "../../x", 'o"brien': 'Conan "the" O\'Brien', "иван петров": "Иван Петров",
+               "ivan petrov": "Ivan Petrov", "ivan  petrov": "IVAN-PETROV", "x p2": "X P2", "index": "Index",
+               "毛泽东": "毛泽东"}
+    slugs, collisions = assign_slugs(display, {})
+    assert all(SLUG_RE.match(s) for s in slugs.values())
+    assert len(set(slugs.values())) == len(slugs)
+    assert slugs["../../x"] == "x" and slugs["ivan petrov"] == "ivan-petrov-2" and slugs["иван петров"] == "ivan-petrov-3"
+    assert slugs["ivan  petrov"] == "ivan-petrov"   # "IVAN-PETROV" sorts first
+    assert slugs["x p2"] == "x-p2-x" and slugs["index"] == "index-1"
+    assert sorted(c[2] for c in collisions) == ["ivan-petrov-2", "ivan-petrov-3"]
+    shuffled = list(display.items())
+    random.Random(7).shuffle(shuffled)
+    assert assign_slugs(dict(shuffled), {}) == (slugs, collisions)
+    pinned, _ = assign_slugs(display, {"ivan petrov": "ivan-petrov"})
+    assert pinned["ivan petrov"] == "ivan-petrov" and pinned["ivan  petrov"] == "ivan-petrov-2"
+
+
+def test_a_slug_collision_is_reported_at_the_speaker_s_first_turn():
+    text = "Ivan Petrov: One.\nИван Петров: Два.\n"
+    meeting = meeting_from(text)
+    people, _, problems = resolve_speakers([meeting])
+    assert sorted(p.slug for p in people) == ["ivan-petrov", "ivan-petrov-2"]
+    assert [str(p) for p in problems] == [
+        "content/transcripts/2020-01-01_x.txt:2: warning: speakers 'Иван Петров' and 'Ivan Petrov' share the slug "
+        "'ivan-petrov'; 'Иван Петров' gets 'ivan-petrov-2' (pin one with 'slug:' in speakers.yaml)"]
+
+
+# --- the bio -----------------------------------------------------------------------
+
+def test_bio_markdown_is_rendered_safely():
+    render = bio_renderer()
+    html = str(render("**Bold** [ok](https://example.org) [js](javascript:alert(1)) [d](data:image/png;base64,AA)"
+                      " [v](vbscript:x) [rel](../x.html) ![img](https://example.org/a.png) <script>x</script>"))
+    assert "<strong>Bold</strong>" in html and '<a href="https://example.org">ok</a>' in html
+    assert re.findall(r'href="([^"]*)"', html) == ["https://example.org", "https://example.org/a.png"]
+    assert "<img" not in html and "<script>" not in html and "&lt;script&gt;" in html
+
+
+# --- pages of the example archive ------------------------------------------------------
+
+def putin_meetings_in_example() -> set[str]:
+    """Stems of example transcripts with a turn labelled for Putin, read straight from the text."""
+    label = re.compile(r"^(President of\s+Russia\s+)?Vladimir\s+Putin\s*(\([^)]*\))?:", re.M)
+    return {p.stem for p in (CONTENT / "transcripts").glob("*.txt") if label.search(p.read_text(encoding="utf-8"))}
+
+
+def test_putin_page_lists_his_turns_from_every_example_meeting(example_site):
+    pages = sorted((example_site / "speakers").glob("vladimir-putin*.html"))
+    assert [p.name for p in pages] == ["vladimir-putin-p2.html", "vladimir-putin-p3.html", "vladimir-putin.html"]
+    archive = load_archive(read_content(CONTENT))
+    putin = person_named(archive, "Vladimir Putin")
+    turns = sum(1 for key in archive.speaker_of.values() if key == putin.key)
+    linked, meetings = [], set()
+    for page in pages:
+        tree = parse_html(page.read_text(encoding="utf-8"))
+        items = [a for ol in find_all(tree, "ol", cls="turn-list") for li in find_all(ol, "li")
+                 for a in find_all(li, "a")[:1]]
+        assert len(items) <= SPEAKER_PAGE_SIZE
+        for a in items:
+            target, _, anchor = a.attrs["href"].partition("#")
+            html = (page.parent / target).resolve().read_text(encoding="utf-8")
+            assert re.fullmatch(r"p\d+", anchor) and f'id="{anchor}"' in html
+            meetings.add(Path(target).stem)
+            linked.append(a.attrs["href"])
+    assert len(linked) == turns == 232 and len(set(linked)) == turns
+    stems = {m.slug: m.stem for m in archive.meetings}
+    assert {stems[slug] for slug in meetings} == putin_meetings_in_example()
+    assert len(meetings) == 9
+
+
+def test_putin_page_shows_roles_chart_and_bio(example_site):
+    tree = parse_html((example_site / "speakers" / "vladimir-putin.html").read_text(encoding="utf-8"))
+    stats = text_of(find_all(tree, "p", cls="speaker-stats")[0])
+    assert "9 meetings · 232 turns · 27,092 words" in " ".join(stats.split())
+    assert "first 10 October 2016, last 17 February 2023" in " ".join(stats.split())
+    svg = find_all(tree, "svg")[0]
+    assert svg.attrs["role"] == "img" and len(find_all(svg, "rect", cls="bar")) == 9
+    assert "most in Direct Line with Vladimir Putin (7 June 2018), 16,865 words" in text_of(find_all(svg, "desc")[0])
+    rows = find_all(find_all(tree, "details", cls="chart-table")[0], "tr")
+    assert len(rows) == 1 + 9
+    assert "Russia's president" in text_of(find_all(tree, "section", cls="bio")[0])
+    roles = [" ".join(text_of(li).split()) for li in find_all(find_all(tree, "ul", cls="role-history")[0], "li")]
+    assert roles[0].startswith("President of Russia 2016–2023: 9 meetings")
+    page3 = parse_html((example_site / "speakers" / "vladimir-putin-p3.html").read_text(encoding="utf-8"))
+    assert not find_all(page3, "svg") and len(find_all(page3, "li")) >= 232 - 2 * SPEAKER_PAGE_SIZE
+
+
+def test_speaker_index_sorts_by_name_and_by_activity(example_site):
+    tree = parse_html((example_site / "speakers" / "index.html").read_text(encoding="utf-8"))
+    by_name = [text_of(th) for th in find_all(find_all(tree, "section", id="by-name")[0], "th", scope="row")]
+    by_activity = [text_of(th) for th in find_all(find_all(tree, "section", id="by-activity")[0], "th", scope="row")]
+    assert sorted(by_name) == sorted(by_activity) and len(by_name) == len(set(by_name))
+    assert by_activity[:4] == ["Vladimir Putin", "Recep Tayyip Erdogan", "Andrei Kondrashov", "Kirill Kleymenov"]
+    assert by_name.index("Mikhail Akinchenko") == 0 and by_name.index("Recep Tayyip Erdogan") < by_name.index("Boris Gryzlov")
+    assert "Question" not in by_name and "Remark" not in by_name
+    assert "Kirill Kleimenov" not in by_name  # settled by content/speakers.yaml
+
+
+def test_meeting_page_links_speakers_and_shows_shares(example_site):
+    tree = parse_html((example_site / "meetings" / "2023-02-17-70530.html").read_text(encoding="utf-8"))
+    participants = find_all(find_all(tree, "section", cls="participants")[0], "li")
+    links = [find_all(li, "a")[0].attrs["href"] for li in participants]
+    assert links == ["../speakers/alexander-lukashenko.html", "../speakers/vladimir-putin.html"]
+    assert "President of Russia" in text_of(participants[1])
+    bars = find_all(tree, "span", cls="share-bar")
+    shares = [float(re.search(r"width: ([\d.]+)%", b.attrs["style"]).group(1)) for b in bars]
+    assert len(shares) == len(participants) and 99 <= sum(shares) <= 101
+    turns = find_all(tree, "section", cls="turn")
+    assert {t.attrs["data-speaker"] for t in turns} == {"vladimir-putin", "alexander-lukashenko"}
+    assert site_problems(example_site) == []
+
+
+def test_role_in_a_meeting_falls_back_to_speakers_yaml_dates():
+    content = ContentInput(
+        transcripts=(Source("content/transcripts/2019-01-01_x.txt", "Vladimir Putin: Hello.\n"),),
+        speakers=Source("content/speakers.yaml", "- name: Vladimir Putin\n  roles:\n"
+                        "    - {role: Prime Minister, from: 2008-05-08, to: 2012-05-07}\n"
+                        "    - {role: President of Russia, from: 2012-05-07}\n"))
+    archive = load_archive(content)
+    putin = person_named(archive, "Vladimir Putin")
+    assert role_at(putin, archive.meetings[0]) == "President of Russia"
+    assert putin.roles == ()
+
+
+@needs_corpus
+def test_two_people_sharing_a_printed_name_are_told_apart_by_meetings():
+    # The press secretary, and the digital envoy of the same name at the 2019 meeting.
+    names = ("2019-05-30_60630.txt", "2018-12-20_59455.txt")
+    archive, _ = corpus_archive(*names)
+    assert [p.name for p in archive.people if p.name.endswith("Peskov")] == ["Dmitry Peskov"]
+    archive, content = corpus_archive(*names, speakers=(
+        "- name: Dmitry Nikolayevich Peskov\n"
+        "  aliases: [Dmitry Peskov]\n"
+        "  meetings: [2019-05-30_60630]\n"
+        "  slug: dmitry-n-peskov\n"))
+    envoy = person_named(archive, "Dmitry Nikolayevich Peskov")
+    secretary = person_named(archive, "Dmitry Peskov")
+    assert envoy.slug == "dmitry-n-peskov" and secretary.slug == "dmitry-peskov"
+    assert [u.role for u in envoy.roles] == ["Special Presidential Representative on Digital and Technological Development"]
+    assert {m for (m, _), key in archive.speaker_of.items() if key == envoy.key} == {"2019-05-30-60630"}
+    assert {m for (m, _), key in archive.speaker_of.items() if key == secretary.key} == {"2018-12-20-59455"}
+    assert not [p for p in content_checks(archive, content) if "Peskov" in p.message]
+
+
+def test_a_to_z_sorts_by_surname_with_its_particles():
+    content = ContentInput(transcripts=(Source("content/transcripts/2018-01-01_x.txt",
+                                               "Alexander Van der Bellen: One.\nVladimir Putin: Two.\n"
+                                               "Bashar al-Assad: Three.\nXi Jinping: Four.\n"),),
+                           speakers=Source("content/speakers.yaml", "- name: Xi Jinping\n  sort_as: Xi Jinping\n"
+                                           "- name: Nobody Here\n  meetings: [2018-01-02_y]\n"))
+    archive = load_archive(content)
+    (_, _, index), = speaker_index_pages(archive)
+    assert [row["name"] for row in index["by_name"]] == [
+        "Bashar al-Assad", "Vladimir Putin", "Alexander Van der Bellen", "Xi Jinping"]
+    assert [str(p) for p in content_checks(archive, content) if p.path == "content/speakers.yaml"] == [
+        "content/speakers.yaml:3: warning: speakers.yaml lists 'Nobody Here', but no turn is theirs; "
+        "check the spelling or add the printed form to 'aliases'",
+        "content/speakers.yaml:3: warning: 'Nobody Here': no transcript '2018-01-02_y' "
+        "(meetings: takes file names without .txt)"]
