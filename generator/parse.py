@@ -201,7 +201,7 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False):
             turn["paragraphs"].append(paragraph("stage", text, line))
             continue
         heading = markdown_heading(text) if markdown else None
-        if heading is not None or is_heading(plain):
+        if heading is not None or (not markdown and is_heading(plain)):  # Markdown marks its headings
             close_turn()
             resume = None
             blocks.append(paragraph("heading", heading if heading is not None else text, line))

@@ -45,3 +45,31 @@ def example_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("example") / "site"
     build_site(CONTENT, out)
     return out
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def require_chromium() -> None:
+    """Skip when Debian's chromium is absent, except in CI, where it must be there."""
+    if not CHROMIUM.exists():
+        import os
+        if os.environ.get("STENOGRAM_REQUIRE_BROWSER"):
+            pytest.fail("chromium is required in CI (STENOGRAM_REQUIRE_BROWSER is set) but /usr/bin/chromium is missing")
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module, driven by Playwright.
+
+    Module scope: Playwright's sync API cannot run two instances at once in
+    one thread, and other modules start their own.
+    """
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

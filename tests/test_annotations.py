@@ -1,0 +1,161 @@
+"""Editor's notes beside the published text, and Markdown transcripts with footnotes."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, ROOT, SEED
+from generator.annotations import anchor_annotations
+from generator.model import ContentErrors, Source
+from generator.parse import parse_transcript
+from sitecheck import find_all, find_one, parse_html, text_of
+
+SEED_PAGE = "meetings/2023-02-17-70530.html"
+SEED_NOTES = "content/annotations/2023-02-17_70530.yaml"
+
+
+def seed_meeting():
+    return parse_transcript(Source("content/transcripts/2023-02-17_70530.txt", SEED.read_text("utf-8")))
+
+
+def anchor(yaml_text: str, meeting=None):
+    return anchor_annotations((Source(SEED_NOTES, yaml_text),), [meeting or seed_meeting()])
+
+
+def run_build(content: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out),
+                           "--quiet"], capture_output=True, text=True, timeout=300)
+
+
+def test_note_on_28_joint_programmes_sits_beside_its_paragraph(example_site):
+    page = parse_html((example_site / SEED_PAGE).read_text("utf-8"))
+    marked = [m for m in find_all(page, "mark", cls="annotated") if text_of(m) == "the 28 joint programmes"]
+    assert len(marked) == 1
+    rows = [row for row in find_all(page, "div", cls="para-row")
+            if any(text_of(m) == "the 28 joint programmes" for m in find_all(row, "mark"))]
+    assert len(rows) == 1
+    paragraph = find_one(rows[0], "p", cls="para")
+    assert text_of(paragraph).startswith("And of course, our further work to strengthen the Union State")
+    assert "the 28 joint programmes" in text_of(paragraph) and "that we talked about" in text_of(paragraph)
+    aside = find_one(rows[0], "aside", cls="sidenote")
+    assert "approved by the Supreme State Council in November 2021" in text_of(aside)
+    # Both link back and forth: the number in the text to the note, the note to the words.
+    number = marked[0].attrs["id"].removeprefix("note-ref-")
+    assert aside.attrs["id"] == f"note-{number}"
+    assert find_one(rows[0], "a", cls="note-ref").attrs["href"] == f"#note-{number}"
+    assert find_one(aside, "a", cls="note-label").attrs["href"] == f"#note-ref-{number}"
+
+
+def test_meeting_lists_its_notes_at_the_end_and_the_index_lists_all(example_site):
+    page = parse_html((example_site / SEED_PAGE).read_text("utf-8"))
+    listed = find_all(find_one(page, "section", cls="meeting-notes"), "li")
+    assert len(listed) == 8
+    index = parse_html((example_site / "annotations/index.html").read_text("utf-8"))
+    assert len(find_all(index, "li", cls="note")) == 11
+    assert "over US$43 billion" in text_of(index)
+
+
+def test_quote_said_twice_without_prefix_or_suffix_is_an_error_with_its_line():
+    notes, problems = anchor("- quote: an attack plane, a workhorse\n  body: fine\n- quote: KAMAZ\n  body: Lorry maker.\n")
+    assert [str(p) for p in problems] == [
+        f"{SEED_NOTES}:3: annotation quote matches 3 places (add a prefix or suffix) in "
+        "content/transcripts/2023-02-17_70530.txt: 'KAMAZ'"]
+
+
+def test_prefix_and_suffix_pick_one_place_and_curly_quotes_match_straight_ones():
+    notes, problems = anchor('- quote: KAMAZ\n  prefix: "tensions between "\n  body: x\n'
+                             '- quote: "It\'s called \\"competition.\\""\n  body: y\n')
+    assert problems == []
+    meeting = seed_meeting()
+    texts = {p.number: p.text for p in meeting.paragraphs}
+    assert [texts[n.paragraph][n.start:n.end] for n in notes] == ["KAMAZ", "It’s called “competition.”"]
+
+
+def test_malformed_notes_are_errors_never_dropped():
+    notes, problems = anchor("- quote: KAMAZ\n  prefix: tensions between\n  body: ''\n  colour: red\n"
+                             "- just a string\n")
+    messages = sorted(str(p) for p in problems)
+    assert messages == [f"{SEED_NOTES}:1: note needs a non-empty body",
+                        f"{SEED_NOTES}:1: unknown note field 'colour'",
+                        f"{SEED_NOTES}:5: a note must be a mapping with quote and body"]
+    assert notes == ()
+
+
+def test_edited_transcript_that_loses_a_quote_fails_the_build(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    seed = content / "transcripts" / SEED.name
+    seed.write_text(seed.read_text("utf-8").replace("over US$43 billion", "over US$44 billion"), "utf-8")
+    result = run_build(content, tmp_path / "site")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{content.as_posix()}/annotations/2023-02-17_70530.yaml:" in result.stderr or \
+        "annotations/2023-02-17_70530.yaml:" in result.stderr
+    assert "annotation quote not found" in result.stderr and "'over US$43 billion'" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+MARKDOWN = """---
+title: A Markdown meeting
+date: 2024-03-01
+---
+The agenda had *one* item.[^1]
+
+**Vladimir Putin:** Good afternoon. <script>alert("x")</script> See [the site](https://en.kremlin.ru)
+and [this](javascript:alert(1)) too.
+
+**Alexander Lukashenko:** Thank you.[^1]
+
+[^1]: Editor's footnote with a [link](https://example.org) and <img src=x onerror=alert(1)>.
+"""
+
+
+def test_markdown_transcript_with_footnote_and_script_builds_safely(tmp_path):
+    content = tmp_path / "content"
+    (content / "transcripts").mkdir(parents=True)
+    (content / "transcripts" / "2024-03-01-md.md").write_text(MARKDOWN, "utf-8")
+    result = run_build(content, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "meetings" / "2024-03-01-md.html").read_text("utf-8")
+    page = parse_html(html)
+    turns = find_all(page, "section", cls="turn")
+    assert [t.attrs["data-speaker"] for t in turns] == ["vladimir-putin", "alexander-lukashenko"]
+    assert find_one(page, "em").children == ["one"] or text_of(find_one(page, "em")) == "one"
+    footnote = find_one(page, "aside", id="fn-1")
+    assert "Editor's footnote with a link" in text_of(footnote)
+    assert [a.attrs["href"] for a in find_all(footnote, "a")] == ["#p1", "https://example.org"]
+    # Content never becomes live markup: no script but our own, no event handlers, no javascript: link.
+    scripts = [s.attrs.get("src", "") for s in find_all(page, "script")]
+    assert all(src.startswith("../static/") for src in scripts)
+    assert "<script>alert" not in html
+    assert '&lt;script&gt;alert("x")&lt;/script&gt;' in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img" not in html
+    assert not any(a.attrs.get("href", "").lower().startswith("javascript:") for a in find_all(page, "a"))
+    assert "[this](javascript:alert(1))" in text_of(page)
+    assert [a.attrs["href"] for a in find_all(page, "a", cls="fnref")] == ["#fn-1", "#fn-1"]
+
+
+def test_browser_toggles_notes_and_the_choice_persists(example_site, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((example_site / SEED_PAGE).as_uri())
+    notes = page.locator("aside.sidenote")
+    assert notes.count() == 8
+    assert notes.first.is_visible()
+    toggle = page.locator("#notes-toggle")
+    assert toggle.is_visible() and toggle.inner_text() == "Hide notes"
+    toggle.click()
+    assert not notes.first.is_visible()
+    assert toggle.get_attribute("aria-pressed") == "true"
+    page.reload()
+    assert not page.locator("aside.sidenote").first.is_visible()
+    page.locator("#notes-toggle").click()
+    assert page.locator("aside.sidenote").first.is_visible()
+    assert all(url.startswith("file:") for url in requests)
+    context.close()
