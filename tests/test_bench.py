@@ -1,0 +1,103 @@
+"""The benchmark harness measures what it says: memory of whole process trees,
+edits that are undone, and a table whose ratios and targets follow the numbers."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "content" / "transcripts" / "2023-02-17_70530.txt"
+
+
+def load_bench():
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = load_bench()
+
+HOLD = "import time; block = bytearray({mb} * 2**20); block[::4096] = b'x' * len(block[::4096]); time.sleep(1.0)"
+
+
+def test_peak_memory_counts_every_process_of_the_tree(tmp_path):
+    # Two children of 120 MB at once: no single process reaches 200 MB, the build does.
+    script = ("import subprocess, sys; code = {hold!r}; "
+              "children = [subprocess.Popen([sys.executable, '-c', code]) for _ in range(2)]; "
+              "[child.wait() for child in children]").format(hold=HOLD.format(mb=120))
+    run = bench.run_measured([sys.executable, "-c", script], tmp_path, timeout=60)
+    assert run.ok
+    assert run.peak_mb > 240
+
+
+def test_peak_memory_is_per_run_not_the_harness_lifetime_maximum(tmp_path):
+    big = bench.run_measured([sys.executable, "-c", HOLD.format(mb=150)], tmp_path, timeout=60)
+    small = bench.run_measured([sys.executable, "-c", "print('hello')"], tmp_path, timeout=60)
+    assert big.peak_mb > 150
+    assert small.peak_mb < 60
+    assert small.log.strip() == "hello"
+
+
+def test_failed_build_keeps_its_exit_code_and_output(tmp_path):
+    run = bench.run_measured([sys.executable, "-c", "import sys; sys.exit('x.txt:3: bad label')"], tmp_path, timeout=60)
+    assert run.returncode == 1 and not run.ok
+    assert "x.txt:3: bad label" in run.log
+
+
+def test_appended_sentence_is_a_last_paragraph_and_is_undone(tmp_path):
+    transcript = tmp_path / SEED.name
+    transcript.write_bytes(SEED.read_bytes())
+    original = bench.append_sentence(transcript, bench.EDIT_SENTENCE)
+    edited = transcript.read_text(encoding="utf-8")
+    assert original == SEED.read_bytes()
+    assert edited == SEED.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + bench.EDIT_SENTENCE + "\n"
+    assert not any(ch.isdigit() for ch in bench.EDIT_SENTENCE)
+
+
+def fake_row(size, tool, full, noop, edit, peak=100.0):
+    def run(seconds):
+        return bench.Run(seconds=seconds, peak_mb=peak, cpu_seconds=seconds, returncode=0, log="")
+    row = bench.Row(size, tool, input_bytes=14_000_000)
+    row.cycles = [bench.Cycle(run(f), run(n), run(e), pages=1270, edit_seen=True)
+                  for f, n, e in zip(full, noop, edit)]
+    return row
+
+
+def test_table_shows_medians_and_ratios():
+    rows = [fake_row(1000, "stenogram", [5.0, 4.0, 9.0], [0.4, 0.3, 0.5], [1.0, 1.0, 1.0]),
+            fake_row(1000, "pelican", [20.0, 18.0, 19.0], [4.0, 4.0, 4.0], [4.0, 4.0, 4.0]),
+            fake_row(1000, "hugo", [2.0, 2.0, 2.0], [2.0, 2.0, 2.0], [2.0, 2.0, 2.0])]
+    table = bench.results_table(rows)
+    assert "| 1000 | stenogram | 5.00 | 5.00 | 100 | 1270 | 2.8 | 0.40 | 1.00 |" in table
+    assert bench.ratio_lines(rows) == ["1000: stenogram/pelican = 0.26×, stenogram/hugo = 2.50× (full build)"]
+    targets = bench.target_lines(rows)
+    assert "- full build 1000 vs pelican: 0.26× (target ≤ 0.3×): met" in targets
+    assert "- full build 1000 vs hugo: 2.50× (target ≤ 2.5×): met" in targets
+    assert "- no-op rebuild 1000: 0.40 s (target < 0.5 s): met" in targets
+
+
+def test_a_failed_round_is_left_out_of_the_median_and_counted():
+    row = fake_row(100, "stenogram", [1.0, 3.0], [1.0, 1.0], [1.0, 1.0])
+    broken = bench.Run(seconds=0.1, peak_mb=10, cpu_seconds=0.1, returncode=1, log="boom")
+    row.cycles.append(bench.Cycle(broken, None, None, pages=0, edit_seen=False))
+    line = bench.results_table([row]).splitlines()[-1]
+    assert line.startswith("| 100 | stenogram | 2.00 (1 of 3 failed) | 2.00 (1 of 3 failed) |")
+    assert "edit not seen" not in line
+
+
+def test_every_round_failed_shows_failed():
+    row = bench.Row(100, "stenogram", input_bytes=1)
+    broken = bench.Run(seconds=0.1, peak_mb=10, cpu_seconds=0.1, returncode=1, log="boom")
+    row.cycles = [bench.Cycle(broken, None, None, pages=0, edit_seen=False)]
+    assert bench.results_table([row]).splitlines()[-1] == \
+        "| 100 | stenogram | failed | failed | failed | 0 | failed | failed | failed |"
+
+
+@pytest.mark.parametrize("name", ["pelicanconf.py", "pelicanconf_incremental.py"])
+def test_pelican_settings_are_valid_python(name):
+    compile((ROOT / "bench" / "peers" / "pelican" / name).read_text(), name, "exec")
