@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .frontmatter import SAFE_LOADER
+from .frontmatter import SAFE_LOADER, nesting_problem, yaml_problem
 from .model import Meeting, Problem, Source
 
 KINDS = ("note", "correction", "source", "context")
@@ -56,13 +56,16 @@ def load_notes(source: Source) -> tuple[list[tuple[int, dict]], list[Problem]]:
 
     The file is loaded once for values and composed once for line numbers.
     """
+    too_deep = nesting_problem(source.text, source.path, 1)
+    if too_deep:
+        return [], [too_deep]
     try:
         data = yaml.load(source.text, Loader=SAFE_LOADER)
         root = yaml.compose(source.text, Loader=SAFE_LOADER)
+    except RecursionError:
+        return [], [Problem(source.path, 1, "invalid YAML: nested too deeply")]
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        return [], [Problem(source.path, (mark.line + 1) if mark else 1,
-                            f"invalid YAML: {getattr(error, 'problem', None) or error}")]
+        return [], [yaml_problem(error, source.path, source.text)]
     if data is None:
         return [], []
     if isinstance(data, dict) and "notes" in data:

@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 
 from .model import ContentErrors, Problem
-from .pipeline import Options, build, load_archive
+from .pipeline import Options, load_archive, make_site
+from .progress import Progress
 from .read import read_content
 
 
@@ -20,7 +21,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", default="site", help="output folder (default: site)")
     parser.add_argument("--base-url", default="", help="absolute URL of the published site (for feed and sitemap)")
     parser.add_argument("--strict", action="store_true", help="warnings fail the build")
-    parser.add_argument("--jobs", type=int, default=0, help="worker processes (default: all cores)")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="worker processes (default: all cores; one for archives under 50 meetings)")
+    parser.add_argument("--cache", default=None,
+                        help="cache folder for fast rebuilds (default: .stenogram-cache/<out name> beside --out)")
+    parser.add_argument("--no-cache", action="store_true", help="build from scratch, without reading or writing the cache")
     parser.add_argument("--quiet", action="store_true", help="print only problems")
     parser.add_argument("--host", default="127.0.0.1", help="serve: address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="serve: port to listen on")
@@ -30,8 +35,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 def options_from(args: argparse.Namespace) -> Options:
     content = Path(args.content)
     user_templates = content / "templates"
+    if args.jobs < 0:
+        raise ContentErrors([Problem("--jobs", 1, "the number of jobs must be 0 (all cores) or more")])
     return Options(content=content, out=Path(args.out), base_url=args.base_url, strict=args.strict,
-                   templates=user_templates if user_templates.is_dir() else None)
+                   templates=user_templates if user_templates.is_dir() else None, jobs=args.jobs,
+                   cache=Path(args.cache) if args.cache else None, use_cache=not args.no_cache,
+                   stop_if_unchanged=True)
 
 
 def print_problems(problems, stream=sys.stderr) -> None:
@@ -42,10 +51,12 @@ def print_problems(problems, stream=sys.stderr) -> None:
 def run_build(args: argparse.Namespace) -> int:
     options = options_from(args)
     started = time.perf_counter()
-    archive, written = build(options)
-    print_problems(archive.warnings)
+    built = make_site(options, Progress.for_terminal(args.quiet))
+    print_problems(built.warnings)
     if not args.quiet:
-        print(f"built {len(archive.meetings)} meetings, {written} files into {options.out} "
+        what = (f"{built.changed} of {built.files} files changed" if built.archive
+                else f"nothing changed ({built.files} files)")
+        print(f"built {built.meetings} meetings into {options.out}: {what}, "
               f"in {time.perf_counter() - started:.2f} s")
     return 0
 

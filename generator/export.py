@@ -14,10 +14,11 @@ import datetime as dt
 import json
 from collections import defaultdict
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from . import urls
 from .index import speaker_stats, turn_words
+from .lazy import LazyView
 from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn
 
 MEETINGS = "data/meetings.json"
@@ -29,6 +30,9 @@ VERSION = 1
 
 def meeting_data(slug: str) -> str:
     return f"data/meetings/{slug}.json"
+
+
+PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 @lru_cache(maxsize=None)
@@ -46,8 +50,9 @@ def plain(value):
     if isinstance(value, (Paragraph, Turn)):
         return value.number
     names = field_names(type(value))
-    if names is not None:
-        return {name: plain(getattr(value, name)) for name in names}
+    if names is not None:  # most fields are plain already: no call for them (a large archive has millions)
+        return {name: field if type(field) in PLAIN_TYPES else plain(field)
+                for name in names for field in (getattr(value, name),)}
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -190,18 +195,91 @@ def dump(data) -> bytes:
 
 def data_files(archive: Archive) -> dict[str, bytes]:
     """Site path → JSON bytes for every file under data/."""
+    return {path: as_bytes(data) for path, data in data_file_items(archive)}
+
+
+def as_bytes(data) -> bytes:
+    """The bytes of a file as data_file_items gives it: bytes, chunks, or a lazy view of either."""
+    data = data.made() if isinstance(data, LazyView) else data
+    return data if isinstance(data, bytes) else b"".join(data)
+
+
+def data_file_items(archive: Archive):
+    """(site path, JSON) of every file under data/, one at a time: a large archive's
+    data is larger than its pages.
+
+    The JSON is bytes, a list of byte chunks (data/figures.json, assembled
+    meeting by meeting so that the records of every figure are never all in
+    memory at once), or a lazy.LazyView whose `inputs` decide it (a meeting's
+    file, and the figures file), so that a rebuild makes only changed ones.
+    """
     people = {p.key: p for p in archive.people}
-    figures, terms = figure_records(archive), term_records(archive)
-    figures_in, terms_in = by_meeting(figures), by_meeting(terms)
-    files = {
-        MEETINGS: dump({"version": VERSION, "title": archive.config.title,
-                        "meetings": [meeting_record(m) for m in archive.meetings]}),
-        SPEAKERS: dump({"version": VERSION, "speakers": speaker_records(archive)}),
-        FIGURES: dump({"version": VERSION, "figures": figures}),
-        GLOSSARY: dump({"version": VERSION, "entries": glossary_records(archive)}),
-    }
+    terms_in = by_meeting(term_records(archive))
+    yield MEETINGS, dump({"version": VERSION, "title": archive.config.title,
+                          "meetings": [meeting_record(m) for m in archive.meetings]})
+    yield SPEAKERS, dump({"version": VERSION, "speakers": speaker_records(archive)})
+    yield GLOSSARY, dump({"version": VERSION, "entries": glossary_records(archive)})
+    grouped = figures_by_meeting(archive)
+    if grouped is None:  # figures not listed meeting by meeting (a hand-made archive): all records at once
+        records = figure_records(archive)
+        yield FIGURES, dump({"version": VERSION, "figures": records})
+        records_in = by_meeting(records)
+        for meeting in archive.meetings:
+            yield meeting_data(meeting.slug), dump(meeting_document(archive, meeting, people,
+                                                                     records_in.get(meeting.slug, []),
+                                                                     terms_in.get(meeting.slug, [])))
+        return
+    made: dict[str, bytes] = {}  # meeting slug → its figure records as JSON, kept for the figures file
     for meeting in archive.meetings:
-        files[meeting_data(meeting.slug)] = dump(meeting_document(archive, meeting, people,
-                                                                       figures_in.get(meeting.slug, []),
-                                                                       terms_in.get(meeting.slug, [])))
-    return files
+        arguments = (archive, meeting, people, grouped.get(meeting.slug, ()), terms_in.get(meeting.slug, []), made)
+        yield meeting_data(meeting.slug), LazyView(meeting_file, *arguments,
+                                                   inputs=partial(meeting_file_inputs, *arguments))
+    yield FIGURES, LazyView(figures_file, archive.meetings, grouped, made,
+                            inputs=lambda: (VERSION, archive.figures))
+
+
+def meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, terms: list, made: dict) -> bytes:
+    records = [plain(figure) for figure in figures]
+    made[meeting.slug] = figure_json(records)
+    return dump(meeting_document(archive, meeting, people, records, terms))
+
+
+def meeting_file_inputs(archive: Archive, meeting: Meeting, people: dict, figures, terms: list, made: dict) -> tuple:
+    """What meeting_file reads: the meeting, who speaks (as named and linked), its figures and terms."""
+    speakers = [archive.speaker_of.get((meeting.slug, turn.number)) for turn in meeting.turns]
+    persons = [(key, person.slug, person.name) for key in dict.fromkeys(speakers)
+               for person in (people.get(key),) if person]
+    return VERSION, meeting, speakers, persons, figures, terms
+
+
+def figure_json(records: list[dict]) -> bytes:
+    """Records as the items of a JSON list, without the brackets (b"" for none)."""
+    return ",".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records).encode("utf-8")
+
+
+def figures_file(meetings, grouped: dict, made: dict) -> list[bytes]:
+    """data/figures.json as chunks, reusing each meeting's records made for its own file."""
+    chunks = [dump({"version": VERSION, "figures": []})[:-3]]  # b'{"version":1,"figures":['
+    for meeting in meetings:
+        figures = grouped.get(meeting.slug, ())
+        if figures:
+            part = made.pop(meeting.slug, None)
+            chunks += [b",", part if part is not None else figure_json([plain(f) for f in figures])]
+    if len(chunks) > 1:
+        del chunks[1]  # the comma before the first figure
+    return chunks + [b"]}\n"]
+
+
+def figures_by_meeting(archive: Archive) -> dict[str, list] | None:
+    """Meeting slug → its figures, if archive.figures lists them meeting by meeting in archive order
+    (as extraction does); None otherwise."""
+    order = {m.slug: i for i, m in enumerate(archive.meetings)}
+    grouped: dict[str, list] = defaultdict(list)
+    last = 0
+    for figure in archive.figures:
+        at = order.get(figure.meeting)
+        if at is None or at < last:
+            return None
+        last = at
+        grouped[figure.meeting].append(figure)
+    return grouped

@@ -2,25 +2,74 @@
 
 The table is complete without JavaScript (newest meeting first, then in the
 order said); static/figures.js only adds sorting and filtering in place.
-Very large archives are split into pages of FIGURES_PAGE_SIZE rows.
+Large archives are split into pages of about FIGURES_PAGE_SIZE rows, cut
+between meetings, so that a page holds every figure of its meetings (the
+meeting filter then shows all of one) and the pager can name the dates each
+page covers.
+
+A large archive says a hundred thousand figures, so rows are made for
+speed: a FigureRow is a tuple (the template unpacks it, faster than reading
+a dict's keys), grouped by meeting (the meeting cell is rendered once per
+meeting), with every href already relative to figures/, where all figure
+pages live, from one urls.link call per meeting and speaker. Each page's
+rows are made only when the page is rendered (lazy.LazyView).
 """
 from __future__ import annotations
 
 import posixpath
 import re
 from collections import Counter
+from itertools import groupby
+from typing import NamedTuple
 
 from . import urls
 from .figures import FIGURE_KINDS, Figure
+from .lazy import LazyView
 from .model import Archive
 from .numbers import plain
 from .views import format_date
 
 FIGURES_PAGE_SIZE = 1000
-"""Rows on one page; more continue on figures/page-2.html, page-3.html …"""
+"""About this many rows on one page (whole meetings); more continue on figures/page-2.html …"""
 SCRIPT = "static/figures.js"
 KIND_LABELS = {"money": "Money", "percent": "Percentage", "count": "Count", "measure": "Measure",
                "multiple": "Multiple"}
+_SPACES_RE = re.compile(r"\s+")
+
+
+class FigureRow(NamedTuple):
+    """One row of the table, every value ready to print (in the order the template unpacks them)."""
+
+    kind: str
+    kind_label: str
+    said: str
+    href: str
+    """The paragraph, relative to figures/."""
+    anchor: str
+    qualifier: str
+    value: str
+    """The normalised amount as people read it: "43,000,000,000", "40–60", "—"."""
+    normalised: str
+    sort_value: str
+    unit: str
+    restates: bool
+    speaker: str
+    speaker_slug: str
+    speaker_href: str
+    before: str
+    marked: str
+    after: str
+
+
+class MeetingFigures(NamedTuple):
+    """The rows of one meeting on a page, and what its meeting cell shows."""
+
+    slug: str
+    title: str
+    href: str
+    date: str
+    iso_date: str
+    figures: list[FigureRow]
 
 
 def figures_page(number: int) -> str:
@@ -51,55 +100,79 @@ def shown_unit(figure: Figure) -> str:
     return figure.unit
 
 
-def sentence_parts(figure: Figure) -> dict:
-    """The sentence split around the words said, so the template can mark them."""
-    said = re.sub(r"\s+", " ", figure.said)
-    at = figure.sentence.find(said)
+def sentence_parts(sentence: str, said: str) -> tuple[str, str, str]:
+    """The sentence split around the words said (spaces normalised), so the template can mark them."""
+    at = sentence.find(said)
     if at < 0:
-        return {"before": figure.sentence, "marked": "", "after": ""}
-    return {"before": figure.sentence[:at], "marked": said, "after": figure.sentence[at + len(said):]}
+        return sentence, "", ""
+    return sentence[:at], said, sentence[at + len(said):]
 
 
-def figure_row(figure: Figure, meeting, person) -> dict:
+class RelativeHrefs:
+    """href(site path) relative to one page: urls.link once per distinct path, the fragment added after."""
+
+    def __init__(self, page: str):
+        self.page = page
+        self._paths: dict[str, str] = {}
+
+    def __call__(self, target: str) -> str:
+        path, hash_, fragment = target.partition("#")
+        href = self._paths.get(path)
+        if href is None:
+            href = self._paths[path] = urls.link(path, self.page)
+        return href + hash_ + fragment
+
+
+def figure_row(figure: Figure, speaker: tuple[str, str, str], href: RelativeHrefs) -> FigureRow:
+    """One row; `speaker` is (name, slug, href), all "" when nobody is named."""
+    said = _SPACES_RE.sub(" ", figure.said)
     sort_value = figure.value if figure.value is not None else figure.low
-    return {
-        "said": re.sub(r"\s+", " ", figure.said),
-        "value": shown_value(figure),
-        "normalised": figure.normalised,
-        "sort_value": plain(sort_value) if sort_value is not None else "",
-        "unit": shown_unit(figure),
-        "code": figure.unit,
-        "kind": figure.kind,
-        "kind_label": KIND_LABELS[figure.kind],
-        "qualifier": figure.qualifier,
-        "restates": figure.restates is not None,
-        "speaker": person.name if person else "",
-        "speaker_slug": person.slug if person else "",
-        "speaker_href": urls.speaker(person.slug) if person else "",
-        "meeting": meeting.title,
-        "meeting_slug": meeting.slug,
-        "date": format_date(meeting.date),
-        "iso_date": meeting.date.isoformat() if meeting.date else "",
-        "href": urls.paragraph(meeting.slug, figure.paragraph),
-        "anchor": f"p{figure.paragraph}",
-        **sentence_parts(figure),
-    }
+    sort_text = plain(sort_value) if sort_value is not None else ""
+    if figure.value is not None:
+        value, normalised = grouped(sort_text), sort_text
+    else:
+        value, normalised = shown_value(figure), figure.normalised
+    return FigureRow(figure.kind, KIND_LABELS[figure.kind], said,
+                     href(urls.paragraph(figure.meeting, figure.paragraph)), f"p{figure.paragraph}",
+                     figure.qualifier, value, normalised, sort_text, shown_unit(figure), figure.restates is not None,
+                     *speaker, *sentence_parts(figure.sentence, said))
 
 
-def figure_rows(archive: Archive) -> list[dict]:
-    """Every figure as a row: newest meeting first, then in the order said."""
+def ranked_figures(archive: Archive) -> list[Figure]:
+    """Every figure, newest meeting first, then in the order said."""
+    order = {m.slug: i for i, m in enumerate(archive.meetings)}
+    return sorted(archive.figures, key=lambda f: (-order[f.meeting], f.paragraph, f.start))
+
+
+def meeting_figures(archive: Archive, figures: list[Figure]) -> list[MeetingFigures]:
+    """Rows of `figures` (ranked), grouped by meeting."""
     meetings = {m.slug: m for m in archive.meetings}
     people = {p.key: p for p in archive.people}
-    order = {m.slug: i for i, m in enumerate(archive.meetings)}
-    ranked = sorted(archive.figures, key=lambda f: (-order[f.meeting], f.paragraph, f.start))
-    return [figure_row(f, meetings[f.meeting], people.get(f.speaker)) for f in ranked]
+    href = RelativeHrefs(urls.FIGURES)      # every figure page is in figures/: the same hrefs serve all
+    speakers: dict[str | None, tuple[str, str, str]] = {None: ("", "", "")}
+    groups = []
+    for slug, said in groupby(figures, key=lambda f: f.meeting):
+        meeting = meetings[slug]
+        rows = []
+        for figure in said:
+            speaker = speakers.get(figure.speaker)
+            if speaker is None:
+                person = people.get(figure.speaker)
+                speaker = speakers[figure.speaker] = (
+                    (person.name, person.slug, href(urls.speaker(person.slug))) if person else ("", "", ""))
+            rows.append(figure_row(figure, speaker, href))
+        groups.append(MeetingFigures(slug, meeting.title, href(urls.meeting(slug)), format_date(meeting.date),
+                                     meeting.date.isoformat() if meeting.date else "", rows))
+    return groups
 
 
-def filter_options(rows: list[dict]) -> dict:
+def filter_options(groups: list[MeetingFigures]) -> dict:
     """The choices of the script's filters, each with how many rows it keeps."""
-    kinds = Counter(r["kind"] for r in rows)
-    speakers = Counter((r["speaker_slug"], r["speaker"]) for r in rows if r["speaker_slug"])
-    meetings = Counter((r["meeting_slug"], r["meeting"], r["iso_date"]) for r in rows)
+    kinds = Counter(r.kind for g in groups for r in g.figures)
+    speakers = Counter((r.speaker_slug, r.speaker) for g in groups for r in g.figures if r.speaker_slug)
+    meetings = Counter()
+    for g in groups:
+        meetings[(g.slug, g.title, g.iso_date)] += len(g.figures)
     return {
         "kinds": [{"value": k, "label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]],
         "speakers": [{"value": slug, "label": name, "count": n}
@@ -110,21 +183,54 @@ def filter_options(rows: list[dict]) -> dict:
     }
 
 
+def page_chunks(ranked: list[Figure], size: int | None = None) -> list[list[Figure]]:
+    """The ranked figures cut into pages between meetings, each page up to `size` rows
+    (FIGURES_PAGE_SIZE by default; a meeting with more has a page of its own)."""
+    size = FIGURES_PAGE_SIZE if size is None else size
+    chunks: list[list[Figure]] = [[]]
+    for _, said in groupby(ranked, key=lambda f: f.meeting):
+        said = list(said)
+        if chunks[-1] and len(chunks[-1]) + len(said) > size:
+            chunks.append([])
+        chunks[-1].extend(said)
+    return chunks
+
+
+def date_span(archive: Archive, figures: list[Figure]) -> str:
+    """"8 October 2024 – 3 September 2024": the dates of a page's newest and oldest meeting."""
+    if not figures:
+        return ""
+    by_slug = {m.slug: m for m in archive.meetings}
+    newest, oldest = (format_date(by_slug[figures[i].meeting].date) for i in (0, -1))
+    return newest if newest == oldest else f"{newest} – {oldest}"
+
+
+def figures_page_view(archive: Archive, figures: list[Figure], common: dict, number: int) -> dict:
+    """One page's view: its rows and filters, and what every page shows (`common`)."""
+    groups = meeting_figures(archive, figures)
+    pages = common["pages"]
+    return {
+        **common,
+        "title": "Figures" if number == 1 else f"Figures, page {number}",
+        "meetings": groups,
+        "options": filter_options(groups),
+        "current": number,
+        "newer_page": pages[number - 2]["href"] if number > 1 else "",
+        "older_page": pages[number]["href"] if number < len(pages) else "",
+    }
+
+
 def figures_pages(archive: Archive):
-    rows = figure_rows(archive)
-    chunks = [rows[i:i + FIGURES_PAGE_SIZE] for i in range(0, len(rows), FIGURES_PAGE_SIZE)] or [[]]
-    pages = [{"number": n + 1, "href": figures_page(n + 1)} for n in range(len(chunks))]
-    kinds = Counter(r["kind"] for r in rows)
-    summary = [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]]
+    ranked = ranked_figures(archive)
+    chunks = page_chunks(ranked)
+    pages = [{"number": n, "href": figures_page(n), "span": date_span(archive, chunk)}
+             for n, chunk in enumerate(chunks, start=1)]
+    kinds = Counter(f.kind for f in ranked)
+    common = {
+        "total": len(ranked),
+        "summary": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]],
+        "pages": pages if len(pages) > 1 else [],
+        "script": SCRIPT,
+    }
     for number, chunk in enumerate(chunks, start=1):
-        yield figures_page(number), "figures.html", {
-            "title": "Figures" if number == 1 else f"Figures, page {number}",
-            "figures": chunk,
-            "total": len(rows),
-            "summary": summary,
-            "options": filter_options(chunk),
-            "pages": pages if len(pages) > 1 else [],
-            "current": number,
-            "first_row": (number - 1) * FIGURES_PAGE_SIZE + 1,
-            "script": SCRIPT,
-        }
+        yield figures_page(number), "figures.html", LazyView(figures_page_view, archive, chunk, common, number)

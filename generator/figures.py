@@ -19,10 +19,14 @@ How a paragraph is read (find_in_text):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
-from .figure_masks import at_sentence_start, glossary_masks, inside, masked_spans, may_hold_figures
+from .figure_masks import (Masks, at_sentence_start, glossary_mask_needles, masked_spans, may_hold_figures,
+                           plain_case)
 from .inline import Mark
 from .model import Turn
 from .numbers import (CURRENCY_SIGN_RE, CURRENCY_WORD_RE, MEASURE_RE, PERCENT_RE, SIGNS, TIME_WORDS,
@@ -82,9 +86,13 @@ class Figure:
         return ""
 
 
-@dataclass(frozen=True)
-class Found:
-    """A figure found in one text, before it is placed in a meeting."""
+class Found(NamedTuple):
+    """A figure found in one text, before it is placed in a meeting.
+
+    Found, Numeral and Reading are NamedTuples, not frozen dataclasses: they
+    are made for every number of the archive (a frozen dataclass costs five
+    times as much to make) and never leave this module but as Figures.
+    """
 
     start: int
     end: int
@@ -172,8 +180,7 @@ VAGUE_RE = re.compile(
 # ---------------------------------------------------------------- numerals
 
 
-@dataclass(frozen=True)
-class Numeral:
+class Numeral(NamedTuple):
     start: int
     end: int
     value: Decimal
@@ -181,26 +188,42 @@ class Numeral:
     magnitude: int
 
 
-def find_numerals(text: str, masks: list[tuple[int, int]], lower: str | None = None) -> list[Numeral]:
-    """Numerals outside masks, without years, ordinals and capitalised names ("Group of Five")."""
+_ORDINAL_AFTER_RE = re.compile(r"-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|\w+th)\b")
+_YEAR_RE = re.compile(r"(?:18|19|20)\d\d")
+_LEADING_ZERO_RE = re.compile(r"0\d")
+
+
+def find_numerals(text: str, masks, lower: str | None = None,
+                  spans: list[tuple[int, int]] | None = None) -> list[Numeral]:
+    """Numerals outside masks, without years, ordinals and capitalised names ("Group of Five").
+
+    `spans`: numerals_in(text, lower), when the caller has it already.
+    """
+    masks = as_masks(masks)
     found = []
-    for start, end in numerals_in(text, lower):
+    for start, end in numerals_in(text, lower) if spans is None else spans:
         said = text[start:end]
-        if inside((start, end), masks) or _is_year(said, text, start, end):
+        if masks.covers(start, end) or (len(said) == 4 and _is_year(said, text, start, end)):
             continue
-        if is_words(said) and said[0].isupper() and not at_sentence_start(text, start):
+        words = not said[0].isdigit()      # is_words(said): a numeral is all digits or all words
+        if words and said[0].isupper() and not at_sentence_start(text, start):
             continue
-        if re.match(r"-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|\w+th)\b", text[end:]):
+        if text.startswith("-", end) and _ORDINAL_AFTER_RE.match(text, end):
             continue
-        if re.match(r"0\d", said):
+        if said[0] == "0" and _LEADING_ZERO_RE.match(said):
             continue       # "04040": a short phone number or a code
-        found.append(Numeral(start, end, parse_numeral(said), is_words(said), magnitude_of(said)))
+        found.append(Numeral(start, end, parse_numeral(said), words, magnitude_of(said)))
     return found
+
+
+def as_masks(masks) -> Masks:
+    """Masks as given by find_in_text, or a plain list of spans (for a caller that has one)."""
+    return masks if isinstance(masks, Masks) else Masks(list(masks))
 
 
 def _is_year(said: str, text: str, start: int, end: int) -> bool:
     """Four bare digits from 1800 to 2099 are a year unless a unit or currency says otherwise."""
-    if not re.fullmatch(r"(?:18|19|20)\d\d", said):
+    if not _YEAR_RE.fullmatch(said):
         return False
     if CURRENCY_SIGN_RE.search(text[max(0, start - 6):start]):
         return False
@@ -212,8 +235,7 @@ def _is_year(said: str, text: str, start: int, end: int) -> bool:
 # ---------------------------------------------------------------- reading a figure
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """What follows a numeral: the kind, unit and counted noun, and where the figure ends."""
 
     kind: str
@@ -222,39 +244,52 @@ class Reading:
     noun: str = ""
 
 
-def read_after(text: str, numeral: Numeral, sign: str, masks: list[tuple[int, int]]) -> Reading | None:
+# Patterns read at an offset of the paragraph (pattern.match(text, offset)), never on a copy of
+# the rest of it: copying the rest for every numeral made long paragraphs quadratic.
+_SPACES_RE = re.compile(r"\s+")
+_HYPHEN_WORD_RE = re.compile(r"[-‑]\w")
+_TIMES_RE = re.compile(r"(?:\s+times\b|-?fold\b)", re.IGNORECASE)
+_POSSESSIVE_RE = re.compile(r"[’']s\b")
+_NEXT_WORD_RE = re.compile(r"\s+(\w+)")
+_WORD_CHAR_RE = re.compile(r"\w")
+_CAPITAL_AFTER_RE = re.compile(r"\s+[A-Z]")
+_PRONOUN_AFTER_RE = re.compile(r"\s+(?:I|A)\b")
+_RANGE_GOES_ON_RE = re.compile(r"\s*[-–—−]\s*\d")
+
+
+def read_after(text: str, numeral: Numeral, sign: str, masks) -> Reading | None:
     """Classify a numeral by the words after it; None when it is not a figure."""
     end = numeral.end
-    rest = text[end:]
     if sign:
         return Reading("money", SIGNS[sign], end)
-    percent = PERCENT_RE.match(rest)
+    percent = PERCENT_RE.match(text, end)
     if percent:
-        return Reading("percent", "%", end + percent.end())
-    spaced = re.match(r"\s+", rest)
-    gap = spaced.end() if spaced else 0
-    currency = CURRENCY_WORD_RE.match(rest, gap) if gap else None
+        return Reading("percent", "%", percent.end())
+    spaced = _SPACES_RE.match(text, end)
+    gap = spaced.end() - end if spaced else 0
+    currency = CURRENCY_WORD_RE.match(text, end + gap) if gap else None
     if currency:
         return Reading("money", currency_code(currency.group("name"), currency.group("nation") or ""),
-                       end + currency.end())
-    hyphen = rest.startswith("-")
+                       currency.end())
+    hyphen = text.startswith("-", end)
     if hyphen:
-        currency = CURRENCY_WORD_RE.match(rest, 1)
+        currency = CURRENCY_WORD_RE.match(text, end + 1)
         if currency and not currency.group("nation"):
-            return Reading("money", currency_code(currency.group("name")), end + currency.end())  # "10,000-ruble"
-    unit = MEASURE_RE.match(rest, gap or (1 if hyphen else 0))
-    if unit and not re.match(r"[-‑]\w", rest[unit.end():]):
-        return Reading("measure", measure_unit(unit), end + unit.end())
-    times = re.match(r"(?:\s+times\b|-?fold\b)", rest, re.IGNORECASE)
+            return Reading("money", currency_code(currency.group("name")), currency.end())  # "10,000-ruble"
+    unit = MEASURE_RE.match(text, end + (gap or (1 if hyphen else 0)))
+    if unit and not _HYPHEN_WORD_RE.match(text, unit.end()):
+        return Reading("measure", measure_unit(unit), unit.end())
+    times = _TIMES_RE.match(text, end)
     if times:
-        if "fold" in times.group().lower() or is_comparison(text, numeral.start, end + times.end()):
-            return Reading("multiple", "×", end + times.end())
+        if "fold" in times.group().lower() or is_comparison(text, numeral.start, times.end()):
+            return Reading("multiple", "×", times.end())
         return None
-    if hyphen or re.match(r"[’']s\b", rest):
+    if hyphen or _POSSESSIVE_RE.match(text, end):
         return None        # "4-star", "10-year", "five-point", "one-on-one"
-    next_word, listed = re.match(r"\s+(\w+)", rest), _LIST_OF_NUMBERS_RE.match(rest)
+    next_word, listed = _NEXT_WORD_RE.match(text, end), _list_of_numbers(text, end)
     if any(m and m.group(1).lower() in TIME_WORDS for m in (next_word, listed)):
         return None        # "12 year-old", "200, 300, 400 years": ages and durations
+    masks = as_masks(masks)
     noun = read_noun(text, end, masks)
     if noun:
         head_end, words = noun
@@ -269,12 +304,24 @@ def read_after(text: str, numeral: Numeral, sign: str, masks: list[tuple[int, in
         return Reading("count", "count", head_end, " ".join(words))
     if numeral.words and numeral.magnitude < 1000:
         return None        # "two military": a word number needs the noun it counts
-    if re.match(r"\s+[A-Z]", rest) and not re.match(r"\s+(?:I|A)\b", rest):
+    if _CAPITAL_AFTER_RE.match(text, end) and not _PRONOUN_AFTER_RE.match(text, end):
         return None        # "50 Let Pobedy icebreaker": part of a name
     if (numeral.value < 100 and numeral.value == int(numeral.value)
             and _AGE_RE.search(text[max(0, numeral.start - 20):numeral.start])):
         return None        # "I am 20", "under the age of 36": an age
     return Reading("count", "count", end)
+
+
+def _list_of_numbers(text: str, end: int) -> re.Match | None:
+    r"""_LIST_OF_NUMBERS_RE on the text after a numeral.
+
+    Its `\band` must see the start of that text as a word boundary, which
+    it is at the offset too unless a word character follows right away (a
+    copy is read then; it hardly ever happens).
+    """
+    if _WORD_CHAR_RE.match(text, end):
+        return _LIST_OF_NUMBERS_RE.match(text[end:])
+    return _LIST_OF_NUMBERS_RE.match(text, end)
 
 
 def is_comparison(text: str, start: int, end: int) -> bool:
@@ -285,15 +332,16 @@ def is_comparison(text: str, start: int, end: int) -> bool:
 _NOUN_TOKEN_RE = re.compile(r"\s+([A-Za-z][\w’'\-]*|\d+-[A-Za-z]+)")
 
 
-def read_noun(text: str, position: int, masks: list[tuple[int, int]]) -> tuple[int, list[str]] | None:
+def read_noun(text: str, position: int, masks) -> tuple[int, list[str]] | None:
     """The noun phrase a number counts, up to its plural head: "joint programmes", "MC-21 aircraft"."""
+    masks = as_masks(masks)
     tokens: list[tuple[str, int]] = []
     while len(tokens) < 5:
-        space = re.match(r"\s+", text[position:])
+        space = _SPACES_RE.match(text, position)
         if not space:
             break
-        at = position + space.end()
-        mask = next((e for s, e in masks if s == at), None)
+        at = space.end()
+        mask = masks.end_at(at)
         if mask:
             tokens.append((text[at:mask], mask))
             position = mask
@@ -317,9 +365,13 @@ def read_noun(text: str, position: int, masks: list[tuple[int, int]]) -> tuple[i
     return tokens[head][1], [word for word, _ in tokens[:head + 1]]
 
 
+_ACRONYM_PLURAL_RE = re.compile(r"[A-Z]{2,}s")
+
+
+@lru_cache(maxsize=16384)
 def is_plural(word: str) -> bool:
     lower = word.lower()
-    if lower in IRREGULAR_PLURALS or re.fullmatch(r"[A-Z]{2,}s", word):
+    if lower in IRREGULAR_PLURALS or _ACRONYM_PLURAL_RE.fullmatch(word):
         return True        # "people", "SMSs", "NGOs"
     return (len(lower) > 3 and lower.endswith("s") and not lower.endswith(("ss", "us", "is", "ous"))
             and lower not in STOP_WORDS and not any(ch.isdigit() for ch in lower))
@@ -328,19 +380,23 @@ def is_plural(word: str) -> bool:
 # ---------------------------------------------------------------- one text
 
 
-def find_in_text(text: str, extra_masks: tuple[re.Pattern, ...] = ()) -> list[Found]:
-    """Every figure in one paragraph's text, in order; offsets index the text as given."""
+def find_in_text(text: str, extra_masks: tuple = ()) -> list[Found]:
+    """Every figure in one paragraph's text, in order; offsets index the text as given.
+
+    `extra_masks`: patterns (or glossary_mask_needles pairs) of more names to mask.
+    """
     lower = text.lower()
     if not may_hold_figures(text, lower):
         return []
-    masks = masked_spans(text, extra_masks, lower)
-    numerals = find_numerals(text, masks, lower)
+    spans = numerals_in(text, lower)
+    masks = Masks(masked_spans(text, extra_masks, lower, spans))
+    numerals = find_numerals(text, masks, lower, spans)
     found: list[Found] = []
     index = 0
     while index < len(numerals):
         numeral = numerals[index]
         sign, start = sign_before(text, numeral.start)
-        joined = join_range(text, numerals, index, masks)
+        joined = join_range(text, numerals, index, masks, (sign, start))
         if joined:
             figure, index = joined
             if figure is not None:
@@ -351,35 +407,47 @@ def find_in_text(text: str, extra_masks: tuple[re.Pattern, ...] = ()) -> list[Fo
         if reading is None:
             continue
         value = numeral.value
-        if _MINUS_RE.search(text[max(0, start - 8):start]):
+        minus = _MINUS_RE.search(text[max(0, start - 8):start]) if _space_before(text, start) else None
+        if minus:
             if reading.kind == "count":
                 continue   # "minus 25": a temperature said without its unit
-            value, start = -value, start - len(_MINUS_RE.search(text[max(0, start - 8):start]).group())
+            value, start = -value, start - len(minus.group())
         qualifier, start = qualifier_before(text, start)
         found.append(Found(start, reading.end, value, reading.unit, reading.kind, reading.noun, qualifier))
-    found += [f for f in vague_figures(text, masks) if not any(f.start < g.end and g.start < f.end for g in found)]
+    found += [f for f in vague_figures(text, masks, lower) if not any(f.start < g.end and g.start < f.end for g in found)]
     found.sort(key=lambda f: f.start)
     return link_figures(text, found)
 
 
-def join_range(text: str, numerals: list[Numeral], index: int, masks) -> tuple[Found | None, int] | None:
-    """"from 40 to 60 percent", "40–60 percent", "between 20 and 50 million rubles", "$1.5–2 trillion"."""
+def _space_before(text: str, position: int) -> bool:
+    """The patterns read before a figure (qualifier, "minus", "from") all end in spaces."""
+    return position > 0 and text[position - 1].isspace()
+
+
+def join_range(text: str, numerals: list[Numeral], index: int, masks,
+               before: tuple[str, int] | None = None) -> tuple[Found | None, int] | None:
+    """"from 40 to 60 percent", "40–60 percent", "between 20 and 50 million rubles", "$1.5–2 trillion".
+
+    `before`: sign_before(text, low.start), when the caller has it already.
+    """
     if index + 1 >= len(numerals):
         return None
     low, high = numerals[index], numerals[index + 1]
     if low.magnitude > 1 and high.magnitude > 1:
         return None        # "from 400 billion to 250 billion": a change between two figures
-    sign, start = sign_before(text, low.start)
     between = text[low.end:high.start]
-    high_sign = CURRENCY_SIGN_RE.search(between)
+    if not RANGE_JOIN_RE.match(between):
+        return None        # what comes between does not even start like "–" or " to "
+    sign, start = sign_before(text, low.start) if before is None else before
+    high_sign = CURRENCY_SIGN_RE.search(between, max(0, len(between) - 7))   # a sign ends the text: 7 at most
     joiner = RANGE_JOIN_RE.fullmatch(between[:high_sign.start()] if high_sign else between)
     if not joiner or (high_sign and not sign):
         return None
-    opener = RANGE_START_RE.search(text[max(0, start - 10):start])
+    opener = RANGE_START_RE.search(text[max(0, start - 10):start]) if _space_before(text, start) else None
     if joiner.group().strip().lower() == "and" and not (opener and opener.group(1).lower() == "between"):
         return None
     reading = read_after(text, high, sign, masks)
-    if (reading is None or re.match(r"\s*[-–—−]\s*\d", text[high.end:])
+    if (reading is None or _RANGE_GOES_ON_RE.match(text, high.end)
             or (reading.kind == "count" and not reading.noun
                 and (_AGE_RE.search(text[max(0, low.start - 20):low.start])
                      or max(low.value, high.value) < 100 and high.magnitude == 1))):
@@ -392,29 +460,56 @@ def join_range(text: str, numerals: list[Numeral], index: int, masks) -> tuple[F
     return Found(start, reading.end, None, reading.unit, reading.kind, reading.noun, qualifier, lo, hi), index + 2
 
 
+_SIGN_ENDS = frozenset("$€£¥₽DRBPYbl")
+"""The last character of every currency sign or code CURRENCY_SIGN_RE knows (or a space after one)."""
+_SPACES_ANYWHERE_RE = re.compile(r"\s")
+_RUNS_OF_SPACES_RE = re.compile(r"\s+")
+
+
 def sign_before(text: str, position: int) -> tuple[str, int]:
     """(normalised currency sign, where it starts) written right before a numeral, or ("", position)."""
+    if position == 0 or not (text[position - 1] in _SIGN_ENDS or text[position - 1].isspace()):
+        return "", position
     match = CURRENCY_SIGN_RE.search(text[max(0, position - 6):position])
     if not match:
         return "", position
-    return re.sub(r"\s", "", match.group()).upper(), position - len(match.group())
+    return _SPACES_ANYWHERE_RE.sub("", match.group()).upper(), position - len(match.group())
+
+
+_QUALIFIER_ENDS = tuple(sorted({q.split()[-1] for q in QUALIFIERS}))
+"""The last word of every qualifier: the words before a figure must end with one of them."""
 
 
 def qualifier_before(text: str, start: int) -> tuple[str, int]:
     """("about", new start) when a qualifier is said right before the figure."""
-    match = QUALIFIER_RE.search(text[max(0, start - 24):start])
+    if not _space_before(text, start):
+        return "", start
+    window = text[max(0, start - 24):start]
+    if not (window.rstrip().lower().endswith(_QUALIFIER_ENDS) or "ı" in window or "ſ" in window):
+        return "", start   # (a case-blind pattern also reads "ı" and "ſ" as "i" and "s")
+    match = QUALIFIER_RE.search(window)
     if not match:
         return "", start
     begin = start - len(match.group())
     if match.group(1).lower().startswith("up") and _VERB_UP_TO_RE.search(text[max(0, begin - 12):begin]):
         return "", start   # "adds up to 25 trillion": a verb, not a qualifier
-    return re.sub(r"\s+", " ", match.group(1).lower()), start - len(match.group())
+    return _RUNS_OF_SPACES_RE.sub(" ", match.group(1).lower()), start - len(match.group())
 
 
-def vague_figures(text: str, masks) -> list[Found]:
-    """"several billion dollars", "tens of thousands of tonnes", "twice as", "fourfold"."""
+_VAGUE_WORDS = ("several", "many", "tens", "dozen", "hundred", "thousand", "million", "billion", "trillion")
+"""How every word that can start a VAGUE_RE match begins (but the "a" of "a few" and "a couple of")."""
+
+
+def vague_figures(text: str, masks, lower: str | None = None) -> list[Found]:
+    """"several billion dollars", "tens of thousands of tonnes", "twice as", "fourfold".
+
+    Each pattern is run only where (or when) the lower-cased text holds a word it needs.
+    """
+    masks = as_masks(masks)
+    lower = text.lower() if lower is None else lower
+    every = not plain_case(text, lower)
     found = []
-    for m in VAGUE_RE.finditer(text):
+    for m in VAGUE_RE.finditer(text) if every else _vague_matches(text, lower):
         if not m.group("lead") and not m.group("core").rstrip().endswith("of"):
             continue       # "billion" alone is a numeral, not a vague amount
         if m.start() and text[m.start() - 1].isdigit():
@@ -422,32 +517,69 @@ def vague_figures(text: str, masks) -> list[Found]:
         reading = _vague_reading(text, m.end(), masks)
         if reading:
             found.append(Found(m.start(), reading.end, None, reading.unit, reading.kind, reading.noun))
-    for m in _TWICE_RE.finditer(text):
-        if is_comparison(text, m.start(), m.end()):
-            found.append(Found(m.start(), m.end(), Decimal(2), "×", "multiple"))
-    for m in _FOLD_RE.finditer(text):
-        word = m.group(1).lower()
-        value = None if word in ("several", "many") else parse_numeral(word if word not in ("hundred", "thousand") else "a " + word)
-        found.append(Found(m.start(), m.end(), value, "×", "multiple"))
-    for m in _SEVERAL_TIMES_RE.finditer(text):
-        if is_comparison(text, m.start(), m.end()):
-            found.append(Found(m.start(), m.end(), None, "×", "multiple"))
-    return [f for f in found if not inside((f.start, f.end), masks)]
+    if every or "twice" in lower:
+        for m in _TWICE_RE.finditer(text):
+            if is_comparison(text, m.start(), m.end()):
+                found.append(Found(m.start(), m.end(), Decimal(2), "×", "multiple"))
+    if every or "fold" in lower:
+        for m in _FOLD_RE.finditer(text):
+            word = m.group(1).lower()
+            value = None if word in ("several", "many") else parse_numeral(word if word not in ("hundred", "thousand") else "a " + word)
+            found.append(Found(m.start(), m.end(), value, "×", "multiple"))
+    if every or "times" in lower:
+        for m in _SEVERAL_TIMES_RE.finditer(text):
+            if is_comparison(text, m.start(), m.end()):
+                found.append(Found(m.start(), m.end(), None, "×", "multiple"))
+    return [f for f in found if not masks.covers(f.start, f.end)]
 
 
-def _vague_reading(text: str, position: int, masks) -> Reading | None:
-    rest = text[position:]
-    currency = CURRENCY_WORD_RE.match(rest)
+def _vague_matches(text: str, lower: str):
+    """What VAGUE_RE.finditer(text) finds, trying it only where a match can start.
+
+    Scanning for the words is much faster than running the pattern at every
+    place; taking the places in order and skipping those inside the last
+    match keeps finditer's answer.
+    """
+    starts = set()
+    for word in _VAGUE_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            starts.add(at)
+            at = lower.find(word, at + 1)
+    for word in ("few", "couple"):        # "a few", "a couple of": the match starts at the "a"
+        at = lower.find(word)
+        while at >= 0:
+            before = at
+            while before > 0 and lower[before - 1].isspace():
+                before -= 1
+            if 0 < before < at and lower[before - 1] == "a":
+                starts.add(before - 1)
+            at = lower.find(word, at + 1)
+    done = 0
+    for start in sorted(starts):
+        if start >= done:
+            match = VAGUE_RE.match(text, start)
+            if match:
+                done = match.end()
+                yield match
+
+
+def _vague_reading(text: str, position: int, masks: Masks) -> Reading | None:
+    currency = CURRENCY_WORD_RE.match(text, position)
     if currency:
         return Reading("money", currency_code(currency.group("name"), currency.group("nation") or ""),
-                       position + currency.end())
-    unit = MEASURE_RE.match(rest)
+                       currency.end())
+    unit = MEASURE_RE.match(text, position)
     if unit:
-        return Reading("measure", measure_unit(unit), position + unit.end())
+        return Reading("measure", measure_unit(unit), unit.end())
     noun = read_noun(text, position - 1, masks) if text[position - 1].isspace() else None
     if noun and noun[1][-1].lower() not in TIME_WORDS and noun[1][-1].lower() != "times":
         return Reading("count", "count", noun[0], " ".join(noun[1]))
     return None
+
+
+_BIG_UNIT_END_RE = re.compile(r"(?:thousand|million|billion|trillion|bn|mln)$")
+_OPENING_BRACKET_RE = re.compile(r"\s*[\[(]\s*")
 
 
 def link_figures(text: str, found: list[Found]) -> list[Found]:
@@ -462,11 +594,11 @@ def link_figures(text: str, found: list[Found]) -> list[Found]:
     for figure in found:
         previous = out[-1] if out else None
         if (previous and previous.kind == "money" and figure.kind == "count" and not figure.noun
-                and re.search(r"(?:thousand|million|billion|trillion|bn|mln)$", text[figure.start:figure.end])):
+                and _BIG_UNIT_END_RE.search(text[figure.start:figure.end])):
             figure = Found(figure.start, figure.end, figure.value, previous.unit, "money", "", figure.qualifier,
                            figure.low, figure.high)
         if (previous and previous.kind == "money" and figure.kind == "money" and previous.unit != figure.unit
-                and re.fullmatch(r"\s*[\[(]\s*", text[previous.end:figure.start])):
+                and _OPENING_BRACKET_RE.fullmatch(text[previous.end:figure.start])):
             figure = Found(figure.start, figure.end, figure.value, figure.unit, figure.kind, figure.noun,
                            figure.qualifier, figure.low, figure.high, previous.start)
         out.append(figure)
@@ -475,8 +607,10 @@ def link_figures(text: str, found: list[Found]) -> list[Found]:
 
 # ---------------------------------------------------------------- the archive
 
-_BOUNDARY_RE = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bNo)(?<!\bvs)"
-                          r"[.!?…][\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_BOUNDARY_RE = re.compile(r"[.!?…](?<!\bMr.)(?<!\bMrs.)(?<!\bMs.)(?<!\bDr.)(?<!\bSt.)(?<!\bNo.)(?<!\bvs.)"
+                          r"[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+"""The end of a sentence and the spaces after it, unless "Mr." and the like. The stop comes first
+in the pattern (the titles are checked behind it) so the engine jumps from stop to stop."""
 
 
 def sentence_at(text: str, start: int, end: int, boundaries: list[tuple[int, int]] | None = None) -> str:
@@ -485,14 +619,26 @@ def sentence_at(text: str, start: int, end: int, boundaries: list[tuple[int, int
     `boundaries` (sentence_boundaries(text)) saves finding them again for
     each figure of a long paragraph.
     """
-    begin, finish = 0, len(text)
-    for b_start, b_end in sentence_boundaries(text) if boundaries is None else boundaries:
-        if b_end <= start:
-            begin = b_end
-        elif b_start >= end - 1:
-            finish = b_start + 1
-            break
-    return re.sub(r"\s+", " ", text[begin:finish]).strip()
+    spans = sentence_boundaries(text) if boundaries is None else boundaries
+    begin, finish = sentence_span([s for s, _ in spans], [e for _, e in spans], start, end, len(text))
+    return tidy_sentence(text, begin, finish)
+
+
+def sentence_span(starts: list[int], ends: list[int], start: int, end: int, length: int) -> tuple[int, int]:
+    """(begin, finish) of the sentence holding text[start:end], given the sentence boundaries.
+
+    It begins after the last boundary that ends before the figure and
+    finishes with the stop of the first boundary at or after its last
+    character; a boundary inside the figure ("$1.5. Next") is passed over.
+    """
+    before = bisect_right(ends, start)
+    after = bisect_left(starts, end - 1)
+    return (ends[before - 1] if before else 0), (starts[after] + 1 if after < len(starts) else length)
+
+
+def tidy_sentence(text: str, begin: int, finish: int) -> str:
+    """text[begin:finish] with each run of spaces made one space and the ends trimmed."""
+    return " ".join(text[begin:finish].split())
 
 
 def sentence_boundaries(text: str) -> list[tuple[int, int]]:
@@ -501,20 +647,26 @@ def sentence_boundaries(text: str) -> list[tuple[int, int]]:
 
 def extract_figures(meetings, glossary, speaker_of) -> tuple:
     """Every figure in speech and preamble text, in document order."""
-    masks = glossary_masks(glossary)
+    masks = glossary_mask_needles(glossary)
     figures = []
     for meeting in meetings:
         for paragraph, turn in _said_paragraphs(meeting):
+            text = paragraph.text
+            found = find_in_text(text, masks)
+            if not found:
+                continue
             speaker = speaker_of.get((meeting.slug, turn.number)) if turn else None
-            found = find_in_text(paragraph.text, masks)
-            boundaries = sentence_boundaries(paragraph.text) if found else []
+            boundaries = sentence_boundaries(text)
+            starts, ends = [s for s, _ in boundaries], [e for _, e in boundaries]
+            sentences: dict[tuple[int, int], str] = {}
             for f in found:
-                figures.append(Figure(
-                    said=paragraph.text[f.start:f.end], value=_tidy(f.value), low=_tidy(f.low),
-                    high=_tidy(f.high), unit=f.unit,
-                    kind=f.kind, noun=f.noun, qualifier=f.qualifier, meeting=meeting.slug,
-                    paragraph=paragraph.number, start=f.start, end=f.end, speaker=speaker,
-                    sentence=sentence_at(paragraph.text, f.start, f.end, boundaries), restates=f.restates))
+                span = sentence_span(starts, ends, f.start, f.end, len(text))
+                sentence = sentences.get(span)
+                if sentence is None:
+                    sentence = sentences[span] = tidy_sentence(text, *span)
+                figures.append(Figure(     # by position, in the order of Figure's fields: faster
+                    text[f.start:f.end], _tidy(f.value), _tidy(f.low), _tidy(f.high), f.unit, f.kind, f.noun,
+                    f.qualifier, meeting.slug, paragraph.number, f.start, f.end, speaker, sentence, f.restates))
     return tuple(figures)
 
 

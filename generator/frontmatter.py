@@ -8,14 +8,39 @@ import datetime as dt
 import re
 
 import yaml
+from yaml.constructor import ConstructorError
 
 from .model import Participant, Problem
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader when PyYAML was built with it: ten times faster."""
+
+class SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml's safe loader when PyYAML was built with it (ten times faster).
+
+    PyYAML builds a date like 2023-02-30 with `datetime.date` and lets its
+    ValueError escape; here it is a YAML error with the value's line.
+    """
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise ConstructorError(None, None, f"{node.value!r} is not a real date or time ({error})",
+                                   node.start_mark) from None
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_timestamp)
+SAFE_LOADER = SafeLoader
+MAX_YAML_DEPTH = 100
+"""Deepest nesting accepted. libyaml overflows the C stack (a segfault, not an
+error) near 30,000 levels and the pure-Python loader hits the recursion limit
+near 300; no real file nests more than five."""
+FLOW_RE = re.compile(r"[\[\]{}]")
+BLOCK_RE = re.compile(r"^(?: |[-?:] ){%d}" % (2 * MAX_YAML_DEPTH), re.MULTILINE)
+"""A line indented, or opened with `- `/`? `/`: ` indicators, deeper than 2 × MAX_YAML_DEPTH columns."""
 FIELDS = ("title", "date", "time", "place", "summary", "source", "topics",
           "participants", "language")
 FENCE = re.compile(r"^---[ \t]*$")
+SOURCE_RE = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int, bool]:
@@ -33,31 +58,64 @@ def split_front_matter(text: str) -> tuple[str | None, str, int, bool]:
     return "\n".join(lines[1:]), "", len(lines) + 1, False
 
 
+def nesting_problem(text: str, path: str, first_line: int) -> Problem | None:
+    """A Problem if the YAML nests deeper than MAX_YAML_DEPTH, checked before any loader sees it.
+
+    Flow brackets are counted as if no quotes hid them, which errs on the
+    side of refusing; it is cheap unless the text holds many brackets.
+    """
+    match = BLOCK_RE.search(text)
+    at = match.start() if match else None
+    if sum(text.count(c) for c in "[{") > MAX_YAML_DEPTH:
+        depth = 0
+        for bracket in FLOW_RE.finditer(text):
+            depth = depth + 1 if bracket.group() in "[{" else max(depth - 1, 0)
+            if depth > MAX_YAML_DEPTH:
+                at = bracket.start() if at is None else min(at, bracket.start())
+                break
+    if at is None:
+        return None
+    return Problem(path, first_line + text.count("\n", 0, at),
+                   f"invalid YAML: nested more than {MAX_YAML_DEPTH} levels deep")
+
+
 def load_yaml(text: str, path: str, first_line: int) -> tuple[object, list[Problem]]:
     """Safe-load YAML; a syntax error becomes a Problem at its line in the file."""
+    too_deep = nesting_problem(text, path, first_line)
+    if too_deep:
+        return None, [too_deep]
     try:
         return yaml.load(text, Loader=SAFE_LOADER), []
+    except RecursionError:
+        return None, [Problem(path, first_line, "invalid YAML: nested too deeply")]
     except yaml.YAMLError as error:
-        reason = getattr(error, "problem", None) or str(error).split("\n")[0]
-        context = getattr(error, "context", None)
-        if context:
-            reason = f"{reason} ({context})"
-        return None, [Problem(path, first_line + yaml_error_line(error, text), f"invalid YAML: {reason}")]
+        return None, [yaml_problem(error, path, text, first_line)]
+
+
+def yaml_problem(error: yaml.YAMLError, path: str, text: str, first_line: int = 1) -> Problem:
+    """A YAML error as a Problem at its line in the file (`text` starts at `first_line`)."""
+    reason = getattr(error, "problem", None) or str(error).split("\n")[0]
+    context = getattr(error, "context", None)
+    if context:
+        reason = f"{reason} ({context})"
+    return Problem(path, first_line + yaml_error_line(error, text), f"invalid YAML: {reason}")
 
 
 def yaml_error_line(error: yaml.YAMLError, text: str) -> int:
     """0-based line of a YAML error within `text`.
 
-    An error found only at the end of the text (an unclosed quote or bracket)
-    points where the unclosed thing began, not at the closing `---` fence.
+    An error found only at the end of the text, or an unclosed quote or
+    bracket, points where the unclosed thing began: that is the line to fix,
+    not the closing `---` fence or the next key.
     """
     mark = getattr(error, "problem_mark", None)
     if mark is None:
         return 0
     last = text.count("\n")
     context = getattr(error, "context_mark", None)
-    if context is not None and (mark.line > last or mark.index >= len(text.rstrip())):
-        return context.line
+    unclosed = str(getattr(error, "context", "")).startswith(("while parsing a flow", "while scanning a quoted"))
+    if context is not None and (unclosed or mark.line > last or mark.index >= len(text.rstrip())):
+        return min(context.line, last)
     return min(mark.line, last)
 
 
@@ -144,6 +202,10 @@ def check_fields(data: dict, path: str, lines: dict[str, int]) -> tuple[dict, li
                 value = str(value)
             if not isinstance(value, str):
                 bad(key, f"{key} must be text, not {type(value).__name__}")
+                continue
+            if key == "source" and not SOURCE_RE.match(value.strip()):
+                # The source becomes a link: a javascript: or data: URL would run when clicked.
+                bad(key, f"source must be an http(s) URL, not {value.strip()!r}")
                 continue
             meta[key] = value.strip()
     return meta, problems

@@ -132,12 +132,11 @@ def archive_topics(archive: Archive) -> tuple[ArchiveTopic, ...]:
     named: dict[str, Topic] = {}
     for topic in (archive.glossary.topics if archive.glossary else ()):
         named.setdefault(name_key(topic.name), topic)
-    tagged: dict[str, list[str]] = defaultdict(list)
+    tagged: dict[str, dict[str, None]] = defaultdict(dict)  # an ordered set: no quadratic membership test
     for meeting in archive.meetings:
         for name in meeting.topics:
             named.setdefault(name_key(name), Topic(name=name.strip()))
-            if meeting.slug not in tagged[name_key(name)]:
-                tagged[name_key(name)].append(meeting.slug)
+            tagged[name_key(name)][meeting.slug] = None
     terms: dict[str, list[GlossaryEntry]] = defaultdict(list)
     for entry in (archive.glossary.entries if archive.glossary else ()):
         terms[name_key(entry.topic)].append(entry)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import yaml
 from markdown_it import MarkdownIt
 
+from .frontmatter import nesting_problem, yaml_problem
 from .model import Problem, Source
 from .slugs import unique_slugs
 
@@ -129,12 +130,15 @@ def text_list(node: yaml.Node) -> list[tuple[str | None, int]] | None:
 
 
 def compose(source: Source) -> tuple[yaml.Node | None, list[Problem]]:
+    too_deep = nesting_problem(source.text, source.path, 1)
+    if too_deep:
+        return None, [too_deep]
     try:
         return yaml.compose(source.text, Loader=yaml.SafeLoader), []
+    except RecursionError:
+        return None, [Problem(source.path, 1, "invalid YAML: nested too deeply")]
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        reason = getattr(error, "problem", None) or str(error).split("\n")[0]
-        return None, [Problem(source.path, (mark.line + 1) if mark else 1, f"invalid YAML: {reason}")]
+        return None, [yaml_problem(error, source.path, source.text)]
 
 
 def top_level(root: yaml.Node | None, path: str) -> tuple[list[yaml.Node], dict[str, tuple[yaml.Node, int]], list[Problem]]:

@@ -17,6 +17,7 @@ from . import urls
 from .glossary import ArchiveTopic, archive_topics, term_stats, topic_of
 from .glossary_file import GlossaryEntry, name_key
 from .labels import normalise_spaces
+from .lazy import LazyView
 from .model import Archive, Meeting
 from .views import format_date, meeting_summary
 
@@ -182,18 +183,24 @@ def topic_pages(archive: Archive):
         terms[hit.term] = terms.get(hit.term, 0) + 1
     md = markdown_renderer()
     for topic in topics:
-        used = mentions.get(name_key(topic.name), {})
-        slugs = [s for s in meetings if s in used or s in topic.tagged]
-        rows = [{**meeting_summary(meetings[s]),
-                 "tagged": s in topic.tagged,
-                 "mentions": sum(used.get(s, {}).values()),
-                 "terms": [{"term": views[t]["term"], "href": views[t]["href"], "count": c}
-                           for t, c in sorted(used.get(s, {}).items(), key=lambda kv: (-kv[1], views[kv[0]]["term"]))]}
-                for s in reversed(slugs)]
-        yield urls.topic(topic.slug), "topic.html", {
-            "title": topic.name,
-            "topic": {"name": topic.name, "slug": topic.slug,
-                      "description": render_markdown(md, topic.description)},
-            "terms": [views[e.slug] for e in topic.terms],
-            "meetings": rows,
-        }
+        yield urls.topic(topic.slug), "topic.html", LazyView(topic_view, topic, mentions.get(name_key(topic.name), {}),
+                                                             meetings, views, md)
+
+
+def topic_view(topic: ArchiveTopic, used: dict, meetings: dict, views: dict, md: MarkdownIt) -> dict:
+    """A topic's page: `used` is meeting slug → {term slug: mentions} of this topic's terms."""
+    tagged = set(topic.tagged)
+    slugs = [s for s in meetings if s in used or s in tagged]
+    rows = [{**meeting_summary(meetings[s]),
+             "tagged": s in tagged,
+             "mentions": sum(used.get(s, {}).values()),
+             "terms": [{"term": views[t]["term"], "href": views[t]["href"], "count": c}
+                       for t, c in sorted(used.get(s, {}).items(), key=lambda kv: (-kv[1], views[kv[0]]["term"]))]}
+            for s in reversed(slugs)]
+    return {
+        "title": topic.name,
+        "topic": {"name": topic.name, "slug": topic.slug,
+                  "description": render_markdown(md, topic.description)},
+        "terms": [views[e.slug] for e in topic.terms],
+        "meetings": rows,
+    }

@@ -67,15 +67,31 @@ def choose_marks(marks: list[Mark]) -> list[Mark]:
     return sorted(kept, key=lambda m: (m.start, -m.end, -m.priority))
 
 
+def escape_text(text: str) -> str:
+    """html.escape(text, quote=False), without work for the many pieces that need none."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
 def _open(mark: Mark, page: str) -> str:
-    attrs = "".join(f' {name}="{escape(_value(name, value, page), quote=True)}"' for name, value in mark.attrs)
-    return f"<{mark.tag}{attrs}>"
+    return _open_tag(mark.tag, mark.attrs, page)
+
+
+def _open_tag(tag: str, attrs: tuple, page: str) -> str:
+    parts = ["<", tag]
+    for name, value in attrs:
+        if name == "href":
+            value = _value(name, value, page)
+        parts.append(f' {name}="{escape(value, quote=True)}"')
+    parts.append(">")
+    return "".join(parts)
 
 
 def _tail(mark: Mark, page: str) -> str:
     if not mark.tail:
         return ""
-    return _open(Mark(0, 0, "span", mark.tail_attrs), page) + escape(mark.tail, quote=False) + "</span>"
+    return _open_tag("span", mark.tail_attrs, page) + escape_text(mark.tail) + "</span>"
 
 
 def _value(name: str, value: str, page: str) -> str:
@@ -105,8 +121,8 @@ def render_text(text: str, marks: list[Mark] = (), page: str = "") -> Markup:
     out: list[str] = []
     position = 0
     for at, _, _, html in events:
-        out.append(escape(text[position:at], quote=False))
+        out.append(escape_text(text[position:at]))
         out.append(html)
         position = at
-    out.append(escape(text[position:], quote=False))
+    out.append(escape_text(text[position:]))
     return Markup("".join(out))

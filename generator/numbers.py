@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 ONES = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
         "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -33,14 +34,23 @@ WORDS = (rf"(?:half\s+an?\s+(?:{_MAG}|hundred\b|dozen\b)"
          rf"(?:\s+{_MAG}(?:\s+(?:and\s+)?{_U1000}(?=\s+{_MAG}))?)*(?:{_HALF})?(?:\s+dozen\b)?)")
 """A number in words: "twenty-five", "a thousand", "one and a half million"."""
 
-DIGITS = (r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|\d+)(?:[.·]\d+)?"
-          rf"(?:(?:\s+|-){_MAG})*(?:\s?(?:bn|mln|mn|trln|tn)\b|(?<=\d)[mk]\b)?")
+_DIGITS_TAIL = (r"(?:[.·]\d+)?"
+                rf"(?:(?:\s+|-){_MAG})*(?:\s?(?:bn|mln|mn|trln|tn)\b|(?<=\d)[mk]\b)?")
+DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|\d+)" + _DIGITS_TAIL
 """Digits with optional thousands separators, decimals and a magnitude."""
 
 NUMERAL_RE = re.compile(rf"(?<![\d.,·])(?:{DIGITS})|\b{WORDS}", re.IGNORECASE)
-_DIGITS_RE = re.compile(rf"(?<![\d.,·])(?=\d)(?:{DIGITS})", re.IGNORECASE)
-_WORDS_RE = re.compile(r"\b(?=[zoetfsnah])" + WORDS)
-"""WORDS on lower-cased text: much faster than IGNORECASE over a long alternation."""
+_DIGITS_RE = re.compile(r"\d(?<![\d.,·].)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d{0,2}(?:[\u00a0\u202f]\d{3})+(?!\d)|\d*)"
+                        + _DIGITS_TAIL, re.IGNORECASE)
+r"""DIGITS as NUMERAL_RE finds them, with the first digit matched before the rest ("\d{1,3}" as
+"\d\d{0,2}", "\d+" as "\d\d*": the same tries in the same order), so the engine jumps from digit to
+digit instead of trying every position."""
+_WORDS_RE = re.compile(r"[^\w](?=hal|tw|thi|thr|fo[ru]|fi[fv]|six|sev|eig|nin|zer|one|ten|ele|an?\s)(" + WORDS + ")")
+r"""WORDS on lower-cased text, each found with the character before it (the `\b`), which lets the
+engine jump from space to space; the lookahead holds how every number in words can begin. Two
+numbers in words never touch (each ends in a letter), so taking that character never hides the
+next one. A text that starts with a number is tried apart."""
+_FIRST_WORDS_RE = re.compile(r"(?=[zoetfsnah])" + WORDS)
 
 
 def numerals_in(text: str, lower: str | None = None) -> list[tuple[int, int]]:
@@ -51,12 +61,17 @@ def numerals_in(text: str, lower: str | None = None) -> list[tuple[int, int]]:
     """
     if lower is None or len(lower) != len(text):
         return [m.span() for m in NUMERAL_RE.finditer(text)]
-    spans = [m.span() for m in _DIGITS_RE.finditer(text)] + [m.span() for m in _WORDS_RE.finditer(lower)]
+    spans = [m.span() for m in _DIGITS_RE.finditer(text)]
+    first = _FIRST_WORDS_RE.match(lower)
+    if first:
+        spans.append(first.span())
+    spans += [m.span(1) for m in _WORDS_RE.finditer(lower, first.end() if first else 0)]
     return sorted(spans)
 
 _TOKEN_RE = re.compile(r"and\s+a\s+half|\d[\d,\u00a0\u202f]*(?:[.·]\d+)?|[a-z]+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def parse_numeral(text: str) -> Decimal:
     """The value of one NUMERAL_RE match: "1.5 million" → 1500000."""
     total = Decimal(0)     # finished groups ("two million" of "two million three hundred")
@@ -90,6 +105,7 @@ def parse_numeral(text: str) -> Decimal:
     return total + group
 
 
+@lru_cache(maxsize=4096)
 def magnitude_of(text: str) -> int:
     """The largest magnitude named in a numeral (1 if none): scales "20" in "20 to 50 million"."""
     words = [w.lower() for w in _TOKEN_RE.findall(text)]

@@ -21,6 +21,9 @@ MAX_CHARS = 5_000_000
 """A transcript larger than this is refused: the longest real one is 233k characters."""
 MAX_LINE = 50_000
 """A paragraph longer than this is refused (the longest real one is under 10k)."""
+MAX_LINES = 50_000
+"""A transcript with more lines than this is refused (the longest real one has 1,743):
+millions of one-character paragraphs would fit under MAX_CHARS yet take minutes to build."""
 
 BREAK_RE = re.compile(r"^[*_\s]*\*\s*\*\s*\*[*_\s]*$")
 OMISSION_RE = re.compile(r"^[*_\s]*(<\s*(…|\.\.\.)\s*>|\\?<\s*(…|\.\.\.)\s*\\?>)[*_\s]*$")
@@ -54,6 +57,9 @@ def parse_with_problems(source: Source) -> tuple[Meeting | None, list[Problem]]:
     if len(source.text) > MAX_CHARS:
         return None, [Problem(path, 1, f"transcript is larger than {MAX_CHARS:,} characters")]
     text = normalise_text(source.text)
+    if text.count("\n") > MAX_LINES:
+        return None, [Problem(path, MAX_LINES + 1, f"transcript has more than {MAX_LINES:,} lines "
+                                                    "(paragraphs); split it into several files")]
     problems = _character_problems(text, path)
     meta, body, body_line, meta_problems = read_front_matter(text, path)
     problems += meta_problems
@@ -73,7 +79,8 @@ def parse_with_problems(source: Source) -> tuple[Meeting | None, list[Problem]]:
         if date is None:
             problems.append(Problem(path, 1, "no date in front matter or file name", warning=True))
     if not any(isinstance(b, (Paragraph, Turn)) for b in blocks):
-        problems.append(Problem(path, body_line, "transcript has no text", warning=True))
+        last_line = text.count("\n") + 1  # a file that ends with its front matter has no body line
+        problems.append(Problem(path, min(body_line, last_line), "transcript has no text", warning=True))
     meeting = Meeting(
         path=path, stem=stem, slug=slugify(stem), title=title, date=date,
         time=meta.get("time", ""), place=meta.get("place", ""),
@@ -249,12 +256,10 @@ def _short_names(texts) -> frozenset[str]:
     where a shorter label of the same file ("Recep Tayyip Erdogan") begins,
     and a one-word label is let through only when it is seen elsewhere.
     """
+    printed = {match.group("label") for match in map(LABEL_RE.match, texts) if match}
     names = set()
-    for text in texts:
-        match = LABEL_RE.match(text)
-        if not match:
-            continue
-        label = read_label(match.group("label"))
+    for text in printed:  # each distinct label once: a long meeting repeats a few names hundreds of times
+        label = read_label(text)
         if label is not None and not label.generic:
             names.add(label_core(label).casefold())
     return frozenset(names)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from pathlib import Path
 
 from .model import ContentErrors, ContentInput, Problem, Source
@@ -15,15 +16,39 @@ from .model import ContentErrors, ContentInput, Problem, Source
 TRANSCRIPT_SUFFIXES = (".txt", ".md")
 MAX_BYTES = 20_000_000
 """A file larger than this is refused before it is read."""
+UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Control characters, and the lone surrogates by which Python keeps bytes that are not UTF-8."""
 
 
 def display_path(path: Path) -> str:
-    """The path as messages show it: relative to the working folder when inside it."""
+    """The path as messages show it: relative to the working folder when inside it.
+
+    Control characters and bytes that are not UTF-8 are shown escaped
+    (`\\x1b`, `\\xff`), so a hostile file name can neither break the
+    `file:line:` format nor send escape sequences to the terminal.
+    """
     try:
         relative = Path(os.path.relpath(path)).as_posix()
     except ValueError:  # another drive on Windows
-        return path.as_posix()
-    return path.as_posix() if relative.startswith("../") else relative
+        relative = "../"
+    return escape_name(path.as_posix() if relative.startswith("../") else relative)
+
+
+def escape_name(name: str) -> str:
+    """A file name printable as one line of text: control characters and undecodable bytes escaped."""
+    if UNPRINTABLE_RE.search(name) is None:
+        return name
+    raw = os.fsencode(name)
+    text = raw.decode("utf-8", "backslashreplace")
+    return UNPRINTABLE_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def name_problem(path: Path) -> Problem | None:
+    """A file name that is not UTF-8 or holds control characters cannot name a page: rename it."""
+    if UNPRINTABLE_RE.search(path.name):
+        return Problem(display_path(path), 1, "file name holds control characters or bytes that "
+                                              "are not UTF-8; rename the file")
+    return None
 
 
 def decode(data: bytes, shown: str) -> tuple[str | None, Problem | None]:
@@ -37,17 +62,31 @@ def decode(data: bytes, shown: str) -> tuple[str | None, Problem | None]:
             return data.decode("utf-16"), None
         except UnicodeDecodeError:
             return None, Problem(shown, 1, "invalid UTF-16 text")
+    if looks_like_utf16(data):
+        return None, Problem(shown, 1, "looks like UTF-16 without a byte-order mark (every other byte is NUL); "
+                                       "save the file as UTF-8")
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
+        before = data[:error.start]
+        line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1  # CRLF, LF or lone CR
         return None, Problem(shown, line, f"not UTF-8 text (byte 0x{data[error.start]:02X}); "
                                           "save the file as UTF-8")
+
+
+def looks_like_utf16(data: bytes) -> bool:
+    """Text saved as UTF-16 without a BOM: NUL in every other byte of its start."""
+    head = data[:4096]
+    return len(head) >= 4 and (head[0::2].count(0) > len(head) // 4 or head[1::2].count(0) > len(head) // 4)
 
 
 def read_text(path: Path, root: Path, problems: list[Problem]) -> Source | None:
     """One file as a Source, or None with a problem recorded."""
     shown = display_path(path)
+    bad_name = name_problem(path)
+    if bad_name:
+        problems.append(bad_name)
+        return None
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):

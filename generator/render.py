@@ -2,17 +2,24 @@
 
 A new kind of page is a row in PAGES: a function that yields
 (site path, template, view) for each page of that kind. Views are plain
-dicts made in views.py; templates never see internal objects. The Jinja
-environment escapes by default and fails on undefined names.
+dicts made in views.py (or lazy.LazyView, made when first read, so that
+listing every page is cheap and the views are made by the workers that
+render them); templates never see internal objects. The Jinja environment
+escapes by default, fails on undefined names, and compiles each template
+once per build.
 """
 from __future__ import annotations
 
+import hashlib
+import pickle
 from pathlib import Path
+from traceback import extract_tb
 
 from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
-                    TemplateError, TemplateNotFound, TemplateSyntaxError, pass_context)
+                    TemplateNotFound, TemplateSyntaxError, pass_context)
 
 from . import annotation_views, export, feeds, figure_views, glossary_views, search_index, speaker_views, urls, views
+from .lazy import view_of
 from .model import Archive, ContentErrors, Problem
 from .read import display_path
 
@@ -33,10 +40,11 @@ PAGES = (
 """Page kinds, each a function archive → iterable of (path, template, view)."""
 
 RAW_FILES = (
-    search_index.search_files,
-    export.data_files,
+    search_index.search_file_items,
+    export.data_file_items,
 )
-"""Files that are not pages (search index scripts, JSON data), each a function archive → {path: bytes}."""
+"""Files that are not pages (search index scripts, JSON data), each a function archive → iterable of
+(path, data): bytes, a list of byte chunks, or a lazy.LazyView of either (made only when its inputs changed)."""
 
 
 @pass_context
@@ -51,7 +59,7 @@ def make_environment(user_templates: Path | None = None) -> Environment:
     loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
     env = Environment(loader=ChoiceLoader(loaders), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, auto_reload=False)
     env.filters["link"] = link_filter
     env.globals["urls"] = urls
     return env
@@ -63,14 +71,13 @@ def template_problem(error: Exception, name: str) -> Problem:
         path = error.filename or error.name or name
         return Problem(display_path(Path(path)), error.lineno or 1, f"template error: {error.message}")
     line, path = 1, name
-    traceback = error.__traceback__
-    while traceback is not None:
-        template = traceback.tb_frame.f_globals.get("__jinja_template__")
-        if template is not None:
-            path = traceback.tb_frame.f_code.co_filename
-            line = template.get_corresponding_lineno(traceback.tb_lineno)
-        traceback = traceback.tb_next
-    return Problem(display_path(Path(path)), line, f"template error: {error}")
+    # Jinja rewrites the traceback so that template frames carry the template's
+    # file and line; the innermost one is where the error happened.
+    for frame in extract_tb(error.__traceback__):
+        if not frame.filename.endswith(".py") and not frame.filename.startswith("<frozen") and frame.lineno:
+            path, line = frame.filename, frame.lineno
+    message = f"template not found: {error.name}" if isinstance(error, TemplateNotFound) else f"template error: {error}"
+    return Problem(display_path(Path(path)), line, message)
 
 
 def static_files(user_templates: Path | None) -> dict[str, bytes]:
@@ -85,30 +92,70 @@ def static_files(user_templates: Path | None) -> dict[str, bytes]:
     return files
 
 
+def template_digest(user_templates: Path | None) -> str:
+    """One digest of every template and static file, ours and the user's."""
+    digest = hashlib.blake2b(digest_size=16)
+    for root in [BUILTIN_TEMPLATES, user_templates]:
+        if root is None or not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+        digest.update(b"\1")
+    return digest.hexdigest()
+
+
+def page_list(archive: Archive) -> list[tuple[str, str, object]]:
+    """(site path, template, view) of every page, in PAGES order; lazy views are not made yet."""
+    return [job for page_kind in PAGES for job in page_kind(archive)]
+
+
+def view_digest(path: str, template_name: str, view: dict, salt: bytes) -> str | None:
+    """A digest of everything a page is made from besides the templates (in `salt`), or
+    None when the view cannot be pickled (then the page is always rendered)."""
+    try:
+        data = pickle.dumps((path, template_name, view), protocol=5)
+    except Exception:  # noqa: BLE001 - an unusual value in a view only costs the shortcut
+        return None
+    digest = hashlib.sha256(salt)
+    digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def render_page(env: Environment, site: dict, path: str, template_name: str, view: dict) -> bytes:
+    """One page's bytes; a template problem is raised as ContentErrors naming file:line."""
+    try:
+        template = env.get_template(template_name)
+        html = template.render(page=path, site=site, **view)
+    except Exception as error:  # noqa: BLE001 - any error in a template is the template's, shown as file:line
+        raise ContentErrors([template_problem(error, template_name)]) from None
+    return html.encode("utf-8")
+
+
+def raw_files(archive: Archive, html_pages: list[str]) -> dict[str, bytes]:
+    """Every file that is not a page: search index, data, feed and sitemap."""
+    files: dict[str, bytes] = {}
+    for raw_kind in RAW_FILES:
+        for path, data in raw_kind(archive):  # data: bytes, a list of byte chunks, or a LazyView of either
+            data = view_of(data)
+            files[path] = data if isinstance(data, bytes) else b"".join(data)
+    files.update(feeds.feed_files(archive, html_pages))
+    return files
+
+
 def render_site(archive: Archive, user_templates: Path | None = None) -> dict[str, bytes]:
-    """Site path → bytes for every page and asset."""
+    """Site path → bytes for every page and asset, in one process (see pipeline.build for the fast way)."""
     env = make_environment(user_templates)
     site = views.site_view(archive)
     pages = static_files(user_templates)
     problems: list[Problem] = []
-    for page_kind in PAGES:
-        for path, template_name, view in page_kind(archive):
-            try:
-                template = env.get_template(template_name)
-                html = template.render(page=path, site=site, **view)
-            except TemplateNotFound as error:
-                problems.append(Problem(template_name, 1, f"template not found: {error.name}"))
-                continue
-            except (TemplateError, TypeError, ValueError, AttributeError, KeyError) as error:
-                problems.append(template_problem(error, template_name))
-                continue
-            pages[path] = html.encode("utf-8")
-        if problems:
-            break
+    for path, template_name, view in page_list(archive):
+        try:
+            pages[path] = render_page(env, site, path, template_name, view_of(view))
+        except ContentErrors as errors:
+            problems += errors.problems
     if problems:
-        raise ContentErrors(problems)
-    html_pages = [path for path in pages if path.endswith(".html")]
-    for raw_kind in RAW_FILES:
-        pages.update(raw_kind(archive))
-    pages.update(feeds.feed_files(archive, html_pages))
+        raise ContentErrors(list(dict.fromkeys(problems)))
+    pages.update(raw_files(archive, [path for path in pages if path.endswith(".html")]))
     return pages

@@ -93,6 +93,7 @@ def encoded(number: int) -> str:
 
 SMALL = tuple(encoded(n) for n in range(4096))
 """The codes of small numbers, made once: most gaps and frequencies are small."""
+SMALL_BYTES = tuple(code.encode("ascii") for code in SMALL)
 
 
 def encode_postings(postings: list[tuple[int, int]]) -> str:
@@ -244,10 +245,70 @@ def shard_keys(sizes: dict[str, int]) -> dict[str, str]:
     return assigned
 
 
-def build_search_index(archive: Archive) -> SearchIndex:
-    """Postings, shards and tables for the whole archive, in one pass over the text."""
+@dataclass(frozen=True)
+class MeetingPostings:
+    """One meeting's share of the index, its paragraphs counted from 0.
+
+    Made once per meeting (in parallel, and kept in the build cache); the
+    archive's postings are these joined in meeting order, which touches each
+    (term, meeting) pair once instead of each posting.
+    """
+
+    norms: str
+    """length_norm of each paragraph."""
+    words: int
+    """Indexed words of the meeting."""
+    terms: tuple[str, ...]
+    firsts: tuple[int, ...]
+    """The paragraph of each term's first posting…"""
+    counts: tuple[int, ...]
+    """…and the term's frequency there."""
+    lasts: tuple[int, ...]
+    """The paragraph of each term's last posting."""
+    rest: bytes
+    """The postings after each term's first, encoded (gaps need no paragraph id base), one run per term…"""
+    cuts: tuple[int, ...]
+    """…term i's run being rest[cuts[i]:cuts[i + 1]]."""
+
+
+def meeting_postings(meeting: Meeting) -> MeetingPostings:
+    found: dict[str, list] = {}  # term → [first paragraph, its frequency, last paragraph, encoded rest]
+    norms: list[str] = []
+    total = 0
+    for position, paragraph in enumerate(meeting.paragraphs):
+        words = tokenize(paragraph.text) if paragraph.kind in INDEXED_KINDS else []
+        norms.append(length_norm(len(words)))
+        total += len(words)
+        for term, frequency in Counter(words).items():
+            entry = found.get(term)
+            if entry is None:
+                found[term] = [position, frequency, position, bytearray()]
+                continue
+            code = (position - entry[2] - 1) * 2 + (frequency > 1)
+            out = entry[3]
+            out += SMALL_BYTES[code] if code < 4096 else encoded(code).encode()
+            if frequency > 1:
+                out += SMALL_BYTES[frequency - 2] if frequency < 4098 else encoded(frequency - 2).encode()
+            entry[2] = position
+    cuts = [0]
+    for entry in found.values():
+        cuts.append(cuts[-1] + len(entry[3]))
+    return MeetingPostings(norms="".join(norms), words=total, terms=tuple(found),
+                           firsts=tuple(e[0] for e in found.values()), counts=tuple(e[1] for e in found.values()),
+                           lasts=tuple(e[2] for e in found.values()),
+                           rest=b"".join(e[3] for e in found.values()), cuts=tuple(cuts))
+
+
+def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None = None) -> SearchIndex:
+    """Postings, shards and tables for the whole archive, in one pass over the meetings.
+
+    `made` may hold meeting_postings of some meetings (by slug), made before.
+    """
     speakers, by_key, generic = speaker_table(archive)
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    # Postings are encoded as they are joined (as encode_postings would), so a
+    # large archive never holds millions of (id, frequency) tuples:
+    # term → [last paragraph id, encoded bytes so far].
+    postings: dict[str, list] = {}
     meetings, docs, norms, runs = [], {}, [], []
     next_id = total_words = 0
     for meeting in archive.meetings:
@@ -256,18 +317,29 @@ def build_search_index(archive: Archive) -> SearchIndex:
                          meeting.place, next_id, len(paragraphs)])
         docs[meeting.slug] = [p.text for p in paragraphs]
         runs.append(encode_numbers(run_lengths(paragraph_speakers(archive, meeting, by_key, generic))))
-        for position, paragraph in enumerate(paragraphs):
-            words = tokenize(paragraph.text) if paragraph.kind in INDEXED_KINDS else []
-            norms.append(length_norm(len(words)))
-            total_words += len(words)
-            for term, frequency in Counter(words).items():
-                postings[term].append((next_id + position, frequency))
+        own = (made or {}).get(meeting.slug) or meeting_postings(meeting)
+        norms.append(own.norms)
+        total_words += own.words
+        rest, cuts = own.rest, own.cuts
+        for i, term in enumerate(own.terms):
+            entry = postings.get(term)
+            if entry is None:
+                entry = postings[term] = [-1, bytearray()]
+            frequency = own.counts[i]
+            code = (next_id + own.firsts[i] - entry[0] - 1) * 2 + (frequency > 1)
+            out = entry[1]
+            out += SMALL_BYTES[code] if code < 4096 else encoded(code).encode()
+            if frequency > 1:
+                out += SMALL_BYTES[frequency - 2] if frequency < 4098 else encoded(frequency - 2).encode()
+            out += rest[cuts[i]:cuts[i + 1]]
+            entry[0] = next_id + own.lasts[i]
         next_id += len(paragraphs)
-    encoded = {term: encode_postings(found) for term, found in postings.items()}
-    keys = shard_keys({term: len(term) + len(text) + 6 for term, text in encoded.items()})
+    encoded_terms = {term: entry[1].decode("ascii") for term, entry in postings.items()}
+    del postings
+    keys = shard_keys({term: len(term) + len(text) + 6 for term, text in encoded_terms.items()})
     shards: dict[str, dict[str, str]] = defaultdict(dict)
-    for term in sorted(encoded):
-        shards[keys[term]][term] = encoded[term]
+    for term in sorted(encoded_terms):
+        shards[keys[term]][term] = encoded_terms[term]
     manifest = {
         "version": 1,
         "paragraphs": next_id,
@@ -292,13 +364,17 @@ def script(function: str, *arguments, ascii_only: bool = True) -> bytes:
 
 def search_files(archive: Archive) -> dict[str, bytes]:
     """Site path → bytes of the manifest, every term shard and every meeting's text."""
-    index = build_search_index(archive)
-    files = {MANIFEST: script("__stenogramIndex", index.manifest, ascii_only=False)}
+    return dict(search_file_items(archive))
+
+
+def search_file_items(archive: Archive, made: dict[str, MeetingPostings] | None = None):
+    """(site path, bytes) of each search file, one at a time (the texts of a large archive are large)."""
+    index = build_search_index(archive, made)
+    yield MANIFEST, script("__stenogramIndex", index.manifest, ascii_only=False)
     for key, terms in index.shards.items():
-        files[shard_path(key)] = script("__stenogramShard", key, terms)
+        yield shard_path(key), script("__stenogramShard", key, terms)
     for slug, texts in index.docs.items():
-        files[doc_path(slug)] = script("__stenogramDocs", slug, texts, ascii_only=False)
-    return files
+        yield doc_path(slug), script("__stenogramDocs", slug, texts, ascii_only=False)
 
 
 def search_pages(archive: Archive):

@@ -1,17 +1,23 @@
 """`build.py serve`: build, serve the site locally, rebuild and live-reload on change.
 
-The dev server simply reruns the build when content/ or templates/ change.
-A failed rebuild keeps the last good site on disk and shows its
-`file:line` messages in the terminal and as a banner on every page until the
-next good save. Only this server injects the live-reload script; built
-files never contain it. Requests are refused unless they name a file inside
-the site and come with our own Host (and Origin, when sent).
+The dev server simply reruns the build when content/ or templates/ change
+(never for changes in the site itself). Rebuilds are incremental: the
+server keeps the build cache in memory, so an edit re-parses one file and
+re-renders only the pages whose views changed. A failed rebuild keeps the
+last good site on disk and shows its `file:line` messages in the terminal
+and as a banner on every page until the next good save. Only this server
+injects the live-reload script; built files never contain it. Requests are
+refused unless they name a file inside the site and come with our own Host
+(and Origin, when sent).
 """
 from __future__ import annotations
 
 import html
+import logging
 import os
 import sys
+import time
+import traceback
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,8 +25,10 @@ from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado import web
 
+from .cache import code_version
 from .model import ContentErrors
-from .pipeline import Options, build
+from .pipeline import Options, make_site, open_cache
+from .progress import Progress
 from .render import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES_DIR
 
 BANNER_STYLE = ("position:fixed;z-index:99;left:0;right:0;bottom:0;margin:0;padding:1rem;"
@@ -28,10 +36,12 @@ BANNER_STYLE = ("position:fixed;z-index:99;left:0;right:0;bottom:0;margin:0;padd
 
 
 class BuildState:
-    """The last build's outcome, shared by the rebuild callback and the handlers."""
+    """The last build's outcome, shared by the rebuild callback and the handlers,
+    and the build cache kept in memory between rebuilds."""
 
-    def __init__(self) -> None:
+    def __init__(self, options: Options) -> None:
         self.errors: list[str] = []
+        self.cache = open_cache(options, code_version())
 
     def banner(self) -> bytes:
         if not self.errors:
@@ -77,8 +87,9 @@ def make_handler(state: BuildState, hosts: set[str]):
 
 
 def rebuild(options: Options, state: BuildState, quiet: bool) -> None:
+    started = time.perf_counter()
     try:
-        archive, written = build(options)
+        built = make_site(options, Progress.for_terminal(quiet), state.cache)
     except ContentErrors as errors:
         state.errors = [str(p) for p in errors.problems]
         for line in state.errors:
@@ -88,20 +99,32 @@ def rebuild(options: Options, state: BuildState, quiet: bool) -> None:
         state.errors = [f"{error.filename or options.out}:1: {error.strerror or error}"]
         print(state.errors[0], file=sys.stderr)
         return
+    except Exception as error:  # noqa: BLE001 - a bug in a rebuild must not stop the server
+        traceback.print_exc()
+        state.errors = [f"build failed: {type(error).__name__}: {error}"]
+        return
     state.errors = []
-    for problem in archive.warnings:
+    for problem in built.warnings:
         print(problem, file=sys.stderr)
     if not quiet:
-        print(f"rebuilt {len(archive.meetings)} meetings, {written} files", file=sys.stderr)
+        what = f"{built.changed} of {built.files} files changed" if built.archive else "nothing changed"
+        print(f"rebuilt {built.meetings} meetings: {what}, in {time.perf_counter() - started:.2f} s",
+              file=sys.stderr, flush=True)
 
 
 class StenogramServer(Server):
     """livereload's server with our handler in place of its static one."""
 
-    def __init__(self, state: BuildState, hosts: set[str]):
+    def __init__(self, state: BuildState, hosts: set[str], quiet: bool = False):
         super().__init__()
         self.SFH = make_handler(state, hosts)
         self.hosts = hosts
+        self.quiet = quiet
+
+    def _setup_logging(self):
+        super()._setup_logging()
+        if self.quiet:  # refused requests are still logged as warnings
+            logging.getLogger("livereload").setLevel(logging.WARNING)
 
     def application(self, *args, **kwargs):
         hosts = self.hosts
@@ -114,15 +137,19 @@ class StenogramServer(Server):
 
 
 def serve(options: Options, host: str, port: int, quiet: bool = False) -> int:
-    state = BuildState()
+    state = BuildState(options)
     rebuild(options, state, quiet)
     if not options.out.is_dir():
         return 1
-    server = StenogramServer(state, allowed_hosts(host, port))
+    server = StenogramServer(state, allowed_hosts(host, port), quiet)
     watched = [options.content, BUILTIN_TEMPLATES_DIR]
     for folder in watched:
         server.watch(str(Path(folder)), lambda: rebuild(options, state, quiet))
     if not quiet:
-        print(f"serving {options.out} on http://{host}:{port}/index.html (Ctrl-C to stop)", file=sys.stderr)
-    server.serve(port=port, host=host, root=str(options.out), restart_delay=0)
+        print(f"serving {options.out} on http://{host}:{port}/index.html (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    try:
+        server.serve(port=port, host=host, root=str(options.out), restart_delay=0)
+    except OSError as error:
+        print(f"{host}:{port}:1: cannot serve: {error.strerror or error}", file=sys.stderr)
+        return 1
     return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -19,6 +20,7 @@ from markupsafe import Markup
 from . import urls
 from .index import speaker_stats, turn_words
 from .labels import CONNECTORS, normalise_spaces
+from .lazy import LazyView
 from .model import Archive, Meeting, Person
 from .names import fold
 from .views import format_date, meeting_summary
@@ -83,41 +85,51 @@ def generic_labels(archive: Archive) -> list[dict]:
 # --- one person ----------------------------------------------------------------
 
 def speaker_pages(archive: Archive):
-    """speakers/<slug>.html (and -p2 … for long histories) for everyone who spoke."""
+    """speakers/<slug>.html (and -p2 … for long histories) for everyone who spoke.
+
+    Views are made only when read (lazy.LazyView), by the worker rendering them.
+    """
     stats = speaker_stats(archive)
     render_bio = bio_renderer()
     for person in archive.people:
         entry = stats.get(person.key)
         if entry is None:
             continue
-        chunks = [entry.turns[i:i + SPEAKER_PAGE_SIZE] for i in range(0, len(entry.turns), SPEAKER_PAGE_SIZE)]
-        pages = [{"number": n + 1, "href": urls.speaker(person.slug, n + 1),
-                  "span": date_span(chunk[0][0], chunk[-1][0])} for n, chunk in enumerate(chunks)]
-        by_slug = {m.slug: m for m in entry.meetings}
-        common = {
-            "title": person.name,
-            "person": {"name": person.name, "slug": person.slug, "forms": list(person.forms),
-                       "aliases": list(person.aliases), "link": person.link,
-                       "bio": render_bio(person.bio) if person.bio else ""},
-            "roles": role_history(person, by_slug),
-            "spans": [{"role": s.role, "from": format_date(s.start) if s.start else "",
-                       "to": format_date(s.end) if s.end else "",
-                       "meetings": [meeting_link(m) for m in entry.meetings if s.covers(m.date)]}
-                      for s in person.spans],
-            "stats": {"meetings": len(entry.meetings), "turns": len(entry.turns), "words": entry.words,
-                      "first": meeting_summary(entry.meetings[0]), "last": meeting_summary(entry.meetings[-1])},
-            "pages": pages,
-            "page_size": SPEAKER_PAGE_SIZE,
-        }
-        for number, chunk in enumerate(chunks, start=1):
-            view = {**common, "page_number": number, "groups": turn_groups(chunk, entry.words_by_meeting),
-                    "previous_page": pages[number - 2]["href"] if number > 1 else "",
-                    "next_page": pages[number]["href"] if number < len(pages) else ""}
-            if number == 1:
-                view["chart"] = words_chart(entry.meetings, entry.words_by_meeting, person.name)
-            else:
-                view["title"] = f"{person.name} (page {number})"
-            yield pages[number - 1]["href"], "speaker.html", view
+        for number in range(1, -(-len(entry.turns) // SPEAKER_PAGE_SIZE) + 1):
+            yield urls.speaker(person.slug, number), "speaker.html", LazyView(speaker_view, person, entry,
+                                                                              number, render_bio)
+
+
+def speaker_view(person: Person, entry, number: int, render_bio) -> dict:
+    """Page `number` of one person's pages."""
+    chunks = [entry.turns[i:i + SPEAKER_PAGE_SIZE] for i in range(0, len(entry.turns), SPEAKER_PAGE_SIZE)]
+    pages = [{"number": n + 1, "href": urls.speaker(person.slug, n + 1),
+              "span": date_span(chunk[0][0], chunk[-1][0])} for n, chunk in enumerate(chunks)]
+    by_slug = {m.slug: m for m in entry.meetings}
+    view = {
+        "title": person.name,
+        "person": {"name": person.name, "slug": person.slug, "forms": list(person.forms),
+                   "aliases": list(person.aliases), "link": person.link,
+                   "bio": render_bio(person.bio) if person.bio else ""},
+        "roles": role_history(person, by_slug),
+        "spans": [{"role": s.role, "from": format_date(s.start) if s.start else "",
+                   "to": format_date(s.end) if s.end else "",
+                   "meetings": [meeting_link(m) for m in entry.meetings if s.covers(m.date)]}
+                  for s in person.spans],
+        "stats": {"meetings": len(entry.meetings), "turns": len(entry.turns), "words": entry.words,
+                  "first": meeting_summary(entry.meetings[0]), "last": meeting_summary(entry.meetings[-1])},
+        "pages": pages,
+        "page_size": SPEAKER_PAGE_SIZE,
+        "page_number": number,
+        "groups": turn_groups(chunks[number - 1], entry.words_by_meeting),
+        "previous_page": pages[number - 2]["href"] if number > 1 else "",
+        "next_page": pages[number]["href"] if number < len(pages) else "",
+    }
+    if number == 1:
+        view["chart"] = words_chart(entry.meetings, entry.words_by_meeting, person.name)
+    else:
+        view["title"] = f"{person.name} (page {number})"
+    return view
 
 
 def meeting_link(meeting: Meeting) -> dict:
@@ -131,6 +143,7 @@ def date_span(first: Meeting, last: Meeting) -> str:
     return a if a == b else f"{a}–{b}".strip("–")
 
 
+@lru_cache(maxsize=4096)
 def role_key(role: str) -> frozenset[str]:
     """A role's words without order or connectors: "Energy Minister" = "Minister of Energy"."""
     return frozenset(w for w in re.findall(r"[\w’'-]+", fold(role)) if w not in CONNECTORS)

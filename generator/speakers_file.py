@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from .frontmatter import nesting_problem, yaml_problem
 from .labels import normalise_spaces
 from .model import Problem, Source
 from .names import name_key
@@ -81,12 +82,15 @@ def load_speakers(source: Source | None) -> tuple[tuple[SpeakerEntry, ...], list
     if source is None:
         return (), []
     path = source.path
+    too_deep = nesting_problem(source.text, path, 1)
+    if too_deep:
+        return (), [too_deep]
     try:
         root = yaml.compose(source.text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        return (), [Problem(path, 1, "invalid YAML: nested too deeply")]
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        reason = getattr(error, "problem", None) or str(error).split("\n")[0]
-        return (), [Problem(path, (mark.line + 1) if mark else 1, f"invalid YAML: {reason}")]
+        return (), [yaml_problem(error, path, source.text)]
     if root is None:
         return (), []
     if not isinstance(root, yaml.SequenceNode):

@@ -7,6 +7,7 @@ every href is made relative to the page that holds it, so the site works from
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 INDEX = "index.html"
 SPEAKERS = "speakers/index.html"
@@ -42,9 +43,24 @@ def turn(meeting_slug: str, number: int) -> str:
 
 
 def link(target: str, page: str) -> str:
-    """A relative href from page to target, both site paths like 'speakers/x.html'."""
+    """A relative href from page to target, both site paths like 'speakers/x.html'.
+
+    Called for every link of every page (hundreds of thousands in a large
+    archive) and posixpath.relpath is slow, so answers are remembered per
+    (target path, folder of the page): a site has few folders.
+    """
     path, _, fragment = target.partition("#")
     if not path:
         return "#" + fragment
-    href = posixpath.relpath(path, posixpath.dirname(page) or ".")
+    href = relative_path(path, page_folder(page))
     return f"{href}#{fragment}" if fragment else href
+
+
+@lru_cache(maxsize=4096)
+def page_folder(page: str) -> str:
+    return posixpath.dirname(page) or "."
+
+
+@lru_cache(maxsize=1 << 18)
+def relative_path(path: str, folder: str) -> str:
+    return posixpath.relpath(path, folder)

@@ -7,7 +7,11 @@ relative with the `link` filter. Paragraph HTML comes only from inline.py.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import pickle
 from collections import defaultdict
+from dataclasses import replace
+from functools import partial
 
 from . import urls
 from .feeds import FEED
@@ -17,9 +21,10 @@ from .glossary import meeting_topics, term_marks, without_clashing_terms
 from .index import meetings_by_year, neighbours, speaking_shares
 from .inline import Mark, render_text, text_marks
 from .labels import normalise_spaces
+from .lazy import LazyView
 from .names import name_key
 from .resolve import role_at
-from .model import Archive, Meeting, Paragraph, SectionBreak, Turn
+from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn
 
 CITE_SCRIPT = "static/cite.js"
 ATTRIBUTION = ("Transcripts: Presidential Executive Office of the Russian Federation, "
@@ -107,19 +112,83 @@ def format_marks(paragraph: Paragraph) -> list[Mark]:
 
 
 def meeting_pages(archive: Archive):
+    """One page per meeting. Each view (marks included) is made only when read, from
+    the meeting's own slice of the archive, so workers make them in parallel; and
+    each names its inputs (meeting_inputs), so a rebuild makes only changed ones."""
     people = {p.key: p for p in archive.people}
     around = neighbours(archive)
-    marks = paragraph_marks(archive)
     topics = meeting_topics(archive)
     notes = meeting_notes(archive)
+    parts = meeting_parts(archive)
+    roles = meeting_roles(archive)
+    glossary = hashlib.sha256(pickle.dumps(archive.glossary, protocol=5)).hexdigest()
     for meeting in archive.meetings:
-        yield urls.meeting(meeting.slug), "meeting.html", meeting_view(archive, meeting, people, around, marks,
-                                                                        topics.get(meeting.slug, []),
-                                                                        notes.get(meeting.slug, []))
+        arguments = (parts[meeting.slug], meeting, people, around, topics.get(meeting.slug, []),
+                     notes.get(meeting.slug, []), roles)
+        yield urls.meeting(meeting.slug), "meeting.html", LazyView(
+            meeting_part_view, *arguments, inputs=partial(meeting_inputs, *arguments, glossary))
+
+
+def meeting_roles(archive: Archive) -> dict[tuple[str, str], str]:
+    """(person key, meeting slug) → the role its label gave, as resolve.role_at finds it, in one pass."""
+    roles: dict[tuple[str, str], str] = {}
+    for person in archive.people:
+        for use in person.roles:
+            roles.setdefault((person.key, use.meeting), use.role)
+    return roles
+
+
+def role_in(person: Person, meeting: Meeting, roles: dict | None) -> str:
+    """role_at(person, meeting), looked up rather than searched when `roles` (meeting_roles) is given."""
+    if roles is None:
+        return role_at(person, meeting)
+    found = roles.get((person.key, meeting.slug))
+    return found if found is not None else role_at(person, date=meeting.date)
+
+
+def meeting_inputs(part: Archive, meeting: Meeting, people: dict, around: dict, topics: list, notes: list,
+                   roles: dict, glossary: str) -> tuple:
+    """Everything meeting_part_view reads, as plain values: the same inputs make the same page.
+
+    Keep in step with meeting_view: a value it reads that is missing here
+    would leave a page stale in a rebuild (tests/test_incremental.py builds
+    edited archives both ways and compares).
+    """
+    speakers = [part.speaker_of.get((meeting.slug, turn.number)) for turn in meeting.turns]
+    named = [name_key(participant.name) for participant in meeting.participants]
+    persons = [(key, person.name, person.slug, role_in(person, meeting, roles))
+               for key in dict.fromkeys(speakers + named) for person in (people.get(key),) if person]
+    previous, following = around[meeting.slug]
+    return (meeting, part.figures, part.term_hits, part.annotations, part.config, glossary, speakers, persons,
+            meeting_summary(previous) if previous else None, meeting_summary(following) if following else None,
+            [(topic.name, topic.slug) for topic in topics], notes)
+
+
+def meeting_parts(archive: Archive) -> dict[str, Archive]:
+    """Meeting slug → the archive with only that meeting's figures, term hits and notes.
+
+    Marks are made per paragraph from these alone, so one meeting's marks
+    made from its slice are the same as those made from the whole archive.
+    """
+    figures, hits, notes = defaultdict(list), defaultdict(list), defaultdict(list)
+    for figure in archive.figures:
+        figures[figure.meeting].append(figure)
+    for hit in archive.term_hits:
+        hits[hit.meeting].append(hit)
+    for note in archive.annotations:
+        notes[note.meeting].append(note)
+    return {m.slug: replace(archive, figures=tuple(figures[m.slug]), term_hits=tuple(hits[m.slug]),
+                            annotations=tuple(notes[m.slug]))
+            for m in archive.meetings}
+
+
+def meeting_part_view(part: Archive, meeting: Meeting, people: dict, around: dict, topics: list, notes: list,
+                      roles: dict | None = None) -> dict:
+    return meeting_view(part, meeting, people, around, paragraph_marks(part), topics, notes, roles)
 
 
 def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict, marks: dict,
-                 topics: list | None = None, notes: list | None = None) -> dict:
+                 topics: list | None = None, notes: list | None = None, roles_here: dict | None = None) -> dict:
     page = urls.meeting(meeting.slug)
     beside = notes_by_paragraph(notes or [])
     blocks = []
@@ -134,7 +203,7 @@ def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict,
             key = archive.speaker_of.get((meeting.slug, block.number))
             person = people.get(key)
             identity = key or "generic:" + block.label.name.casefold()
-            role = role_at(person, meeting) if person else normalise_spaces(block.label.role)
+            role = role_in(person, meeting, roles_here) if person else normalise_spaces(block.label.role)
             first = identity not in introduced
             introduced.add(identity)
             if role and key and key not in roles:

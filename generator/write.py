@@ -3,12 +3,19 @@
 The new site is written into a fresh folder beside the old one and swapped
 in only when complete, so a failed or killed build leaves the previous site
 as it was. Leftovers of killed builds are cleared by the next one.
+
+A file whose bytes are the same as the last build's is not written again:
+the new folder gets a hard link to the old file, after checking (size, time,
+inode) that nobody changed it since. Pages may be written by several worker
+processes at once, each with its own SiteWriter forked from the parent's.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from .model import ContentErrors, Problem
@@ -70,24 +77,133 @@ def _owner_gone(path: Path) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """A file as the build left it: its bytes' digest, and what says it is untouched since."""
+
+    digest: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+def digest_of(*chunks: bytes) -> str:
+    """SHA-256 (the fastest digest here, with CPU support), shortened: only our own files are compared."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()[:32]
+
+
+class SiteWriter:
+    """A new site folder beside `out`, filled file by file, then swapped in.
+
+    `previous` is what the last build wrote into `out` (site path → Stamp);
+    a file of it that is still as stamped can be kept as a hard link.
+    """
+
+    def __init__(self, out: Path, content: Path, previous: dict[str, Stamp] | None = None):
+        check_output_folder(out, content)
+        self.out = out.absolute()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        clear_leftovers(self.out.parent, self.out.name)
+        self.previous = previous if previous and self.out.is_dir() else {}
+        self.new = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{self.out.name}-{os.getpid()}-",
+                                         dir=self.out.parent))
+        self._folders: set[str] = set()
+
+    def _target(self, path: str) -> str:
+        folder, _, _ = path.rpartition("/")
+        if folder and folder not in self._folders:
+            os.makedirs(os.path.join(self.new, folder), exist_ok=True)
+            self._folders.add(folder)
+        return os.path.join(self.new, path)
+
+    def keep(self, path: str, digest: str | None = None) -> Stamp | None:
+        """Link the last build's file into the new site if it is still as written
+        (and has `digest`, when given); None when it must be written anew."""
+        old = self.previous.get(path)
+        if old is None or (digest is not None and old.digest != digest):
+            return None
+        source = os.path.join(self.out, path)
+        try:
+            found = os.stat(source)
+            if (found.st_size, found.st_mtime_ns, found.st_ino) != (old.size, old.mtime_ns, old.inode):
+                return None
+            os.link(source, self._target(path))
+        except OSError:
+            return None
+        return old
+
+    def put(self, path: str, data: bytes | list[bytes]) -> tuple[Stamp, bool]:
+        """Write one file (or keep the old one when the bytes are the same); (stamp, changed).
+
+        `data` is the file's bytes, or a list of chunks (a large file never joined in memory).
+        """
+        chunks = [data] if isinstance(data, (bytes, bytearray)) else data
+        digest = digest_of(*chunks)
+        kept = self.keep(path, digest)
+        if kept is not None:
+            return kept, False
+        handle = os.open(self._target(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            for chunk in chunks:
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(handle, view):]
+            found = os.fstat(handle)
+        finally:
+            os.close(handle)
+        return Stamp(digest, found.st_size, found.st_mtime_ns, found.st_ino), True
+
+    def finish(self) -> None:
+        """Swap the new site in place of the old one."""
+        os.chmod(self.new, 0o755)
+        swap_in(self.new, self.out)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.new, ignore_errors=True)
+
+
 def write_site(pages: dict[str, bytes], out: Path, content: Path) -> None:
     """Write every page into a new folder, then swap it in place of `out`."""
-    check_output_folder(out, content)
-    out = out.absolute()
-    parent = out.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    clear_leftovers(parent, out.name)
-    new = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out.name}-{os.getpid()}-", dir=parent))
+    writer = SiteWriter(out, content)
     try:
         for path, data in sorted(pages.items()):
-            target = new / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        os.chmod(new, 0o755)
-        swap_in(new, out)
+            writer.put(path, data)
+        writer.finish()
     except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
+        writer.abandon()
         raise
+
+
+def site_unchanged(out: Path, previous: dict[str, Stamp]) -> bool:
+    """True when `out` holds exactly the files the last build wrote, each untouched since."""
+    if not previous or not out.is_dir():
+        return False
+    seen = 0
+    stack = [str(out)]
+    root = len(str(out)) + 1
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            return False
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+                continue
+            old = previous.get(entry.path[root:].replace(os.sep, "/"))
+            if old is None:
+                return False
+            try:
+                found = entry.stat(follow_symlinks=False)
+            except OSError:
+                return False
+            if (found.st_size, found.st_mtime_ns, found.st_ino) != (old.size, old.mtime_ns, old.inode):
+                return False
+            seen += 1
+    return seen == len(previous)
 
 
 def swap_in(new: Path, out: Path) -> None:

@@ -366,3 +366,157 @@ def test_figures_page_escapes_what_the_text_says(tmp_path):
     page = render_site(archive)["figures/index.html"].decode("utf-8")
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;test&lt;/b&gt;" in page
+
+
+# ---------------------------------------------------------------- speed without changing what is found
+#
+# figure_masks, numbers and figures skip work with cheap tests and patterns
+# rewritten to start with a character. These tests hold them to the plain
+# patterns, as first written, on real transcripts and on the cases that
+# broke while they were written.
+
+MONTHS_WORDS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
+                r"Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.")
+DASH = r"\s*[-–—−‑]\s*"
+PLAIN_PATTERNS = {
+    "DATE_RE": (rf"\b(?:{MONTHS_WORDS})(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?:{DASH}\d{{1,2}})?)?(?:,?\s+\d{{4}})?(?!\w)", 0),
+    "DAY_MONTH_RE": (rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:{DASH}\d{{1,2}})?\s+(?:of\s+)?(?:{MONTHS_WORDS})"
+                     r"(?:,?\s+\d{4})?(?!\w)", 0),
+    "CLOCK_RE": (r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o[’']clock\b)", re.IGNORECASE),
+    "HOURS_MINUTES_RE": (r"\b\d{1,2}:\d{2}\b", 0),
+    "GLUED_RE": (r"\b\d+(?!(?:bn|mln|mn|trln|tn|k|m|km|kg|t|ha|MW|GW|kW|kWh|MWh|GWh|TWh|m2|m3|km2)\b)[A-Za-z]+\w*", 0),
+    "RATIO_RE": (r"\b\d+/\d+\b", 0),
+    "_CAPWORD_NUMBER_RE": (r"\b([A-Z][\w-]*)(?![’'])[ \u00a0](\d+(?:\.\d+)?)\b(?!,\d{3})", 0),
+}
+"""Each rewritten pattern as first written, with `\\b` in front."""
+
+TRICKY = [
+    "a m-5sized business", "the G5G and A320neo", "Il-114-300 and Su-25", "COVID-19 in 2020",
+    "Under section no.5 and part  12 of the law, number one and top hundred", "Law No. 94, vol. 3",
+    "On the 5th of May 2019 we met, and on 22 May, and in May 2020", "Jan. 2014 and December 17–19, 2012",
+    "at 10:30, at 9 am, at 12.45 p.m. and at five o’clock", "Call +7 495 606-36-02 or 8-800-200-34-11 or (495) 123-45-67",
+    "24/7, 1/3, (1) and [2]", "Thouſands of tonnes and ſeveral billion dollars", "İstanbul got 5 percent",
+    "Tens OF thousands OF people, a few dozen plants, a  couple of million tonnes, several times more",
+    "It grew twice as fast and fourfold, by 50 times", "_10to 20 years and 10to 20 years", "1,5G and x.5G and 2.5G",
+    "Superjet 100 and Over 500 and Currently 20%", "one-on-one, 4-star, Group of Five, fifty fifty",
+]
+
+
+def said_paragraph_texts(limit_every: int = 5) -> list[str]:
+    paths = [SEED] + sorted(CORPUS.glob("*.txt"))[::limit_every] if CORPUS.is_dir() else [SEED]
+    texts = []
+    for path in paths:
+        meeting = load_meeting(path)
+        texts += [p.text for p in meeting.paragraphs if p.kind in ("speech", "preamble", "text")]
+    return texts + TRICKY
+
+
+@pytest.fixture(scope="module")
+def corpus_texts():
+    return said_paragraph_texts()
+
+
+def test_rewritten_patterns_match_as_first_written(corpus_texts):
+    from generator import figure_masks
+    for name, (plain_pattern, flags) in PLAIN_PATTERNS.items():
+        fast, first = getattr(figure_masks, name), re.compile(plain_pattern, flags)
+        for text in corpus_texts:
+            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in first.finditer(text)], (name, text)
+
+
+def test_numerals_and_vague_amounts_are_found_as_by_the_plain_patterns(corpus_texts):
+    from generator.figure_masks import plain_case
+    from generator.figures import VAGUE_RE, _vague_matches
+    from generator.numbers import NUMERAL_RE, numerals_in
+    for text in corpus_texts:
+        lower = text.lower()
+        plain_numerals = [m.span() for m in NUMERAL_RE.finditer(text)]
+        assert numerals_in(text, lower) == plain_numerals, text
+        if plain_case(text, lower):      # else vague_figures runs VAGUE_RE itself
+            assert [m.span() for m in _vague_matches(text, lower)] == [m.span() for m in VAGUE_RE.finditer(text)], text
+
+
+def test_cheap_tests_never_skip_a_mask(corpus_texts):
+    from generator.figure_masks import _every_span, glossary_mask_needles, masked_spans
+    from generator.glossary import load_glossary
+    glossary, _ = load_glossary(read_content(ROOT / "content").glossary)
+    needles = glossary_mask_needles(glossary)
+    patterns = tuple(pattern for pattern, _ in needles)
+    for text in corpus_texts:
+        lower = text.lower()
+        assert masked_spans(text, needles, lower) == _every_span(text, patterns, lower), text
+
+
+def test_masks_that_broke_a_cheap_test_while_it_was_written():
+    from generator.figure_masks import masked_spans
+    assert masked_spans("a m-5sized business") == [(4, 10)]      # a hyphen before and a letter after
+    assert masked_spans("Under section no.5 and part  12 of the law") == [(6, 18), (23, 31)]
+    assert masked_spans("On the 5th of May 2019 we met") == [(14, 22), (7, 22), (7, 10), (14, 22)]
+
+
+def test_the_mask_index_answers_as_a_look_at_every_mask():
+    from generator.figure_masks import Masks
+    spans = [(10, 20), (0, 3), (10, 12), (30, 31), (5, 40)]
+    masks = Masks(spans)
+    for start in range(0, 45):
+        for end in range(start + 1, 46):
+            assert masks.covers(start, end) == any(s < end and start < e for s, e in spans)
+    assert [masks.end_at(at) for at in (10, 0, 5, 7)] == [20, 3, 40, None]
+
+
+def test_sentences_are_found_as_by_a_walk_over_every_boundary(corpus_texts):
+    from generator.figures import sentence_boundaries, sentence_span
+
+    def walk(boundaries, start, end, length):
+        begin, finish = 0, length
+        for b_start, b_end in boundaries:
+            if b_end <= start:
+                begin = b_end
+            elif b_start >= end - 1:
+                finish = b_start + 1
+                break
+        return begin, finish
+
+    checked = 0
+    for text in corpus_texts:
+        boundaries = sentence_boundaries(text)
+        starts, ends = [s for s, _ in boundaries], [e for _, e in boundaries]
+        for f in find_in_text(text):
+            assert sentence_span(starts, ends, f.start, f.end, len(text)) == walk(boundaries, f.start, f.end, len(text))
+            checked += 1
+    assert checked > 200
+
+
+# ---------------------------------------------------------------- pages of a large archive
+
+
+def render_figure_pages(archive) -> dict[str, str]:
+    from generator import figure_views
+    from generator.lazy import view_of
+    from generator.render import make_environment, render_page
+    from generator.views import site_view
+    env, site = make_environment(), site_view(archive)
+    return {path: render_page(env, site, path, template, view_of(view)).decode("utf-8")
+            for path, template, view in figure_views.figures_pages(archive)}
+
+
+def test_large_archives_page_between_meetings_with_a_dated_pager(example_archive, monkeypatch):
+    from generator import figure_views
+    one_page = render_figure_pages(example_archive)
+    monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", 60)
+    pages = render_figure_pages(example_archive)
+    assert list(pages) == ["figures/index.html", "figures/page-2.html", "figures/page-3.html", "figures/page-4.html"]
+    rows = {path: figure_rows_of(html) for path, html in pages.items()}
+    assert [len(r) for r in rows.values()] == [16, 204, 57, 17]    # the 7 June 2018 meeting alone says 204
+    assert [row for r in rows.values() for row in r] == figure_rows_of(one_page["figures/index.html"])
+    for path, page_rows in rows.items():       # every meeting's figures are on one page
+        others = {m for p, r in rows.items() if p != path for m in re.findall(r'data-meeting="([^"]+)"', "".join(r))}
+        assert not others & set(re.findall(r'data-meeting="([^"]+)"', "".join(page_rows)))
+    second = pages["figures/page-2.html"]
+    assert '<a rel="prev" href="index.html">← Newer</a>' in second
+    assert '<a rel="next" href="page-3.html">Older →</a>' in second
+    assert '<span aria-current="page">2 <small>7 June 2018</small></span>' in second
+    assert '<a href="index.html">1 <small>17 February 2023 – 7 December 2019</small></a>' in second
+    assert '<a href="page-4.html">4 <small>8 December 2017 – 9 October 2010</small></a>' in second
+    assert 'rel="prev"' not in pages["figures/index.html"] and 'rel="next"' not in pages["figures/page-4.html"]
+    assert "<nav" not in one_page["figures/index.html"].split("<main", 1)[1].split("</main>")[0]

@@ -274,7 +274,7 @@ def test_speakers_yaml_problems_name_their_lines():
     ]
     assert [e.name for e in entries] == ["Vladimir Putin"]
     _, problems = load_speakers(Source("content/speakers.yaml", "- name: [unclosed\n"))
-    assert str(problems[0]).startswith("content/speakers.yaml:2: invalid YAML")
+    assert str(problems[0]).startswith("content/speakers.yaml:1: invalid YAML")
 
 
 def test_speakers_yaml_errors_stop_the_build(tmp_path):

@@ -1,0 +1,180 @@
+"""The build cache: what a rebuild may reuse, kept outside the site.
+
+Everything in it is keyed by digests of its inputs, so a stale entry is
+never used, only left unused (and pruned); deleting the folder gives the
+same site, only slower. Entries:
+
+- `parsed/<key>`: one transcript parsed (Meeting and problems), keyed by
+  its path, its text and the generator's code;
+- `analysed/<key>`: the glossary terms and figures found in one meeting,
+  keyed by the meeting's key, the glossary, the site settings and who
+  speaks each turn;
+- `site.pickle`: the last site written (every file's Stamp, every page's
+  view digest) and the digest of all inputs it was built from, so an
+  unchanged rebuild stops after reading, and a changed one renders only
+  pages whose view changed.
+
+The cache lives beside the output folder (`.stenogram-cache/<site name>/`)
+unless --cache names another folder; never inside the site.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CACHE_FOLDER = ".stenogram-cache"
+GENERATOR = Path(__file__).resolve().parent
+
+
+def default_cache_dir(out: Path) -> Path:
+    out = out.absolute()
+    return out.parent / CACHE_FOLDER / out.name
+
+
+def code_version() -> str:
+    """A digest of the generator's own code and the libraries' versions: a new version starts afresh."""
+    import jinja2
+    import markdown_it
+    import markupsafe
+    import yaml
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{sys.version} {jinja2.__version__} {markdown_it.__version__} "
+                  f"{markupsafe.__version__} {yaml.__version__}".encode())
+    for path in sorted(GENERATOR.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def digest_text(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+@dataclass
+class SiteRecord:
+    """What the last successful build wrote, and from what."""
+
+    out: str = ""
+    inputs: str = ""
+    """Digest of every input: content, templates, options and code."""
+    files: dict = field(default_factory=dict)
+    """Site path → write.Stamp of each file written."""
+    pages: dict = field(default_factory=dict)
+    """Site path → view digest of each page rendered."""
+    meetings: int = 0
+    warnings: tuple = ()
+
+
+class Cache:
+    """Parsed meetings, their analysis and the last site record; in memory, saved to `folder`.
+
+    A server keeps one Cache across rebuilds; a command-line build loads
+    one and saves what is new. A missing or unreadable cache is an empty one.
+    """
+
+    def __init__(self, folder: Path | None, version: str):
+        self.folder = folder
+        self.version = version
+        self.parsed: dict[str, object] = {}
+        self.analysed: dict[str, object] = {}
+        self.site = SiteRecord()
+        self._new: dict[str, dict[str, object]] = {"parsed": {}, "analysed": {}}
+        self._used: dict[str, set[str]] = {"parsed": set(), "analysed": set()}
+        self._on_disk = folder is not None and read_pickle(folder / "version") == version
+        """False when the folder is missing or was written by other code: its entries are not read."""
+        if self._on_disk:
+            record = read_pickle(folder / "site.pickle")
+            if isinstance(record, SiteRecord):
+                self.site = record
+
+    # --- loading ---------------------------------------------------------------------
+
+    def _entries(self, kind: str) -> dict[str, object]:
+        memory = getattr(self, kind)
+        if not memory and self._on_disk and (self.folder / kind).is_dir():
+            for name in os.listdir(self.folder / kind):
+                value = read_pickle(self.folder / kind / name)
+                if value is not None:
+                    memory[name] = value
+        return memory
+
+    def get(self, kind: str, keys: list[str]) -> dict[str, object]:
+        """The cached values of these keys (kind "parsed" or "analysed")."""
+        memory = self._entries(kind)
+        self._used[kind].update(keys)
+        return {key: memory[key] for key in keys if key in memory}
+
+    def put(self, kind: str, key: str, value) -> None:
+        getattr(self, kind)[key] = value
+        self._new[kind][key] = value
+
+    # --- saving ---------------------------------------------------------------------
+
+    def save(self, prune: bool = False) -> None:
+        """Write new entries and the site record.
+
+        With `prune` (after a successful build), entries that this build did
+        not ask for are dropped, so the cache does not grow with old versions.
+        """
+        used = self._used if prune else None
+        self._used = {"parsed": set(), "analysed": set()}
+        if used:
+            for kind, keys in used.items():
+                memory = getattr(self, kind)
+                for key in [k for k in memory if k not in keys]:
+                    del memory[key]
+        if self.folder is None:
+            self._new = {"parsed": {}, "analysed": {}}
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if not self._on_disk:
+                for kind in self._new:
+                    self._prune(kind, set())
+                write_pickle(self.folder / "version", self.version)
+                self._on_disk = True
+            for kind, entries in self._new.items():
+                (self.folder / kind).mkdir(exist_ok=True)
+                for key, value in entries.items():
+                    write_pickle(self.folder / kind / key, value)
+                if used and kind in used:
+                    self._prune(kind, used[kind])
+            write_pickle(self.folder / "site.pickle", self.site)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower
+        self._new = {"parsed": {}, "analysed": {}}
+
+    def _prune(self, kind: str, keep: set[str]) -> None:
+        folder = self.folder / kind
+        if folder.is_dir():
+            for name in os.listdir(folder):
+                if name not in keep:
+                    (folder / name).unlink(missing_ok=True)
+
+
+def read_pickle(path: Path):
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a damaged or foreign cache file is a missing one
+        return None
+
+
+def write_pickle(path: Path, value) -> None:
+    """Written whole or not at all: a killed build never leaves half a file."""
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

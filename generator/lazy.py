@@ -1,0 +1,48 @@
+"""A page's view, made only when it is read.
+
+Page kinds yield (path, template, view) for every page of the site. Listing
+the pages must be cheap, because the views themselves are made in worker
+processes (and, in a rebuild, compared with the last build's before any
+template runs). A LazyView is a read-only mapping that calls its function on
+first use, so `**view` and `view["title"]` work as with a plain dict.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class LazyView(Mapping):
+    """`make(*args)` called once, when the view is first read.
+
+    `inputs`, when given, is a function returning plain values that decide
+    the view (all that `make` reads): a rebuild compares them with the last
+    build's, which is much cheaper than making the view to compare it.
+    """
+
+    __slots__ = ("_make", "_args", "_view", "inputs")
+
+    def __init__(self, make, *args, inputs=None):
+        self._make, self._args, self._view, self.inputs = make, args, None, inputs
+
+    def resolve(self) -> dict:
+        if self._view is None:
+            self._view = self._make(*self._args)
+        return self._view
+
+    def made(self) -> dict:
+        """The view, made afresh and not kept: a renderer holds one view at a time."""
+        return self._view if self._view is not None else self._make(*self._args)
+
+    def __getitem__(self, key):
+        return self.resolve()[key]
+
+    def __iter__(self):
+        return iter(self.resolve())
+
+    def __len__(self) -> int:
+        return len(self.resolve())
+
+
+def view_of(view) -> dict:
+    """The plain dict behind a view, lazy or not (a lazy one is not kept)."""
+    return view.made() if isinstance(view, LazyView) else view

@@ -1,0 +1,150 @@
+"""Fast builds: a rebuild after an edit is byte-identical to a clean build, whatever the jobs and cache."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, ROOT
+from generator import jobs
+from generator.pipeline import Options, analyse_all, load_archive, make_site
+from generator.progress import Progress
+from generator.read import read_content
+
+SEED_NAME = "2023-02-17_70530.txt"
+SEED_PAGE = "meetings/2023-02-17-70530.html"
+OTHER_PAGE = "meetings/2010-10-09-9200.html"
+"""The oldest meeting: nothing in it depends on the seed meeting (its neighbour is 2013's)."""
+ADDED = "\nVladimir Putin: NOVATEK will invest again, and we expect 35 billion rubles more.\n"
+"""A turn naming a glossary term and a figure, so the term, figure, speaker and search indexes all change."""
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(path for path in a.keys() | b.keys() if a.get(path) != b.get(path))
+
+
+def build(content: Path, out: Path, **options) -> object:
+    templates = content / "templates"
+    return make_site(Options(content=content, out=out, templates=templates if templates.is_dir() else None,
+                             **options))
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT, copy)
+    return copy
+
+
+def test_rebuild_after_edits_is_byte_identical_to_a_clean_build(content, tmp_path):
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    other_inode = (site / OTHER_PAGE).stat().st_ino
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    (content / "transcripts" / "2018-06-04_57675.txt").unlink()
+    rebuilt = build(content, site, jobs=1)
+    clean = tmp_path / "clean"
+    build(content, clean, jobs=1, use_cache=False)
+    assert differences(tree(site), tree(clean)) == []
+    assert "will invest again, and we expect" in (site / SEED_PAGE).read_text(encoding="utf-8")
+    assert SEED_PAGE in (site / "glossary" / "novatek.html").read_text(encoding="utf-8")
+    assert not (site / "meetings" / "2018-06-04-57675.html").exists()
+    assert 0 < rebuilt.changed < rebuilt.files
+    assert (site / OTHER_PAGE).stat().st_ino == other_inode, "an unchanged page is linked, not written again"
+
+
+def test_template_edit_rerenders_every_page_that_uses_it(content, tmp_path):
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    (content / "templates").mkdir()
+    base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
+    (content / "templates" / "base.html").write_text(base.replace("Built with Stenogram.", "Edited base."),
+                                                     encoding="utf-8")
+    build(content, site, jobs=1)
+    clean = tmp_path / "clean"
+    build(content, clean, jobs=1, use_cache=False)
+    assert differences(tree(site), tree(clean)) == []
+    assert "Edited base." in (site / OTHER_PAGE).read_text(encoding="utf-8")
+
+
+def test_jobs_do_not_change_the_output(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    build(CONTENT, one, jobs=1, use_cache=False)
+    build(CONTENT, two, jobs=2, use_cache=False)
+    assert differences(tree(one), tree(two)) == []
+
+
+def test_deleting_the_cache_gives_the_same_bytes(content, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(content, site, jobs=1, cache=cache)
+    first = tree(site)
+    assert (cache / "parsed").is_dir() and len(os.listdir(cache / "parsed")) == 11
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    build(content, site, jobs=1, cache=cache)
+    shutil.rmtree(cache)
+    seed.write_text(seed.read_text(encoding="utf-8").replace(ADDED, ""), encoding="utf-8")
+    build(content, site, jobs=1, cache=cache)
+    assert differences(tree(site), first) == []
+
+
+def test_unchanged_rebuild_stops_early_unless_the_site_was_touched(content, tmp_path):
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    again = build(content, site, jobs=1, stop_if_unchanged=True)
+    assert again.archive is None and again.changed == 0 and again.meetings == 11
+    page = site / SEED_PAGE
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"Lukashenko", b"Somebody"))
+    repaired = build(content, site, jobs=1, stop_if_unchanged=True)
+    assert repaired.archive is not None and repaired.changed == 1
+    assert page.read_bytes() == original
+
+
+def test_an_edit_parses_one_file_again_and_progress_says_so(content, tmp_path):
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    stream = io.StringIO()
+    make_site(Options(content=content, out=site, jobs=1), Progress(shown=True, stream=stream))
+    lines = [line.rsplit("\x1b[K", 1)[-1] for line in stream.getvalue().split("\n")]
+    assert any(line.startswith("parsed 1 of 11 transcripts") for line in lines), lines
+    assert any(line.startswith("found terms and figures in 1 of 11 meetings") for line in lines), lines
+    assert any(line.startswith("rendered ") and " files changed" in line for line in lines), lines
+
+
+def test_progress_is_silent_when_not_a_terminal(content, tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(content),
+                             "--out", str(tmp_path / "site")], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.startswith("built 11 meetings into ")
+
+
+def test_meeting_by_meeting_analysis_equals_the_whole_archive():
+    """The cache keeps terms and figures per meeting: cutting the archive at meetings must change nothing."""
+    archive = load_archive(read_content(CONTENT))
+    meetings = list(archive.meetings)
+    hits, figures = analyse_all(meetings, archive.glossary, archive.speaker_of, archive.config)
+    one_by_one = [jobs.analyse_one_by_one([m], archive.glossary, archive.speaker_of, archive.config)[0]
+                  for m in meetings]
+    assert tuple(h for found in one_by_one for h in found[0]) == hits
+    assert tuple(f for found in one_by_one for f in found[1]) == figures
+    assert len(hits) > 100 and len(figures) > 100
+
+
+def test_cache_inside_the_site_is_refused(content, tmp_path):
+    from generator.model import ContentErrors
+    with pytest.raises(ContentErrors, match="cache folder must not be inside the output folder"):
+        build(content, tmp_path / "site", cache=tmp_path / "site" / "cache")

@@ -1,0 +1,182 @@
+"""`python build.py serve`: one rebuild per edit, errors shown and recovered from, hostile requests refused.
+
+The server runs as a subprocess on a free port over a copy of the example
+content. Waits are bounded polls (the server rebuilds when its watcher next
+looks, every 0.8 s), never fixed sleeps that assume a fast machine.
+"""
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, ROOT
+
+SEED = "2023-02-17_70530.txt"
+SEED_PAGE = "/meetings/2023-02-17-70530.html"
+WAIT = 30.0
+"""Seconds a poll may take before the test fails (a rebuild of the example takes about one)."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """`build.py serve` in a subprocess, its stderr collected line by line."""
+
+    def __init__(self, project: Path, port: int):
+        self.port = port
+        self.lines: list[str] = []
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--content", "content", "--out", "site",
+             "--port", str(port)], cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    def request(self, path: str, headers: dict | None = None) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+            for name, value in {"Host": f"127.0.0.1:{self.port}", **(headers or {})}.items():
+                connection.putheader(name, value)
+            connection.endheaders()
+            response = connection.getresponse()
+            if response.status == 101:  # a web socket: no body to wait for
+                return response.status, ""
+            return response.status, response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+
+    def wait_for(self, condition, what: str):
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"the server stopped while waiting for {what}:\n" + "\n".join(self.lines))
+            try:
+                found = condition()
+            except OSError:
+                found = None
+            if found:
+                return found
+            time.sleep(0.2)
+        pytest.fail(f"no {what} within {WAIT} s; server said:\n" + "\n".join(self.lines))
+
+    def page(self, path: str) -> str:
+        status, body = self.request(path)
+        return body if status == 200 else ""
+
+    def rebuilds(self) -> int:
+        return sum(1 for line in self.lines if line.startswith("rebuilt "))
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    project = tmp_path_factory.mktemp("serve")
+    shutil.copytree(CONTENT, project / "content")
+    server = Server(project, free_port())
+    try:
+        server.wait_for(lambda: server.page("/index.html"), "first page")
+        yield project, server
+    finally:
+        server.stop()
+
+
+def test_pages_are_served_with_live_reload_that_the_files_never_contain(served):
+    project, server = served
+    html = server.page(SEED_PAGE)
+    assert "Lukashenko" in html and "livereload.js" in html
+    built = [p for p in (project / "site").rglob("*") if p.is_file() and b"livereload" in p.read_bytes()]
+    assert built == []
+
+
+def test_one_edit_rebuilds_once(served):
+    project, server = served
+    seed = project / "content" / "transcripts" / SEED
+    before = server.rebuilds()
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nVladimir Putin: Edited while serving.\n", encoding="utf-8")
+    server.wait_for(lambda: "Edited while serving." in server.page(SEED_PAGE), "rebuilt page")
+    server.wait_for(lambda: server.rebuilds() > before, "rebuild message")
+    time.sleep(2.5)  # three more looks of the watcher: nothing else changed, so no other rebuild
+    assert server.rebuilds() == before + 1
+    assert "Edited while serving." in (project / "site" / SEED_PAGE.lstrip("/")).read_text(encoding="utf-8")
+
+
+def test_an_error_is_shown_and_the_next_good_save_recovers(served):
+    project, server = served
+    seed = project / "content" / "transcripts" / SEED
+    good = seed.read_text(encoding="utf-8")
+    message = f"content/transcripts/{SEED}:4: invalid YAML"
+    seed.write_text(good.replace("place: ", "place: [unclosed ", 1), encoding="utf-8")
+    try:
+        html = server.wait_for(lambda: (lambda page: page if message in page else None)(server.page(SEED_PAGE)),
+                               "error banner")
+        assert 'role="alert"' in html and "Lukashenko" in html, "the last good page is still served"
+        server.wait_for(lambda: any(line.startswith(message) for line in server.lines), "message on stderr")
+        assert server.page("/index.html").count(message) == 1
+    finally:
+        seed.write_text(good, encoding="utf-8")
+    server.wait_for(lambda: (lambda page: page and message not in page)(server.page(SEED_PAGE)), "recovery")
+    assert 'role="alert"' not in server.page("/index.html")
+
+
+@pytest.mark.parametrize("path", ["/../x", "/%2e%2e/%2e%2e/etc/passwd", "/meetings/..%2f..%2fcontent/site.yaml",
+                                  "/static/../../content/site.yaml"])
+def test_paths_outside_the_site_are_refused(served, path):
+    _, server = served
+    status, body = server.request(path)
+    assert status in (400, 403, 404)
+    assert "root:" not in body and "title:" not in body
+
+
+def test_a_symlink_out_of_the_site_is_refused(served):
+    project, server = served
+    secret = project / "secret.txt"
+    secret.write_text("do not serve", encoding="utf-8")
+    link = project / "site" / "leak.txt"
+    os.symlink(secret, link)
+    try:
+        status, body = server.request("/leak.txt")
+        assert status in (403, 404) and "do not serve" not in body
+    finally:
+        link.unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "http://evil.example"}, {"Host": "evil.example"},
+                                     {"Host": "evil.example:80", "Origin": "http://evil.example"}])
+def test_foreign_origin_or_host_is_refused(served, headers):
+    _, server = served
+    status, body = server.request("/index.html", headers)
+    assert status == 403 and "Lukashenko" not in body
+
+
+def test_the_live_reload_socket_refuses_a_foreign_origin(served):
+    _, server = served
+    upgrade = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    status, _ = server.request("/livereload", {**upgrade, "Origin": "http://evil.example"})
+    assert status == 403
+    status, _ = server.request("/livereload", {**upgrade, "Origin": f"http://127.0.0.1:{server.port}"})
+    assert status == 101
