@@ -12,7 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 SEED = CONTENT / "transcripts" / "2023-02-17_70530.txt"
-CORPUS = Path("/work/shared/corpus/kremlin")
+SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").is_dir() else Path("/work/shared")
+"""The shared folder beside the project (CI lays a copy of it beside the clone)."""
+CORPUS = SHARED / "corpus" / "kremlin"
 GOLDEN = ROOT / "tests" / "golden"
 
 if str(ROOT) not in sys.path:

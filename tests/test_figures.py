@@ -23,7 +23,7 @@ from generator.read import read_content
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "transcripts" / "2023-02-17_70530.txt"
-CORPUS = Path("/work/shared/corpus/kremlin")
+from conftest import CORPUS  # noqa: E402
 GOLD = Path(__file__).parent / "fixtures" / "figures_gold.yaml"
 
 

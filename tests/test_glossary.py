@@ -29,7 +29,7 @@ from generator.terms import find_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "glossary"
-CORPUS = Path("/work/shared/corpus/kremlin")
+from conftest import CORPUS  # noqa: E402
 SEED = "2023-02-17-70530"
 
 
