@@ -39,7 +39,9 @@ def test_peak_memory_is_per_run_not_the_harness_lifetime_maximum(tmp_path):
     big = bench.run_measured([sys.executable, "-c", HOLD.format(mb=150)], tmp_path, timeout=60)
     small = bench.run_measured([sys.executable, "-c", "print('hello')"], tmp_path, timeout=60)
     assert big.peak_mb > 150
-    assert small.peak_mb < 60
+    # A fork of a large pytest process briefly counts its parent's pages, so
+    # the bound is relative: the small run must not inherit the big one's peak.
+    assert small.peak_mb < big.peak_mb - 100
     assert small.log.strip() == "hello"
 
 
