@@ -6,13 +6,13 @@ same site, only slower. Entries:
 
 - `parsed/<key>`: one transcript parsed (Meeting and problems), keyed by
   its path, its text and the generator's code;
-- `analysed/<key>`: the glossary terms and figures found in one meeting,
-  keyed by the meeting's key, the glossary, the site settings and who
-  speaks each turn;
-- `site.pickle`: the last site written (every file's Stamp, every page's
-  view digest) and the digest of all inputs it was built from, so an
-  unchanged rebuild stops after reading, and a changed one renders only
-  pages whose view changed.
+- `analysed/<key>`: the glossary terms, figures and search postings of one
+  meeting, keyed by the meeting's key, the glossary, the site settings and
+  who speaks each turn;
+- `site.pickle`: the last site written (every file's Stamp, and a digest
+  of what each page was made from) and the digest of all inputs it was
+  built from, so an unchanged rebuild stops after reading, and a changed
+  one renders only pages whose inputs changed.
 
 The cache lives beside the output folder (`.stenogram-cache/<site name>/`)
 unless --cache names another folder; never inside the site.
@@ -36,15 +36,14 @@ def default_cache_dir(out: Path) -> Path:
     return out.parent / CACHE_FOLDER / out.name
 
 
+LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "MarkupSafe", "PyYAML")
+
+
 def code_version() -> str:
     """A digest of the generator's own code and the libraries' versions: a new version starts afresh."""
-    import jinja2
-    import markdown_it
-    import markupsafe
-    import yaml
+    from importlib.metadata import version  # the versions, without importing the libraries
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"{sys.version} {jinja2.__version__} {markdown_it.__version__} "
-                  f"{markupsafe.__version__} {yaml.__version__}".encode())
+    digest.update(" ".join([sys.version, *(version(name) for name in LIBRARIES)]).encode())
     for path in sorted(GENERATOR.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -68,7 +67,7 @@ class SiteRecord:
     files: dict = field(default_factory=dict)
     """Site path → write.Stamp of each file written."""
     pages: dict = field(default_factory=dict)
-    """Site path → view digest of each page rendered."""
+    """Site path → digest of what each page (and each lazily made file) was made from."""
     meetings: int = 0
     warnings: tuple = ()
 

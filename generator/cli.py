@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 from .model import ContentErrors, Problem
-from .pipeline import Options, load_archive, make_site
 from .progress import Progress
 from .read import read_content
+from .uptodate import Options, check_inputs
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -51,7 +50,11 @@ def print_problems(problems, stream=sys.stderr) -> None:
 def run_build(args: argparse.Namespace) -> int:
     options = options_from(args)
     started = time.perf_counter()
-    built = make_site(options, Progress.for_terminal(args.quiet))
+    checked = check_inputs(options)
+    built = checked[2]
+    if built is None:
+        from .pipeline import make_site  # the parser, Jinja and the rest, only when there is work for them
+        built = make_site(options, Progress.for_terminal(args.quiet), checked=checked)
     print_problems(built.warnings)
     if not args.quiet:
         what = (f"{built.changed} of {built.files} files changed" if built.archive
@@ -63,6 +66,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Every problem of the content, warnings included, without writing anything."""
+    from .pipeline import load_archive
     options = options_from(args)
     content = read_content(options.content)
     try:

@@ -1,10 +1,12 @@
 """The heavy steps of a build, cut into jobs that run on every core and skip what the cache knows.
 
 - parsing: each transcript not parsed before (same path, text and code);
-- analysis: glossary terms and figures of each meeting, which depend only
-  on that meeting, the glossary, the settings and who speaks its turns;
-- rendering and writing: every page and data file. A page whose view is the
-  same as the last build's (same data, templates and code) is not rendered
+- analysis: glossary terms, figures and search postings of each meeting,
+  which depend only on that meeting, the glossary, the settings and who
+  speaks its turns;
+- rendering and writing: every page and data file. A page made from the
+  same inputs as in the last build (its view, or the values a LazyView
+  names as its inputs, with the same templates and code) is not made
   again; a file whose bytes are unchanged is linked from the old site.
 
 The results are the same, byte for byte, as the plain steps in one process
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from . import feeds
 from .cache import Cache, digest_text
 from .figures import extract_figures
 from .lazy import view_of
@@ -24,7 +27,6 @@ from .model import Archive, ContentErrors, Meeting, Problem, Source
 from .parallel import batches, run_tasks
 from .parse import parse_with_problems
 from .progress import Progress
-from . import feeds
 from .render import RAW_FILES, make_environment, page_list, render_page, static_files, view_digest
 from .search_index import meeting_postings, search_file_items
 from .terms import find_terms
@@ -34,10 +36,6 @@ from .write import SiteWriter, Stamp, site_unchanged
 PARSE_BATCH = 16
 ANALYSE_BATCH = 16
 PAGE_BATCH = 40
-
-
-def transcript_key(version: str, source: Source) -> str:
-    return digest_text(version, "parsed", source.path, source.text)
 
 
 # --- parsing ---------------------------------------------------------------------------
@@ -118,69 +116,89 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config
 
 # --- rendering and writing ---------------------------------------------------------------
 
+class Output:
+    """What each render task needs: the templates, the writer, and what the last build made.
+
+    Made in the parent before the workers are forked, so each worker has its own copy.
+    """
+
+    def __init__(self, archive: Archive, templates: Path | None, salt: str, writer: SiteWriter, made: dict,
+                 names: set[str] = frozenset()):
+        self.env = make_environment(templates)
+        for name in sorted(names):  # compiled once here, not once in every worker
+            try:
+                self.env.get_template(name)
+            except Exception:  # noqa: BLE001 - reported with its file and line by the first page that uses it
+                pass
+        self.site = site_view(archive)
+        self.seed = digest_text(salt, repr(self.site)).encode()
+        self.writer = writer
+        self.made = made
+        """Site path → inputs digest of each page and lazy file of the last build."""
+
+    def kept(self, path: str, digest: str | None) -> Stamp | None:
+        """The last build's file, linked into the new site, when it was made from the same inputs."""
+        if digest is None or self.made.get(path) != digest:
+            return None
+        return self.writer.keep(path)
+
+    def page(self, path: str, template_name: str, view) -> tuple:
+        """(path, inputs digest, stamp, changed, rendered) of one page; ContentErrors from its template."""
+        inputs = getattr(view, "inputs", None)
+        if inputs is not None:  # compare what the view is made from, before making it
+            digest = view_digest(path, template_name, ("inputs", inputs()), self.seed)
+        else:
+            view = view_of(view)
+            digest = view_digest(path, template_name, view, self.seed)
+        kept = self.kept(path, digest)
+        if kept is not None:
+            return path, digest, kept, False, False
+        html = render_page(self.env, self.site, path, template_name, view_of(view))
+        return (path, digest, *self.writer.put(path, html), True)
+
+    def file(self, path: str, data) -> tuple:
+        """(path, inputs digest, stamp, changed, made) of a file that is not a page."""
+        digest = None
+        if getattr(data, "inputs", None) is not None:
+            digest = view_digest(path, "", ("inputs", data.inputs()), self.seed)
+            kept = self.kept(path, digest)
+            if kept is not None:
+                return path, digest, kept, False, False
+        return (path, digest, *self.writer.put(path, view_of(data)), True)
+
+
 def write_site_files(archive: Archive, out: Path, content: Path, templates: Path | None, salt: str,
                      cache: Cache, jobs: int, progress: Progress,
                      postings: dict | None = None) -> tuple[dict[str, Stamp], dict[str, str], int]:
     """Render every page and data file into a new site beside `out` and swap it in.
 
-    Returns every file's Stamp, every page's view digest, and how many files changed.
-    A page whose view digest is the last build's keeps its old file unrendered.
-    `postings` are the meetings' search postings made while analysing them.
+    Returns every file's Stamp, the inputs digest of every page and lazy
+    file, and how many files changed. A page made from the same inputs as in
+    the last build keeps its old file unrendered. `postings` are the
+    meetings' search postings made while analysing them.
     """
-    env = make_environment(templates)
-    site = site_view(archive)
-    seed = digest_text(salt, repr(site)).encode()
     pages = page_list(archive)
     previous = cache.site.files if cache.site.out == str(out.absolute()) else {}
-    rendered = cache.site.pages if previous else {}
     writer = SiteWriter(out, content, previous)
     try:
-        files: dict[str, Stamp] = {}
-        digests: dict[str, str] = {}
-        changed = 0
-        for path, data in static_files(templates).items():
-            files[path], fresh = writer.put(path, data)
-            changed += fresh
+        output = Output(archive, templates, salt, writer, cache.site.pages if previous else {},
+                        {template for _, template, _ in pages})
         raw_kinds = list(RAW_FILES)
         groups = batches(len(pages), PAGE_BATCH)
         count = [0]
 
-        def work(task: int):
-            """[(path, view digest, stamp, changed)] and problems of one task."""
-            done, problems = [], []
+        def work(task: int) -> tuple[list, list[Problem]]:
+            """The written files and the problems of one task: a kind of raw files, or a batch of pages."""
             if task < len(raw_kinds):
                 kind = raw_kinds[task]
                 items = kind(archive, postings) if kind is search_file_items else kind(archive)
-                for path, data in items:
-                    digest = None
-                    if getattr(data, "inputs", None) is not None:
-                        digest = view_digest(path, "", ("inputs", data.inputs()), seed)
-                        kept = writer.keep(path) if digest is not None and rendered.get(path) == digest else None
-                        if kept is not None:
-                            done.append((path, digest, kept, False))
-                            continue
-                    done.append((path, digest, *writer.put(path, view_of(data))))
-                return done, problems
+                return [output.file(path, data) for path, data in items], []
+            done, problems = [], []
             for index in groups[task - len(raw_kinds)]:
-                path, template_name, view = pages[index]
-                inputs = getattr(view, "inputs", None)
-                if inputs is not None:  # compare what the view is made from, before making it
-                    digest = view_digest(path, template_name, ("inputs", inputs()), seed)
-                else:
-                    view = view_of(view)
-                    digest = view_digest(path, template_name, view, seed)
-                if digest is not None and rendered.get(path) == digest:
-                    kept = writer.keep(path)
-                    if kept is not None:
-                        done.append((path, digest, kept, False))
-                        continue
-                view = view_of(view)
                 try:
-                    data = render_page(env, site, path, template_name, view)
+                    done.append(output.page(*pages[index]))
                 except ContentErrors as errors:
                     problems += errors.problems
-                    continue
-                done.append((path, digest, *writer.put(path, data)))
             return done, problems
 
         def tick(task: int) -> None:
@@ -188,20 +206,20 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
                 count[0] += len(groups[task - len(raw_kinds)])
                 progress.update("rendering pages", count[0], len(pages))
 
+        done = [output.file(path, data) for path, data in static_files(templates).items()]
         problems: list[Problem] = []
-        for done, found in run_tasks(work, len(raw_kinds) + len(groups), jobs, tick):
+        for written, found in run_tasks(work, len(raw_kinds) + len(groups), jobs, tick):
+            done += written
             problems += found
-            for path, digest, stamp, fresh in done:
-                files[path] = stamp
-                changed += fresh
-                if digest is not None:
-                    digests[path] = digest
         if problems:
             raise ContentErrors(list(dict.fromkeys(problems)))
-        for path, data in feeds.feed_files(archive, [path for path, _, _ in pages]).items():
-            files[path], fresh = writer.put(path, data)
-            changed += fresh
-        progress.finish(f"rendered {len(pages)} pages; {changed} of {len(files)} files changed")
+        done += [output.file(path, data)
+                 for path, data in feeds.feed_files(archive, [path for path, _, _ in pages]).items()]
+        files = {path: stamp for path, _, stamp, _, _ in done}
+        digests = {path: digest for path, digest, _, _, _ in done if digest is not None}
+        changed = sum(fresh for _, _, _, fresh, _ in done)
+        rendered = sum(made for path, _, _, _, made in done if path.endswith(".html"))
+        progress.finish(f"rendered {rendered} of {len(pages)} pages; {changed} of {len(files)} files changed")
         if changed == 0 and files.keys() == previous.keys() and site_unchanged(out, previous):
             writer.abandon()  # the site in place is already this one
         else:

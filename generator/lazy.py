@@ -8,6 +8,9 @@ first use, so `**view` and `view["title"]` work as with a plain dict.
 """
 from __future__ import annotations
 
+import hashlib
+import io
+import pickle
 from collections.abc import Mapping
 
 
@@ -46,3 +49,22 @@ class LazyView(Mapping):
 def view_of(view) -> dict:
     """The plain dict behind a view, lazy or not (a lazy one is not kept)."""
     return view.made() if isinstance(view, LazyView) else view
+
+
+def fingerprint(value, salt: bytes = b"") -> str | None:
+    """A digest of plain values (records, dicts, strings…) that depends only on the values.
+
+    Plain pickling writes a value seen twice as a reference to the first,
+    so equal data that happens to share objects differently (just parsed,
+    or loaded from the cache) would pickle differently; the pickler's "fast"
+    mode writes every value out in full. None for a value that cannot be
+    pickled (the caller then treats it as changed).
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    try:
+        pickler.dump(value)
+    except Exception:  # noqa: BLE001 - an unusual value only costs the shortcut
+        return None
+    return hashlib.sha256(salt + buffer.getbuffer()).hexdigest()[:32]

@@ -9,6 +9,7 @@ never depends on it.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -77,6 +78,10 @@ def run_tasks(work: Callable[[int], object], count: int, jobs: int,
                 done(index)
         return results
     _work = work
+    # Objects made so far move to the collector's permanent generation: a
+    # worker's collections would otherwise write to every one of them and so
+    # copy the parent's whole memory into each worker.
+    gc.freeze()
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
@@ -97,6 +102,7 @@ def run_tasks(work: Callable[[int], object], count: int, jobs: int,
             return results
     finally:
         _work = None
+        gc.unfreeze()
 
 
 def batches(count: int, size: int) -> Sequence[range]:

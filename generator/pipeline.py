@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
-from pathlib import Path
 
 from . import jobs as steps
 from .annotations import anchor_annotations
-from .cache import Cache, SiteRecord, code_version, default_cache_dir, digest_text
+from .cache import Cache, SiteRecord, digest_text
 from .config import read_site_config
 from .figures import extract_figures
 from .glossary import find_terms, load_glossary
@@ -28,41 +27,10 @@ from .model import Archive, ContentErrors, ContentInput, Meeting, Problem, Sourc
 from .parallel import job_count
 from .parse import parse_with_problems
 from .progress import Progress
-from .read import read_content
-from .render import template_digest
 from .resolve import resolve_speakers
-from .write import check_output_folder, site_unchanged
+from .uptodate import Built, Inputs, Options, check_inputs, source_digest
 
-
-@dataclass(frozen=True)
-class Options:
-    """What the command line asked for."""
-
-    content: Path
-    out: Path
-    base_url: str = ""
-    strict: bool = False
-    templates: Path | None = None
-    jobs: int = 0
-    """Worker processes; 0: every core (one for small archives)."""
-    cache: Path | None = None
-    """The cache folder; None: .stenogram-cache/<out name> beside the output."""
-    use_cache: bool = True
-    stop_if_unchanged: bool = False
-    """Skip loading altogether when no input changed and the site is intact (no archive is returned then)."""
-
-
-@dataclass(frozen=True)
-class Built:
-    """What a build did."""
-
-    archive: Archive | None
-    """None when the site was already up to date and nothing was loaded."""
-    meetings: int
-    files: int
-    changed: int
-    """Files whose bytes differ from the previous site's."""
-    warnings: tuple[Problem, ...] = field(default=())
+__all__ = ["Built", "Options", "build", "load_archive", "make_site"]
 
 
 def meeting_order(meeting: Meeting) -> tuple:
@@ -125,54 +93,28 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
                    figures=figures, annotations=annotations, warnings=tuple(p for p in problems if p.warning))
 
 
-def source_digest(source: Source | None) -> str:
-    return digest_text(source.path, source.text) if source else "-"
+def make_site(options: Options, progress: Progress | None = None, cache: Cache | None = None,
+              checked: tuple[Inputs, Cache, Built | None] | None = None) -> Built:
+    """Read, load, render and write, on every core, reusing the cache; see the module docstring.
 
-
-def inputs_digest(version: str, content: ContentInput, keys: list[str], templates: str, options: Options) -> str:
-    """Everything the site is made from: code, templates, options and every content file."""
-    return digest_text(version, templates, repr((options.base_url, options.strict, str(options.templates))),
-                       *keys, source_digest(content.site), source_digest(content.speakers),
-                       source_digest(content.glossary), *map(source_digest, content.annotations))
-
-
-def open_cache(options: Options, version: str) -> Cache:
-    """The cache for this output folder (an empty one in memory with use_cache off).
-
-    Nothing is written into it before a build succeeds, so a refused or
-    failed build leaves no trace beside the site.
+    `checked` is what uptodate.check_inputs found, when the caller asked it first.
     """
-    folder = (options.cache or default_cache_dir(options.out)) if options.use_cache else None
-    if folder is not None and folder.absolute().is_relative_to(options.out.absolute()):
-        raise ContentErrors([Problem(str(folder), 1, "the cache folder must not be inside the output folder")])
-    return Cache(folder, version)
-
-
-def make_site(options: Options, progress: Progress | None = None, cache: Cache | None = None) -> Built:
-    """Read, load, render and write, on every core, reusing the cache; see the module docstring."""
     progress = progress or Progress()
-    check_output_folder(options.out, options.content)
-    version = code_version()
-    cache = cache or open_cache(options, version)
-    content = read_content(options.content)
-    keys = [steps.transcript_key(version, source) for source in content.transcripts]
-    templates = template_digest(options.templates)
-    inputs = inputs_digest(version, content, keys, templates, options)
-    record = cache.site
-    if (options.stop_if_unchanged and record.inputs == inputs and record.out == str(options.out.absolute())
-            and site_unchanged(options.out, record.files)):
-        return Built(None, record.meetings, len(record.files), 0, record.warnings)
-    jobs = job_count(options.jobs, len(content.transcripts))
+    inputs, cache, built = checked or check_inputs(options, cache)
+    if built is not None:
+        return built
+    jobs = job_count(options.jobs, len(inputs.content.transcripts))
+    content, keys = inputs.content, inputs.keys
     parse = partial(steps.parse_sources, keys=keys, cache=cache, jobs=jobs, progress=progress)
     postings: dict = {}
     analyse = partial(steps.analyse_meetings, keys={s.path: k for s, k in zip(content.transcripts, keys)},
-                      glossary_key=source_digest(content.glossary), version=version, cache=cache,
+                      glossary_key=source_digest(content.glossary), version=inputs.version, cache=cache,
                       jobs=jobs, progress=progress, postings=postings)
     archive = load_archive(content, options.base_url, options.strict, parse=parse, analyse=analyse)
     files, pages, changed = steps.write_site_files(archive, options.out, options.content, options.templates,
-                                                   salt=digest_text(version, templates), cache=cache,
-                                                   jobs=jobs, progress=progress, postings=postings)
-    cache.site = SiteRecord(out=str(options.out.absolute()), inputs=inputs, files=files, pages=pages,
+                                                   salt=digest_text(inputs.version, inputs.templates),
+                                                   cache=cache, jobs=jobs, progress=progress, postings=postings)
+    cache.site = SiteRecord(out=str(options.out.absolute()), inputs=inputs.digest, files=files, pages=pages,
                             meetings=len(archive.meetings), warnings=archive.warnings)
     cache.save(prune=True)
     return Built(archive, len(archive.meetings), len(files), changed, archive.warnings)

@@ -10,8 +10,6 @@ once per build.
 """
 from __future__ import annotations
 
-import hashlib
-import pickle
 from pathlib import Path
 from traceback import extract_tb
 
@@ -19,11 +17,10 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
                     TemplateNotFound, TemplateSyntaxError, pass_context)
 
 from . import annotation_views, export, feeds, figure_views, glossary_views, search_index, speaker_views, urls, views
-from .lazy import view_of
+from .lazy import fingerprint, view_of
 from .model import Archive, ContentErrors, Problem
 from .read import display_path
-
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+from .uptodate import BUILTIN_TEMPLATES
 
 PAGES = (
     views.index_pages,
@@ -92,35 +89,15 @@ def static_files(user_templates: Path | None) -> dict[str, bytes]:
     return files
 
 
-def template_digest(user_templates: Path | None) -> str:
-    """One digest of every template and static file, ours and the user's."""
-    digest = hashlib.blake2b(digest_size=16)
-    for root in [BUILTIN_TEMPLATES, user_templates]:
-        if root is None or not root.is_dir():
-            continue
-        for path in sorted(root.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-                digest.update(path.read_bytes() + b"\0")
-        digest.update(b"\1")
-    return digest.hexdigest()
-
-
 def page_list(archive: Archive) -> list[tuple[str, str, object]]:
     """(site path, template, view) of every page, in PAGES order; lazy views are not made yet."""
     return [job for page_kind in PAGES for job in page_kind(archive)]
 
 
-def view_digest(path: str, template_name: str, view: dict, salt: bytes) -> str | None:
-    """A digest of everything a page is made from besides the templates (in `salt`), or
-    None when the view cannot be pickled (then the page is always rendered)."""
-    try:
-        data = pickle.dumps((path, template_name, view), protocol=5)
-    except Exception:  # noqa: BLE001 - an unusual value in a view only costs the shortcut
-        return None
-    digest = hashlib.sha256(salt)
-    digest.update(data)
-    return digest.hexdigest()[:32]
+def view_digest(path: str, template_name: str, view, salt: bytes) -> str | None:
+    """A digest of everything a page is made from besides the templates and code (in `salt`),
+    or None when it cannot be made (then the page is always rendered)."""
+    return fingerprint((path, template_name, view), salt)
 
 
 def render_page(env: Environment, site: dict, path: str, template_name: str, view: dict) -> bytes:

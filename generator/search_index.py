@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -258,16 +259,17 @@ class MeetingPostings:
     """length_norm of each paragraph."""
     words: int
     """Indexed words of the meeting."""
-    terms: tuple[str, ...]
-    firsts: tuple[int, ...]
+    terms: str
+    """The meeting's terms, one a line (one string: a large archive has millions of (term, meeting) pairs)."""
+    firsts: array
     """The paragraph of each term's first posting…"""
-    counts: tuple[int, ...]
+    counts: array
     """…and the term's frequency there."""
-    lasts: tuple[int, ...]
+    lasts: array
     """The paragraph of each term's last posting."""
     rest: bytes
     """The postings after each term's first, encoded (gaps need no paragraph id base), one run per term…"""
-    cuts: tuple[int, ...]
+    cuts: array
     """…term i's run being rest[cuts[i]:cuts[i + 1]]."""
 
 
@@ -290,13 +292,14 @@ def meeting_postings(meeting: Meeting) -> MeetingPostings:
             if frequency > 1:
                 out += SMALL_BYTES[frequency - 2] if frequency < 4098 else encoded(frequency - 2).encode()
             entry[2] = position
-    cuts = [0]
+    cuts = array("L", [0])
     for entry in found.values():
         cuts.append(cuts[-1] + len(entry[3]))
-    return MeetingPostings(norms="".join(norms), words=total, terms=tuple(found),
-                           firsts=tuple(e[0] for e in found.values()), counts=tuple(e[1] for e in found.values()),
-                           lasts=tuple(e[2] for e in found.values()),
-                           rest=b"".join(e[3] for e in found.values()), cuts=tuple(cuts))
+    return MeetingPostings(norms="".join(norms), words=total, terms="\n".join(found),
+                           firsts=array("L", (e[0] for e in found.values())),
+                           counts=array("L", (e[1] for e in found.values())),
+                           lasts=array("L", (e[2] for e in found.values())),
+                           rest=b"".join(e[3] for e in found.values()), cuts=cuts)
 
 
 def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None = None) -> SearchIndex:
@@ -321,7 +324,7 @@ def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None
         norms.append(own.norms)
         total_words += own.words
         rest, cuts = own.rest, own.cuts
-        for i, term in enumerate(own.terms):
+        for i, term in enumerate(own.terms.split("\n") if own.terms else ()):
             entry = postings.get(term)
             if entry is None:
                 entry = postings[term] = [-1, bytearray()]

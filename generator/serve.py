@@ -27,9 +27,10 @@ from tornado import web
 
 from .cache import code_version
 from .model import ContentErrors
-from .pipeline import Options, make_site, open_cache
+from .pipeline import Options, make_site
 from .progress import Progress
 from .render import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES_DIR
+from .uptodate import open_cache
 
 BANNER_STYLE = ("position:fixed;z-index:99;left:0;right:0;bottom:0;margin:0;padding:1rem;"
                 "background:#7a1f1f;color:#fff;font:14px/1.4 monospace;white-space:pre-wrap;max-height:40vh;overflow:auto")

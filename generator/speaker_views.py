@@ -87,7 +87,8 @@ def generic_labels(archive: Archive) -> list[dict]:
 def speaker_pages(archive: Archive):
     """speakers/<slug>.html (and -p2 … for long histories) for everyone who spoke.
 
-    Views are made only when read (lazy.LazyView), by the worker rendering them.
+    Views are made only when read (lazy.LazyView), by the worker rendering
+    them; what a person's pages share is made once for all of them.
     """
     stats = speaker_stats(archive)
     render_bio = bio_renderer()
@@ -95,18 +96,17 @@ def speaker_pages(archive: Archive):
         entry = stats.get(person.key)
         if entry is None:
             continue
+        common = LazyView(speaker_common, person, entry, render_bio)
         for number in range(1, -(-len(entry.turns) // SPEAKER_PAGE_SIZE) + 1):
-            yield urls.speaker(person.slug, number), "speaker.html", LazyView(speaker_view, person, entry,
-                                                                              number, render_bio)
+            yield urls.speaker(person.slug, number), "speaker.html", LazyView(speaker_view, common, person, entry,
+                                                                              number)
 
 
-def speaker_view(person: Person, entry, number: int, render_bio) -> dict:
-    """Page `number` of one person's pages."""
+def speaker_common(person: Person, entry, render_bio) -> dict:
+    """What every page of one person shows: who they are, their roles, their totals, the pager."""
     chunks = [entry.turns[i:i + SPEAKER_PAGE_SIZE] for i in range(0, len(entry.turns), SPEAKER_PAGE_SIZE)]
-    pages = [{"number": n + 1, "href": urls.speaker(person.slug, n + 1),
-              "span": date_span(chunk[0][0], chunk[-1][0])} for n, chunk in enumerate(chunks)]
     by_slug = {m.slug: m for m in entry.meetings}
-    view = {
+    return {
         "title": person.name,
         "person": {"name": person.name, "slug": person.slug, "forms": list(person.forms),
                    "aliases": list(person.aliases), "link": person.link,
@@ -118,10 +118,20 @@ def speaker_view(person: Person, entry, number: int, render_bio) -> dict:
                   for s in person.spans],
         "stats": {"meetings": len(entry.meetings), "turns": len(entry.turns), "words": entry.words,
                   "first": meeting_summary(entry.meetings[0]), "last": meeting_summary(entry.meetings[-1])},
-        "pages": pages,
+        "pages": [{"number": n + 1, "href": urls.speaker(person.slug, n + 1),
+                   "span": date_span(chunk[0][0], chunk[-1][0])} for n, chunk in enumerate(chunks)],
         "page_size": SPEAKER_PAGE_SIZE,
+    }
+
+
+def speaker_view(common: LazyView, person: Person, entry, number: int) -> dict:
+    """Page `number` of one person's pages."""
+    pages = common["pages"]
+    start = (number - 1) * SPEAKER_PAGE_SIZE
+    view = {
+        **common,
         "page_number": number,
-        "groups": turn_groups(chunks[number - 1], entry.words_by_meeting),
+        "groups": turn_groups(entry.turns[start:start + SPEAKER_PAGE_SIZE], entry.words_by_meeting),
         "previous_page": pages[number - 2]["href"] if number > 1 else "",
         "next_page": pages[number]["href"] if number < len(pages) else "",
     }

@@ -7,8 +7,6 @@ relative with the `link` filter. Paragraph HTML comes only from inline.py.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import pickle
 from collections import defaultdict
 from dataclasses import replace
 from functools import partial
@@ -21,7 +19,7 @@ from .glossary import meeting_topics, term_marks, without_clashing_terms
 from .index import meetings_by_year, neighbours, speaking_shares
 from .inline import Mark, render_text, text_marks
 from .labels import normalise_spaces
-from .lazy import LazyView
+from .lazy import LazyView, fingerprint
 from .names import name_key
 from .resolve import role_at
 from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn
@@ -121,7 +119,7 @@ def meeting_pages(archive: Archive):
     notes = meeting_notes(archive)
     parts = meeting_parts(archive)
     roles = meeting_roles(archive)
-    glossary = hashlib.sha256(pickle.dumps(archive.glossary, protocol=5)).hexdigest()
+    glossary = fingerprint(archive.glossary)
     for meeting in archive.meetings:
         arguments = (parts[meeting.slug], meeting, people, around, topics.get(meeting.slug, []),
                      notes.get(meeting.slug, []), roles)

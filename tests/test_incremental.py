@@ -63,6 +63,41 @@ def test_rebuild_after_edits_is_byte_identical_to_a_clean_build(content, tmp_pat
     assert (site / OTHER_PAGE).stat().st_ino == other_inode, "an unchanged page is linked, not written again"
 
 
+EDITS = {
+    "a neighbour's title": {"transcripts/2019-12-07_62269.txt": (
+        'title: "Talks with President of\u00a0Belarus Alexander Lukashenko"', 'title: "Talks in Sochi, renamed"')},
+    "a person's slug and name": {"speakers.yaml": (
+        "- name: Vladimir Putin\n", "- name: Vladimir Putin\n  slug: president-putin\n"), },
+    "a term's definition": {"glossary.yaml": (
+        "The highest body of the [Union State](union-state.html).",
+        "The top body of the [Union State](union-state.html), edited.")},
+    "a note": {"annotations/2023-02-17_70530.yaml": (
+        "The highest body of the **Union State**", "The top body of the **Union State**, edited,")},
+}
+"""Edits of inputs other than the transcript itself, each shown in the seed meeting's page."""
+SHOWN = {"a neighbour's title": "Talks in Sochi, renamed",
+         "a person's slug and name": 'href="../speakers/president-putin.html"',
+         "a term's definition": "The top body of the Union State, edited.",
+         "a note": "The top body of the <strong>Union State</strong>, edited,"}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_every_input_of_a_page_reaches_it(content, tmp_path, edit):
+    """Pages are made only when their inputs change: each input must be among them."""
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    for name, (old, new) in EDITS[edit].items():
+        path = content / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, name
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    build(content, site, jobs=1)
+    clean = tmp_path / "clean"
+    build(content, clean, jobs=1, use_cache=False)
+    assert differences(tree(site), tree(clean)) == []
+    assert SHOWN[edit] in (site / SEED_PAGE).read_text(encoding="utf-8")
+
+
 def test_template_edit_rerenders_every_page_that_uses_it(content, tmp_path):
     site = tmp_path / "site"
     build(content, site, jobs=1)
@@ -122,6 +157,25 @@ def test_an_edit_parses_one_file_again_and_progress_says_so(content, tmp_path):
     assert any(line.startswith("parsed 1 of 11 transcripts") for line in lines), lines
     assert any(line.startswith("found terms and figures in 1 of 11 meetings") for line in lines), lines
     assert any(line.startswith("rendered ") and " files changed" in line for line in lines), lines
+
+
+def test_a_rebuild_renders_only_pages_whose_inputs_changed(content, tmp_path):
+    """The first rebuild reads meetings back from the cache: their pages must still count as unchanged."""
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    lines = progress_of(content, site)
+    assert "rendered 0 of 169 pages; 0 of 526 files changed" in lines, lines
+    other = content / "transcripts" / "2010-10-09_9200.txt"
+    other.write_text(other.read_text(encoding="utf-8").replace("Dmitry Medvedev: ", "Dmitry Medvedev: Well. ", 1),
+                     encoding="utf-8")
+    rendered = next(line for line in progress_of(content, site) if line.startswith("rendered "))
+    assert 1 < int(rendered.split()[1]) < 20, rendered  # its page, its speakers' pages, the indexes
+
+
+def progress_of(content: Path, site: Path) -> list[str]:
+    stream = io.StringIO()
+    make_site(Options(content=content, out=site, jobs=1), Progress(shown=True, stream=stream))
+    return [line.rsplit("\x1b[K", 1)[-1].split(" (")[0] for line in stream.getvalue().split("\n")]
 
 
 def test_progress_is_silent_when_not_a_terminal(content, tmp_path):

@@ -1,0 +1,125 @@
+"""Is the site already built from these very inputs? Found before anything heavy is loaded.
+
+A rebuild with nothing changed should answer in a fraction of a second, so
+this module reads the content, makes one digest of every input (content,
+templates, options, the generator's code) and compares it with the last
+build's record, using only light modules: no Jinja, no parser, no archive.
+What it read is handed on to the build when something did change.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import Cache, code_version, default_cache_dir, digest_text
+from .model import ContentErrors, ContentInput, Problem, Source
+from .read import read_content
+from .write import check_output_folder, clear_leftovers, site_unchanged
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for."""
+
+    content: Path
+    out: Path
+    base_url: str = ""
+    strict: bool = False
+    templates: Path | None = None
+    jobs: int = 0
+    """Worker processes; 0: every core (one for small archives)."""
+    cache: Path | None = None
+    """The cache folder; None: .stenogram-cache/<out name> beside the output."""
+    use_cache: bool = True
+    stop_if_unchanged: bool = False
+    """Skip loading altogether when no input changed and the site is intact (no archive is returned then)."""
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build did."""
+
+    archive: object | None
+    """The Archive, or None when the site was already up to date and nothing was loaded."""
+    meetings: int
+    files: int
+    changed: int
+    """Files whose bytes differ from the previous site's."""
+    warnings: tuple[Problem, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything read for a build, with its digests."""
+
+    version: str
+    """Digest of the generator's code (cache.code_version)."""
+    content: ContentInput
+    keys: list[str]
+    """Each transcript's key: its path and text, with the code version."""
+    templates: str
+    """Digest of every template and static file."""
+    digest: str
+    """Digest of all of the above and the options."""
+
+
+def transcript_key(version: str, source: Source) -> str:
+    return digest_text(version, "parsed", source.path, source.text)
+
+
+def source_digest(source: Source | None) -> str:
+    return digest_text(source.path, source.text) if source else "-"
+
+
+def template_digest(user_templates: Path | None) -> str:
+    """One digest of every template and static file, ours and the user's."""
+    digest = hashlib.sha256()
+    for root in [BUILTIN_TEMPLATES, user_templates]:
+        if root is None or not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+        digest.update(b"\1")
+    return digest.hexdigest()[:32]
+
+
+def read_inputs(options: Options) -> Inputs:
+    """The content read, and digested with the templates, options and code."""
+    version = code_version()
+    content = read_content(options.content)
+    keys = [transcript_key(version, source) for source in content.transcripts]
+    templates = template_digest(options.templates)
+    digest = digest_text(version, templates, repr((options.base_url, options.strict, str(options.templates))),
+                         *keys, source_digest(content.site), source_digest(content.speakers),
+                         source_digest(content.glossary), *map(source_digest, content.annotations))
+    return Inputs(version, content, keys, templates, digest)
+
+
+def open_cache(options: Options, version: str) -> Cache:
+    """The cache for this output folder (an empty one in memory with use_cache off).
+
+    Nothing is written into it before a build succeeds, so a refused or
+    failed build leaves no trace beside the site.
+    """
+    folder = (options.cache or default_cache_dir(options.out)) if options.use_cache else None
+    if folder is not None and folder.absolute().is_relative_to(options.out.absolute()):
+        raise ContentErrors([Problem(str(folder), 1, "the cache folder must not be inside the output folder")])
+    return Cache(folder, version)
+
+
+def check_inputs(options: Options, cache: Cache | None = None) -> tuple[Inputs, Cache, Built | None]:
+    """The inputs and the cache, and the last build (as Built) if it is still the site for them."""
+    check_output_folder(options.out, options.content)
+    inputs = read_inputs(options)
+    cache = cache or open_cache(options, inputs.version)
+    record = cache.site
+    if (options.stop_if_unchanged and record.inputs == inputs.digest
+            and record.out == str(options.out.absolute()) and site_unchanged(options.out, record.files)):
+        clear_leftovers(options.out.absolute().parent, options.out.name)  # of builds killed since
+        return inputs, cache, Built(None, record.meetings, len(record.files), 0, record.warnings)
+    return inputs, cache, None
