@@ -1,7 +1,7 @@
 """content/site.yaml: the site's title, language, licence line and base URL."""
 from __future__ import annotations
 
-from .frontmatter import key_lines, load_yaml
+from .frontmatter import LANGUAGE_RE, SOURCE_RE, key_lines, load_yaml
 from .model import Problem, SiteConfig, Source
 
 TEXT_FIELDS = ("title", "description", "language", "license", "base_url", "term_links")
@@ -32,10 +32,15 @@ def read_site_config(source: Source | None, base_url: str = "") -> tuple[SiteCon
         problems.append(Problem(source.path, lines.get("term_links", 1),
                                 "term_links must be 'first-per-turn' or 'all'"))
         values.pop("term_links")
+    if not LANGUAGE_RE.match(values.get("language", "en")):
+        # It becomes <html lang="…">: a tag such as en or en-GB, nothing else.
+        problems.append(Problem(source.path, lines.get("language", 1),
+                                f"language must be a language tag like en or en-GB, not {values['language']!r}"))
+        values.pop("language")
     if base_url:
         values["base_url"] = base_url
     url = values.get("base_url", "")
-    if url and not url.startswith(("http://", "https://")):
+    if url and not SOURCE_RE.match(url):
         problems.append(Problem(source.path, lines.get("base_url", 1), "base_url must start with http:// or https://"))
         values.pop("base_url")
     return SiteConfig(**values), problems

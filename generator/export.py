@@ -15,6 +15,7 @@ import json
 from collections import defaultdict
 from decimal import Decimal
 from functools import lru_cache, partial
+from pathlib import PurePosixPath
 
 from . import urls
 from .index import speaker_stats, turn_words
@@ -159,7 +160,8 @@ def meeting_document(archive: Archive, meeting: Meeting, people: dict[str, Perso
     return {
         "version": VERSION,
         **meeting_record(meeting),
-        "source_file": meeting.path,
+        # Its file name only: the path on the builder's disk is not published.
+        "source_file": PurePosixPath(meeting.path).name,
         "participants": [{"name": p.name, "role": p.role} for p in meeting.participants],
         "speakers": list(speakers.values()),
         "section_breaks_before": breaks,

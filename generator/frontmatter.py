@@ -41,6 +41,9 @@ FIELDS = ("title", "date", "time", "place", "summary", "source", "topics",
           "participants", "language")
 FENCE = re.compile(r"^---[ \t]*$")
 SOURCE_RE = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+"""An http(s) URL without spaces, quotes or angle brackets: what a source or base URL may be."""
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
+"""A BCP 47 language tag (en, en-GB, zh-Hant-TW), as `lang` attributes need."""
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int, bool]:
@@ -206,6 +209,9 @@ def check_fields(data: dict, path: str, lines: dict[str, int]) -> tuple[dict, li
             if key == "source" and not SOURCE_RE.match(value.strip()):
                 # The source becomes a link: a javascript: or data: URL would run when clicked.
                 bad(key, f"source must be an http(s) URL, not {value.strip()!r}")
+                continue
+            if key == "language" and value.strip() and not LANGUAGE_RE.match(value.strip()):
+                bad(key, f"language must be a language tag like en or en-GB, not {value.strip()!r}")
                 continue
             meta[key] = value.strip()
     return meta, problems

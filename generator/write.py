@@ -21,6 +21,11 @@ from pathlib import Path
 from .model import ContentErrors, Problem
 from .read import display_path
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: leftovers are told by the process id in their name
+    fcntl = None
+
 TEMP_PREFIX = ".stenogram-new-"
 OLD_PREFIX = ".stenogram-old-"
 
@@ -61,13 +66,20 @@ def clear_leftovers(parent: Path, name: str) -> None:
 
 
 def _owner_gone(path: Path) -> bool:
-    """True unless the build process named in the folder is still running."""
+    """True unless the build that made the folder is still running.
+
+    A build holds a lock on its folders while it runs, which the system drops
+    when the process dies (SIGKILL included). Process ids are reused, so the
+    id in the folder's name is only the fallback where there is no flock.
+    """
     try:
         pid = int(path.name.rsplit("-", 2)[-2])
     except (ValueError, IndexError):
         return True
     if pid == os.getpid():
         return True
+    if fcntl is not None:
+        return not _locked(path)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -75,6 +87,34 @@ def _owner_gone(path: Path) -> bool:
     except PermissionError:
         return False
     return False
+
+
+def _locked(folder: Path) -> bool:
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(handle)
+
+
+def hold(folder: Path) -> int | None:
+    """Lock a folder of this build until the handle is released or the process ends."""
+    if fcntl is None:
+        return None
+    handle = os.open(folder, os.O_RDONLY)
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return handle
+
+
+def release(handle: int | None) -> None:
+    if handle is not None:
+        os.close(handle)
 
 
 @dataclass(frozen=True)
@@ -110,6 +150,7 @@ class SiteWriter:
         self.previous = previous if previous and self.out.is_dir() else {}
         self.new = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{self.out.name}-{os.getpid()}-",
                                          dir=self.out.parent))
+        self._lock = hold(self.new)
         self._folders: set[str] = set()
 
     def _target(self, path: str) -> str:
@@ -160,9 +201,13 @@ class SiteWriter:
         """Swap the new site in place of the old one."""
         os.chmod(self.new, 0o755)
         swap_in(self.new, self.out)
+        release(self._lock)
+        self._lock = None
 
     def abandon(self) -> None:
         shutil.rmtree(self.new, ignore_errors=True)
+        release(self._lock)
+        self._lock = None
 
 
 def write_site(pages: dict[str, bytes], out: Path, content: Path) -> None:
@@ -210,12 +255,16 @@ def swap_in(new: Path, out: Path) -> None:
     """Replace `out` by `new`: the old site is moved aside first, then removed."""
     if out.exists() or out.is_symlink():
         old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{out.name}-{os.getpid()}-", dir=out.parent))
-        os.rename(out, old / "site")
+        lock = hold(old)
         try:
-            os.rename(new, out)
-        except BaseException:
-            os.rename(old / "site", out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+            os.rename(out, old / "site")
+            try:
+                os.rename(new, out)
+            except BaseException:
+                os.rename(old / "site", out)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            release(lock)
     else:
         os.rename(new, out)

@@ -1,0 +1,12 @@
+from pathlib import Path
+
+from _shared import GOOD, write_transcript
+
+
+import os
+
+
+def make(root: Path) -> None:
+    write_transcript(root, "2023-02-17-ok.txt", GOOD)
+    os.rename(root / "content/transcripts", root / "elsewhere")
+    os.symlink("../elsewhere", root / "content/transcripts")

@@ -1,0 +1,244 @@
+"""A build is all or nothing: killed, out of disk space, or racing another build.
+
+The previous site must stay byte-identical (or, for a build killed after its
+swap, be the complete new one: never a mix, never missing), and the next
+good build must leave no temporary folders behind.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import CONTENT, ROOT, SEED
+from test_bad_inputs import TEMP_PREFIXES, tree_digest
+
+KILLS = 20
+SEED_RANDOM = 20240517
+
+
+def write_content(root: Path, copies: int = 1) -> Path:
+    """The example archive with each transcript `copies` times: big enough to use worker processes."""
+    content = root / "content"
+    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("transcripts"))
+    (content / "transcripts").mkdir()
+    for copy in range(copies):
+        for path in sorted((CONTENT / "transcripts").iterdir()):
+            name = path.name if copy == 0 else f"copy{copy}-{path.name}"
+            shutil.copy(path, content / "transcripts" / name)
+    return content
+
+
+def set_title(content: Path, title: str) -> None:
+    """A new site title changes every page, so a build that got as far as its swap shows."""
+    config = content / "site.yaml"
+    lines = [line for line in config.read_text(encoding="utf-8").splitlines() if not line.startswith("title:")]
+    config.write_text(f"title: {title}\n" + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def command(content: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out),
+            "--quiet", "--jobs", "2", *extra]
+
+
+def build(content: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(command(content, out, *extra), capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(TEMP_PREFIXES))
+
+
+def wait_for_group(pgid: int, seconds: float = 20.0) -> bool:
+    """True once no process of the group is left (worker processes exit when their parent dies)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    os.killpg(pgid, signal.SIGKILL)
+    return False
+
+
+def test_sigkill_at_random_moments_never_breaks_the_site(tmp_path):
+    """20 builds killed with SIGKILL at random moments; each leaves the old site or the whole new one."""
+    content = write_content(tmp_path)
+    out = tmp_path / "site"
+    digests = {}
+    for title in ("Archive A", "Archive B"):  # the two complete sites a build can leave
+        set_title(content, title)
+        started = time.monotonic()
+        assert build(content, out).returncode == 0
+        duration = time.monotonic() - started
+        digests[title] = tree_digest(out)
+    assert digests["Archive A"] != digests["Archive B"]
+    current = "Archive B"
+    rng = random.Random(SEED_RANDOM)
+    outcomes = {"old": 0, "new": 0, "mid-write": 0}
+    for kill in range(KILLS):
+        target = "Archive A" if current == "Archive B" else "Archive B"
+        set_title(content, target)
+        delay = rng.uniform(0.1, 1.1) * duration
+        log = tmp_path / "stderr.txt"
+        with log.open("wb") as stderr:  # a file, not a pipe: a pipe would wait for every worker to close it
+            process = subprocess.Popen(command(content, out), stdout=subprocess.DEVNULL, stderr=stderr,
+                                       start_new_session=True)
+            time.sleep(delay)
+            process.send_signal(signal.SIGKILL)  # the build process only, as `kill -9 <pid>` would
+            process.wait()
+        assert wait_for_group(process.pid), f"kill {kill}: worker processes outlived their build"
+        assert "Traceback" not in log.read_text(encoding="utf-8", errors="replace")
+        if any(p.name.startswith(TEMP_PREFIXES[0]) and any(p.rglob("*.html")) for p in tmp_path.iterdir()):
+            outcomes["mid-write"] += 1  # killed while the new site was half written
+        found = tree_digest(out)
+        assert found in (digests[current], digests[target]), f"kill {kill} after {delay:.2f} s left a broken site"
+        if found == digests[target]:
+            outcomes["new"] += 1
+            current = target
+        else:
+            outcomes["old"] += 1
+    set_title(content, "Archive A")
+    assert build(content, out).returncode == 0
+    assert tree_digest(out) == digests["Archive A"]
+    assert leftovers(tmp_path) == []
+    assert outcomes["mid-write"] >= 3, outcomes  # some kills really cut a site in half
+    print(f"\n{KILLS} kills survived: {outcomes}")
+
+
+def test_concurrent_builds_of_one_folder_do_not_corrupt_each_other(tmp_path):
+    """Two builds of the same content into the same folder at once: each succeeds or fails
+    cleanly, and the site is the one a single build makes."""
+    content = write_content(tmp_path)
+    reference = tmp_path / "reference"
+    out = tmp_path / "site"
+    for round_ in range(3):
+        title = f"Archive {round_}"
+        set_title(content, title)
+        assert build(content, reference).returncode == 0
+        expected = tree_digest(reference)
+        processes = [subprocess.Popen(command(content, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True) for _ in range(2)]
+        results = [(p.wait(timeout=300), *p.communicate()) for p in processes]
+        for code, _, stderr in results:
+            assert "Traceback" not in stderr
+            assert code in (0, 1), stderr
+            assert code == 0 or all(":" in line for line in stderr.splitlines()), stderr
+        assert any(code == 0 for code, _, _ in results), results
+        assert tree_digest(out) == expected, f"round {round_}: the site differs from a single build"
+    assert build(content, out).returncode == 0
+    assert leftovers(tmp_path) == []
+
+
+# ---------------------------------------------------------------- a full disk
+
+def test_full_disk_in_process_fails_cleanly(tmp_path, monkeypatch, capsys):
+    """Every write after the first 100 kB fails with ENOSPC: exit 1, `path:1: No space left on device`,
+    the previous site byte-identical, no temporary folder left."""
+    from generator import cli
+    root = tmp_path / "work"
+    (root / "content" / "transcripts").mkdir(parents=True)
+    shutil.copy(SEED, root / "content" / "transcripts")
+    monkeypatch.chdir(root)
+    assert cli.main(["--content", "content", "--out", "site", "--quiet", "--jobs", "1", "--no-cache"]) == 0
+    before = tree_digest(root / "site")
+    for path in sorted((CONTENT / "transcripts").iterdir())[:3]:
+        shutil.copy(path, root / "content" / "transcripts")
+    written = {"bytes": 0}
+    real_write = os.write
+
+    def write(handle, data):
+        written["bytes"] += len(data)
+        if written["bytes"] > 100_000:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(handle, data)
+
+    monkeypatch.setattr(os, "write", write)
+    capsys.readouterr()
+    assert cli.main(["--content", "content", "--out", "site", "--quiet", "--jobs", "1", "--no-cache"]) == 1
+    err = capsys.readouterr().err
+    assert written["bytes"] > 100_000, "the build did not write through os.write; the simulation missed"
+    assert "Traceback" not in err
+    assert err.strip().endswith(": No space left on device") and ":1: " in err, err
+    assert tree_digest(root / "site") == before
+    assert leftovers(root) == []
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 2 MB tmpfs (root only): the real thing, where the previous site fits and a bigger one does not."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({result.stderr.decode().strip()}); "
+                    "test_full_disk_in_process_fails_cleanly covers the same path")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_full_disk_on_a_real_tmpfs_fails_cleanly(tmp_path, tiny_disk):
+    content = tmp_path / "content"
+    (content / "transcripts").mkdir(parents=True)
+    shutil.copy(SEED, content / "transcripts")
+    out = tiny_disk / "site"
+    assert build(content, out).returncode == 0
+    before = tree_digest(out)
+    for path in sorted((CONTENT / "transcripts").iterdir()):
+        shutil.copy(path, content / "transcripts")
+    result = build(content, out)
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines and all(":1: " in line or ":" in line for line in lines)
+    assert "No space left on device" in result.stderr, result.stderr
+    assert tree_digest(out) == before
+    assert leftovers(tiny_disk) == []
+
+
+# ---------------------------------------------------------------- leftovers and reused process ids
+
+def test_leftover_is_cleared_even_when_its_process_id_was_reused(tmp_path):
+    """A killed build's folder names its process id; once that id belongs to another process
+    (pytest's parent here), the folder is still a leftover: no build holds it."""
+    content = tmp_path / "content"
+    (content / "transcripts").mkdir(parents=True)
+    shutil.copy(SEED, content / "transcripts")
+    stale = tmp_path / f".stenogram-new-site-{os.getppid()}-abc123"
+    (stale / "meetings").mkdir(parents=True)
+    (stale / "meetings" / "half.html").write_text("<p>half a site", encoding="utf-8")
+    assert build(content, tmp_path / "site").returncode == 0
+    assert leftovers(tmp_path) == []
+
+
+def test_folder_of_a_running_build_is_left_alone(tmp_path):
+    """A folder locked by a live process (a build still writing) is not taken away from it."""
+    content = tmp_path / "content"
+    (content / "transcripts").mkdir(parents=True)
+    shutil.copy(SEED, content / "transcripts")
+    busy = tmp_path / f".stenogram-new-site-{os.getpid() + 1}-busy"
+    busy.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, os, sys, time\n"
+                               f"h = os.open({str(busy)!r}, os.O_RDONLY)\n"
+                               "fcntl.flock(h, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(60)"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert build(content, tmp_path / "site").returncode == 0
+        assert busy.is_dir()
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    assert build(content, tmp_path / "site").returncode == 0
+    assert leftovers(tmp_path) == []
