@@ -72,6 +72,16 @@ def wait_for_group(pgid: int, seconds: float = 20.0) -> bool:
     return False
 
 
+def wait_for_pages(parent: Path, process: subprocess.Popen, seconds: float = 120.0) -> float:
+    """Wait until the build has written pages into its new folder; 0 then (the kill follows at once)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        if any(p.name.startswith(TEMP_PREFIXES[0]) and any(p.glob("meetings/*.html")) for p in parent.iterdir()):
+            return 0.0
+        time.sleep(0.005)
+    return 0.0
+
+
 def test_sigkill_at_random_moments_never_breaks_the_site(tmp_path):
     """20 builds killed with SIGKILL at random moments; each leaves the old site or the whole new one."""
     content = write_content(tmp_path)
@@ -95,6 +105,8 @@ def test_sigkill_at_random_moments_never_breaks_the_site(tmp_path):
         with log.open("wb") as stderr:  # a file, not a pipe: a pipe would wait for every worker to close it
             process = subprocess.Popen(command(content, out), stdout=subprocess.DEVNULL, stderr=stderr,
                                        start_new_session=True)
+            if kill % 2:  # every other kill waits for the new site to be half written, whatever the load
+                delay = wait_for_pages(tmp_path, process) + rng.uniform(0, 0.05)
             time.sleep(delay)
             process.send_signal(signal.SIGKILL)  # the build process only, as `kill -9 <pid>` would
             process.wait()
