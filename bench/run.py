@@ -66,8 +66,9 @@ class Run:
     seconds: float
     peak_mb: float
     """Largest of: the peak RSS of any single process of the build (from
-    wait4), and the largest sampled sum of RSS over the build's process tree
-    (every 20 ms), so builds with worker processes are counted whole."""
+    wait4), and the largest sampled sum of proportional set sizes over the
+    build's process tree (every 20 ms), so builds with worker processes are
+    counted whole and the pages they share with their parent once."""
     cpu_seconds: float
     """User plus system CPU time of the build and its reaped children: steadier
     than wall time when other work shares the machine."""
@@ -99,9 +100,23 @@ def process_tree(root: int) -> list[int]:
     return found
 
 
-def tree_rss_bytes(root: int) -> int:
+def tree_memory_bytes(root: int) -> int:
+    """The memory of the build's process tree, each page counted once.
+
+    Forked workers share their parent's pages until they write to them, so
+    adding up RSS would count those pages once per worker; the proportional
+    set size (Pss in /proc/<pid>/smaps_rollup) splits each shared page among
+    the processes that share it, so the sum is what the tree really holds.
+    RSS (statm) is the fallback where smaps_rollup is missing.
+    """
     total = 0
     for pid in process_tree(root):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                total += next(int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:"))
+            continue
+        except (OSError, StopIteration, IndexError, ValueError):
+            pass
         try:
             with open(f"/proc/{pid}/statm") as handle:
                 total += int(handle.read().split()[1]) * PAGE_SIZE
@@ -127,7 +142,7 @@ def run_measured(argv: list[str], cwd: Path, timeout: float) -> Run:
 
         def sample() -> None:
             while not done.wait(0.02):
-                sampled[0] = max(sampled[0], tree_rss_bytes(process.pid))
+                sampled[0] = max(sampled[0], tree_memory_bytes(process.pid))
                 if time.perf_counter() - started > timeout:
                     _kill_group(process.pid)
 

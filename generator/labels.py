@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from .model import Label
 
@@ -97,9 +98,16 @@ MAX_LABEL_WORDS = 19
 the Prohibition of Chemical Weapons (OPCW) Hamid Ali Rao"."""
 
 
+_ODD_SPACES_RE = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
+_UNEVEN_SPACE_RE = re.compile(r"[^\S ]|\u200b|  ")
+"""What _ODD_SPACES_RE would change: a space other than U+0020, or two in a row."""
+
+
 def normalise_spaces(text: str) -> str:
     """NBSP and other odd spaces to one space, so labels compare equal."""
-    return re.sub(r"[\s\u00a0\u2007\u202f\u200b]+", " ", text).strip()
+    if _UNEVEN_SPACE_RE.search(text) is None:  # most text: one plain space between words, nothing to do
+        return text.strip()
+    return _ODD_SPACES_RE.sub(" ", text).strip()
 
 
 def split_label(line: str, known_names: frozenset[str] = frozenset()) -> tuple[Label, str] | None:
@@ -124,6 +132,7 @@ def split_label(line: str, known_names: frozenset[str] = frozenset()) -> tuple[L
     return label, rest
 
 
+@lru_cache(maxsize=1 << 16)  # a meeting repeats a few labels hundreds of times; Label is immutable
 def read_label(printed: str, known_names: frozenset[str] = frozenset()) -> Label | None:
     """Split a would-be label into role, name and note; None if it is prose."""
     plain = normalise_spaces(printed)

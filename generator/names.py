@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .labels import normalise_spaces
 
@@ -16,6 +17,7 @@ HONORIFICS = frozenset("mr mrs ms miss dr mister madam madame sir".split())
 PATRONYMIC_RE = re.compile(r"(ovich|evich|yevich|ich|ovna|evna|yevna|ichna|ogly|kyzy)$")
 
 
+@lru_cache(maxsize=1 << 16)  # the same few thousand labels come back in every meeting
 def fold(text: str) -> str:
     """Case, accents and apostrophe shapes folded away; spaces normalised."""
     text = re.sub(r"(?<=[a-z])(?=[A-Z][a-z])", " ", normalise_spaces(text))  # "VladimirPutin"
@@ -24,6 +26,7 @@ def fold(text: str) -> str:
     return re.sub(r"[\u2010\u2011]", "-", text).casefold()
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
     """The identity key of a printed name: "Dmitry PeskoV" → "dmitry peskov"."""
     return re.sub(r"\s+", " ", re.sub(r"\.(?=\S)", ". ", fold(name))).strip(" ,")
