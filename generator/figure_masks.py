@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from itertools import accumulate
+from operator import attrgetter
 
 from .numbers import ONES, SIGNS, TENS, numerals_in
 
@@ -60,6 +61,8 @@ _REFERENCE_WORDS = (r"articles?|clauses?|sections?|paragraphs?|chapters?|items?|
 _REFERENCE_FORMS = tuple(form for word in _REFERENCE_WORDS.replace("\\.", ".").split("|")
                          for form in ((word.replace("s?", "s"), word.replace("s?", "")) if "s?" in word else (word,)))
 """Every spelling of a reference word: "article", "articles", "no.", "nos." …"""
+_REFERENCE_ENDS = frozenset(form[-2:] for form in _REFERENCE_FORMS)
+"""The last two letters of every spelling: a cheap test before the look at all of them."""
 
 # The masks, in the order their spans are listed (read_noun takes the first that starts at a place).
 DATE_RE = re.compile(rf"{word_start(MONTHS.split('|'))}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?:{_DASH}\d{{1,2}})?)?"
@@ -98,10 +101,15 @@ _LOWER_MASK_RES = (WORD_CLOCK_RE, REFERENCE_RE)
 _AM_PM_RE = re.compile(r"m(?<=[\d\s][ap]m)")
 _DIGIT_COLON_RE = re.compile(r":(?<=\d:)\d")
 _PHONE_DASHES_RE = re.compile(r"-(?<=\d-)\d{2,4}-\d")
-_GLUED_DIGIT_RE = re.compile(r"\d(?:(?<=[A-Za-z]\d)(?P<letter>)|(?<=[A-Za-z][-‑]\d)(?P<hyphen>)|(?=[A-Za-z])(?P<after>))"
-                             r"(?:(?=[A-Za-z])(?P<also_after>))?")
-"""A digit with an ASCII letter before it (a hyphen between allowed) or right after it."""
+_GLUED_DIGIT_RE = re.compile(r"\d(?:(?<=[A-Za-z]\d)(?:(?=[A-Za-z])()|())|(?<=[A-Za-z][-‑]\d)(?:(?=[A-Za-z])()|())"
+                             r"|(?=[A-Za-z])())")
+"""A digit with an ASCII letter before it (a hyphen between allowed) or right after it. The group
+that matched (lastindex) says which: a letter before and after (1) or only before (2), a letter and
+a hyphen before and a letter after (3) or only before (4), a letter only after (5)."""
+_LETTER_BEFORE, _HYPHEN_BEFORE, _LETTER_AFTER = {1, 2}, {3, 4}, {1, 3, 5}
 _DIGIT_RE = re.compile(r"\d")
+_SPAN = re.Match.span
+_LAST_INDEX = attrgetter("lastindex")
 _FIGURE_WORDS = [*ONES, *TENS, "hundred", "thousand", "million", "billion", "trillion", "dozen", "dozens",
                  "hundreds", "thousands", "millions", "billions", "trillions", "twice", "several", "many"]
 _FIGURE_WORD_RE = re.compile(word_start(sorted(_FIGURE_WORDS, key=len, reverse=True), "[a-z]") + "(?![a-z])")
@@ -173,9 +181,9 @@ def masked_spans(text: str, extra: tuple = (), lower: str | None = None,
     spans = []
     if has_digit or any(word in lower for word in _NUMBER_WORDS):
         if "clock" in lower or ".m." in lower:
-            spans += [m.span() for m in WORD_CLOCK_RE.finditer(lower)]
+            spans += map(_SPAN, WORD_CLOCK_RE.finditer(lower))
         if _may_refer(lower, numerals_in(text, lower) if numerals is None else numerals):
-            spans += [m.span() for m in REFERENCE_RE.finditer(lower)]
+            spans += map(_SPAN, REFERENCE_RE.finditer(lower))
     if has_digit:
         spans += _digit_spans(text, lower)
     spans += _extra_spans(text, extra)
@@ -186,28 +194,29 @@ def masked_spans(text: str, extra: tuple = (), lower: str | None = None,
 
 def _digit_spans(text: str, lower: str) -> list[tuple[int, int]]:
     """The masks that hold digits, each looked for only where its cheap test passes."""
-    months = [m.span() for m in DATE_RE.finditer(text)]
+    months = list(map(_SPAN, DATE_RE.finditer(text)))
     spans = list(months)
     if any(_after_day(text, start) for start, _ in months):
-        spans += [m.span() for m in DAY_MONTH_RE.finditer(text)]
+        spans += map(_SPAN, DAY_MONTH_RE.finditer(text))
     if "clock" in lower or ".m." in lower or _AM_PM_RE.search(lower):
-        spans += [m.span() for m in CLOCK_RE.finditer(text)]
+        spans += map(_SPAN, CLOCK_RE.finditer(text))
     if _DIGIT_COLON_RE.search(text):
-        spans += [m.span() for m in HOURS_MINUTES_RE.finditer(text)]
-    glued = {name for m in _GLUED_DIGIT_RE.finditer(text) for name, found in m.groupdict().items()
-             if found is not None}
-    if glued & {"letter", "hyphen"}:
-        spans += [m.span() for m in MODEL_RE.finditer(text)]
-    if glued & {"after", "also_after"}:
-        spans += [m.span() for m in GLUED_RE.finditer(text)]
-    if "letter" in glued:
-        spans += [m.span() for m in LETTERS_DIGITS_RE.finditer(text)]
+        spans += map(_SPAN, HOURS_MINUTES_RE.finditer(text))
+    glued = set(map(_LAST_INDEX, _GLUED_DIGIT_RE.finditer(text)))
+    if glued:
+        letter = not glued.isdisjoint(_LETTER_BEFORE)
+        if letter or not glued.isdisjoint(_HYPHEN_BEFORE):
+            spans += map(_SPAN, MODEL_RE.finditer(text))
+        if not glued.isdisjoint(_LETTER_AFTER):
+            spans += map(_SPAN, GLUED_RE.finditer(text))
+        if letter:
+            spans += map(_SPAN, LETTERS_DIGITS_RE.finditer(text))
     if "(" in text or "[" in text:
-        spans += [m.span() for m in ITEM_RE.finditer(text)]
+        spans += map(_SPAN, ITEM_RE.finditer(text))
     if "/" in text:
-        spans += [m.span() for m in RATIO_RE.finditer(text)]
+        spans += map(_SPAN, RATIO_RE.finditer(text))
     if "+" in text or "(" in text or _PHONE_DASHES_RE.search(text):
-        spans += [m.span() for m in PHONE_RE.finditer(text)]
+        spans += map(_SPAN, PHONE_RE.finditer(text))
     return spans
 
 
@@ -244,13 +253,13 @@ def _may_refer(lower: str, numerals: list[tuple[int, int]]) -> bool:
     """
     if "no." in lower:
         return True
-    forms = _REFERENCE_FORMS
+    forms, ends = _REFERENCE_FORMS, _REFERENCE_ENDS
     for start, _ in numerals:        # inlined _after_reference for the usual single space: it runs for every number
         if start > 1 and lower[start - 1].isspace():
             if lower[start - 2].isspace():
                 if _after_reference(lower, start):
                     return True
-            elif lower.endswith(forms, max(0, start - 13), start - 1):
+            elif lower[start - 3:start - 1] in ends and lower.endswith(forms, max(0, start - 13), start - 1):
                 return True
     for word in ("hundred", "thousand"):
         at = lower.find(word)
@@ -305,10 +314,8 @@ class Masks:
         self.spans = spans
         ordered = sorted(spans)
         self._starts = [start for start, _ in ordered]
-        self._reach = list(accumulate((end for _, end in ordered), max))
-        self._end_at: dict[int, int] = {}
-        for start, end in spans:
-            self._end_at.setdefault(start, end)
+        self._reach = list(accumulate([end for _, end in ordered], max))
+        self._end_at: dict[int, int] = dict(reversed(spans))   # the first span that starts at a place wins
 
     def covers(self, start: int, end: int) -> bool:
         """True when a mask overlaps text[start:end]: a binary search, not a look at every mask."""

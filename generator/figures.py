@@ -30,7 +30,7 @@ from .figure_masks import (Masks, at_sentence_start, glossary_mask_needles, mask
 from .inline import Mark
 from .model import Turn
 from .numbers import (CURRENCY_SIGN_RE, CURRENCY_WORD_RE, MEASURE_RE, PERCENT_RE, SIGNS, TIME_WORDS,
-                      currency_code, is_words, magnitude_of, measure_unit, numerals_in, parse_numeral, plain)
+                      currency_code, is_words, measure_unit, numerals_in, parse_numeral, plain, value_and_magnitude)
 
 FIGURE_KINDS = ("money", "percent", "count", "measure", "multiple")
 TEXT_KINDS = ("speech", "preamble", "text")
@@ -199,20 +199,24 @@ def find_numerals(text: str, masks, lower: str | None = None,
 
     `spans`: numerals_in(text, lower), when the caller has it already.
     """
-    masks = as_masks(masks)
+    covers = as_masks(masks).covers
     found = []
     for start, end in numerals_in(text, lower) if spans is None else spans:
-        said = text[start:end]
-        if masks.covers(start, end) or (len(said) == 4 and _is_year(said, text, start, end)):
+        if covers(start, end):
             continue
-        words = not said[0].isdigit()      # is_words(said): a numeral is all digits or all words
-        if words and said[0].isupper() and not at_sentence_start(text, start):
+        said = text[start:end]
+        if len(said) == 4 and _is_year(said, text, start, end):
+            continue
+        first = said[0]
+        words = not first.isdigit()        # is_words(said): a numeral is all digits or all words
+        if words and first.isupper() and not at_sentence_start(text, start):
             continue
         if text.startswith("-", end) and _ORDINAL_AFTER_RE.match(text, end):
             continue
-        if said[0] == "0" and _LEADING_ZERO_RE.match(said):
+        if first == "0" and _LEADING_ZERO_RE.match(said):
             continue       # "04040": a short phone number or a code
-        found.append(Numeral(start, end, parse_numeral(said), words, magnitude_of(said)))
+        value, magnitude = value_and_magnitude(said)
+        found.append(Numeral(start, end, value, words, magnitude))
     return found
 
 
@@ -286,10 +290,12 @@ def read_after(text: str, numeral: Numeral, sign: str, masks) -> Reading | None:
         return None
     if hyphen or _POSSESSIVE_RE.match(text, end):
         return None        # "4-star", "10-year", "five-point", "one-on-one"
-    next_word, listed = _NEXT_WORD_RE.match(text, end), _list_of_numbers(text, end)
-    if any(m and m.group(1).lower() in TIME_WORDS for m in (next_word, listed)):
-        return None        # "12 year-old", "200, 300, 400 years": ages and durations
-    masks = as_masks(masks)
+    next_word = _NEXT_WORD_RE.match(text, end)
+    if next_word and next_word.group(1).lower() in TIME_WORDS:
+        return None        # "12 year-old": an age or a duration
+    listed = _list_of_numbers(text, end)
+    if listed and listed.group(1).lower() in TIME_WORDS:
+        return None        # "200, 300, 400 years"
     noun = read_noun(text, end, masks)
     if noun:
         head_end, words = noun
@@ -334,14 +340,14 @@ _NOUN_TOKEN_RE = re.compile(r"\s+([A-Za-z][\w’'\-]*|\d+-[A-Za-z]+)")
 
 def read_noun(text: str, position: int, masks) -> tuple[int, list[str]] | None:
     """The noun phrase a number counts, up to its plural head: "joint programmes", "MC-21 aircraft"."""
-    masks = as_masks(masks)
+    end_at = as_masks(masks).end_at
     tokens: list[tuple[str, int]] = []
     while len(tokens) < 5:
         space = _SPACES_RE.match(text, position)
         if not space:
             break
         at = space.end()
-        mask = masks.end_at(at)
+        mask = end_at(at)
         if mask:
             tokens.append((text[at:mask], mask))
             position = mask
@@ -351,8 +357,10 @@ def read_noun(text: str, position: int, masks) -> tuple[int, list[str]] | None:
             break
         tokens.append((token.group(1), token.end()))
         position = token.end()
-    head = next((i for i, (word, _) in enumerate(tokens) if is_plural(word)), None)
-    if head is None:
+    for head, (word, _) in enumerate(tokens):
+        if is_plural(word):
+            break
+    else:
         return None
     while True:
         if head + 1 < len(tokens) and is_plural(tokens[head + 1][0]):
@@ -407,7 +415,8 @@ def find_in_text(text: str, extra_masks: tuple = ()) -> list[Found]:
         if reading is None:
             continue
         value = numeral.value
-        minus = _MINUS_RE.search(text[max(0, start - 8):start]) if _space_before(text, start) else None
+        minus = (_MINUS_RE.search(text[max(0, start - 8):start])
+                 if _space_before(text, start) and _may_follow_minus(text, start) else None)
         if minus:
             if reading.kind == "count":
                 continue   # "minus 25": a temperature said without its unit
@@ -417,6 +426,16 @@ def find_in_text(text: str, extra_masks: tuple = ()) -> list[Found]:
     found += [f for f in vague_figures(text, masks, lower) if not any(f.start < g.end and g.start < f.end for g in found)]
     found.sort(key=lambda f: f.start)
     return link_figures(text, found)
+
+
+def _may_follow_minus(text: str, position: int) -> bool:
+    """Could "minus" and spaces end right before position? It ends in an s, which a case-blind
+    pattern also finds as "S" or "ſ"."""
+    last = text[position - 2:position - 1]
+    return last in _S_LETTERS or last.isspace()
+
+
+_S_LETTERS = frozenset("sSſ")
 
 
 def _space_before(text: str, position: int) -> bool:
@@ -462,14 +481,20 @@ def join_range(text: str, numerals: list[Numeral], index: int, masks,
 
 _SIGN_ENDS = frozenset("$€£¥₽DRBPYbl")
 """The last character of every currency sign or code CURRENCY_SIGN_RE knows (or a space after one)."""
+_CODE_ENDS = frozenset("DRBPYbl")
+"""The last letter of every currency code CURRENCY_SIGN_RE knows ("USD", "Rbl"), which a space may follow."""
 _SPACES_ANYWHERE_RE = re.compile(r"\s")
 _RUNS_OF_SPACES_RE = re.compile(r"\s+")
 
 
 def sign_before(text: str, position: int) -> tuple[str, int]:
     """(normalised currency sign, where it starts) written right before a numeral, or ("", position)."""
-    if position == 0 or not (text[position - 1] in _SIGN_ENDS or text[position - 1].isspace()):
+    if position == 0:
         return "", position
+    last = text[position - 1]
+    if last not in _SIGN_ENDS and not (last.isspace() and (text[position - 2:position - 1] in _CODE_ENDS
+                                                           or last == "\n")):
+        return "", position   # (a space ends a sign only after a code; "$" matches before a last newline)
     match = CURRENCY_SIGN_RE.search(text[max(0, position - 6):position])
     if not match:
         return "", position
@@ -642,7 +667,7 @@ def tidy_sentence(text: str, begin: int, finish: int) -> str:
 
 
 def sentence_boundaries(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _BOUNDARY_RE.finditer(text)]
+    return list(map(re.Match.span, _BOUNDARY_RE.finditer(text)))
 
 
 def extract_figures(meetings, glossary, speaker_of) -> tuple:
@@ -672,7 +697,15 @@ def extract_figures(meetings, glossary, speaker_of) -> tuple:
 
 def _tidy(value: Decimal | None) -> Decimal | None:
     """1.5 × 10**12 as Decimal("1500000000000"), not "1500000000000.0"."""
-    return None if value is None else Decimal(plain(value))
+    if value is None:
+        return None
+    return _tidy_nonzero(value) if value else Decimal(plain(value))   # 0 equals -0, which stays "-0"
+
+
+@lru_cache(maxsize=4096)
+def _tidy_nonzero(value: Decimal) -> Decimal:
+    """Equal values other than zero print the same plainly, so one answer serves them all."""
+    return Decimal(plain(value))
 
 
 def _said_paragraphs(meeting):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
+from operator import methodcaller
 
 ONES = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
         "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -45,12 +46,15 @@ _DIGITS_RE = re.compile(r"\d(?<![\d.,·].)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d{0,2}(?:
 r"""DIGITS as NUMERAL_RE finds them, with the first digit matched before the rest ("\d{1,3}" as
 "\d\d{0,2}", "\d+" as "\d\d*": the same tries in the same order), so the engine jumps from digit to
 digit instead of trying every position."""
-_WORDS_RE = re.compile(r"[^\w](?=hal|tw|thi|thr|fo[ru]|fi[fv]|six|sev|eig|nin|zer|one|ten|ele|an?\s)(" + WORDS + ")")
+_WORDS_RE = re.compile(r"[^\w](?=hal|tw|thi|thr|fo[ru]|fi[fv]|six|sev|eig|nin|zer|one|ten|ele|an?\s+[htmbd])("
+                       + WORDS + ")")
 r"""WORDS on lower-cased text, each found with the character before it (the `\b`), which lets the
-engine jump from space to space; the lookahead holds how every number in words can begin. Two
+engine jump from space to space; the lookahead holds how every number in words can begin ("a" and
+"an" only before "hundred", "thousand", "million", "billion", "trillion" or "dozen"). Two
 numbers in words never touch (each ends in a letter), so taking that character never hides the
 next one. A text that starts with a number is tried apart."""
 _FIRST_WORDS_RE = re.compile(r"(?=[zoetfsnah])" + WORDS)
+_SPAN, _SPAN_1 = re.Match.span, methodcaller("span", 1)
 
 
 def numerals_in(text: str, lower: str | None = None) -> list[tuple[int, int]]:
@@ -61,11 +65,11 @@ def numerals_in(text: str, lower: str | None = None) -> list[tuple[int, int]]:
     """
     if lower is None or len(lower) != len(text):
         return [m.span() for m in NUMERAL_RE.finditer(text)]
-    spans = [m.span() for m in _DIGITS_RE.finditer(text)]
+    spans = list(map(_SPAN, _DIGITS_RE.finditer(text)))
     first = _FIRST_WORDS_RE.match(lower)
     if first:
         spans.append(first.span())
-    spans += [m.span(1) for m in _WORDS_RE.finditer(lower, first.end() if first else 0)]
+    spans += map(_SPAN_1, _WORDS_RE.finditer(lower, first.end() if first else 0))
     return sorted(spans)
 
 _TOKEN_RE = re.compile(r"and\s+a\s+half|\d[\d,\u00a0\u202f]*(?:[.·]\d+)?|[a-z]+", re.IGNORECASE)
@@ -103,6 +107,13 @@ def parse_numeral(text: str) -> Decimal:
             total += (group or Decimal(1)) * last
             group = Decimal(0)
     return total + group
+
+
+@lru_cache(maxsize=None)
+def value_and_magnitude(text: str) -> tuple[Decimal, int]:
+    """(parse_numeral, magnitude_of) of one numeral, looked up once: the archive says the same
+    numerals over and over."""
+    return parse_numeral(text), magnitude_of(text)
 
 
 @lru_cache(maxsize=4096)
@@ -152,6 +163,7 @@ _NATIONAL_CODES = {("dollar", "canadian"): "CAD", ("dollar", "australian"): "AUD
                    ("ruble", "belarusian"): "BYN", ("rouble", "belarusian"): "BYN"}
 
 
+@lru_cache(maxsize=1024)
 def currency_code(name: str, nation: str = "") -> str:
     """ISO code for a currency as named: ("rubles", "Belarusian") → "BYN"."""
     word = name.lower().split()[0]
