@@ -250,7 +250,7 @@ def test_markup_is_made_only_by_escaping_renderers():
     assert makers <= {("inline.py", "render_text"), ("markdown.py", "render_markdown"),
                       ("markdown.py", "render_markdown_inline"), ("speaker_views.py", "bio_renderer"),
                       ("speaker_views.py", "render"),
-                      ("glossary_views.py", "render_markdown")}, makers
+                      ("glossary_views.py", "render_markdown"), ("figure_rows.py", "meeting_rows")}, makers
 
 
 def renderers():
@@ -263,7 +263,21 @@ def renderers():
         "markdown.render_markdown_inline": markdown.render_markdown_inline,
         "speaker_views.bio_renderer": speaker_views.bio_renderer(),
         "glossary_views.render_markdown": lambda text: glossary_views.render_markdown(md, text),
+        "figure_rows.meeting_rows": figure_rows_of_text,
     }
+
+
+def figure_rows_of_text(text: str) -> str:
+    """A figures table whose every text (said, sentence, qualifier, unit, speaker, meeting) is `text`."""
+    from decimal import Decimal
+    from generator.figure_rows import MeetingCell, Speaker, meeting_rows
+    from generator.figures import Figure
+    figure = Figure(said=text, value=Decimal(5), low=None, high=None, unit=text, kind="money", noun="",
+                    qualifier=text, meeting="m", paragraph=1, start=0, end=len(text), speaker="p",
+                    sentence=f"{text} and {text}", restates=None)
+    rows = meeting_rows(MeetingCell("m", text, "../meetings/m.html", text, "2024-01-01"), [figure],
+                        {"p": Speaker(text, "p", "../speakers/p.html")}, lambda target: target)
+    return f"<table><tbody>{rows}</tbody></table>"
 
 
 @pytest.mark.parametrize("name", sorted(renderers()))

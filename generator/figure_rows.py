@@ -1,0 +1,187 @@
+"""The rows of the figures table as HTML: one meeting's figures → one string of <tr> rows.
+
+A large archive says about a hundred thousand figures. Through Jinja each
+row cost two dozen escapes, Markup objects and template steps; here a row
+is one f-string and a meeting's rows one string, which templates/figures.html
+prints with a single `{{ m.rows }}`. The bytes are those the template made
+(tests/test_figure_rows.py compares them). The values are shown as people
+read them: "43,000,000,000", "40–60", "—" for a vague amount.
+
+Safety: every text put into the rows passes through escape_html (or
+escape_each, the same for many texts), which escapes as Jinja's autoescape;
+only the rows made from escaped texts are wrapped as Markup, which tells
+Jinja not to escape them again. A name ending in `_html` holds escaped text.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple
+
+from markupsafe import Markup
+
+from . import urls
+from .figures import Figure
+from .numbers import plain
+
+KIND_LABELS = {"money": "Money", "percent": "Percentage", "count": "Count", "measure": "Measure",
+               "multiple": "Multiple"}
+_SPACES_RE = re.compile(r"\s+")
+
+
+def escape_html(text: str) -> str:
+    """text with & < > " ' written as &amp; &lt; &gt; &#34; &#39;: the bytes Jinja's autoescape
+    (markupsafe.escape) writes for a str, without making a Markup object."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&#34;").replace("'", "&#39;"))
+
+
+def escape_each(texts: list[str]) -> list[str]:
+    """[escape_html(t) for t in texts], in one call: joined by NUL, which escaping leaves alone,
+    escaped at once and split again (one by one when a text holds a NUL itself).
+    When escaping changes nothing, the texts are their own escapes."""
+    joined = "\0".join(texts)
+    escaped = escape_html(joined)
+    if escaped == joined:
+        return texts
+    if joined.count("\0") != len(texts) - 1:
+        return [escape_html(text) for text in texts]
+    return escaped.split("\0")
+
+
+class MeetingCell(NamedTuple):
+    """What a meeting's cell shows on each of its rows (as text)."""
+
+    slug: str
+    title: str
+    href: str
+    """The meeting page, relative to the page of the table."""
+    date: str
+    iso_date: str
+    """"" when the meeting has no date."""
+
+
+class Speaker(NamedTuple):
+    """Who says a figure (as text): name, slug, and href relative to the page; all "" for nobody named."""
+
+    name: str
+    slug: str
+    href: str
+
+
+NOBODY = Speaker("", "", "")
+
+
+# ---------------------------------------------------------------- values as people read them
+
+def grouped(value: str) -> str:
+    """A plain decimal with thousands separators: "43000000000" → "43,000,000,000"."""
+    whole, _, fraction = value.partition(".")
+    return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+
+
+def shown_value(figure: Figure) -> str:
+    """The normalised amount as people read it: "43,000,000,000", "40–60", "—" when vague."""
+    if figure.value is not None:
+        return grouped(plain(figure.value))
+    if figure.low is not None and figure.high is not None:
+        return f"{grouped(plain(figure.low))}–{grouped(plain(figure.high))}"
+    return "—"
+
+
+def shown_unit(figure: Figure) -> str:
+    if figure.kind == "count":
+        return figure.noun or ""
+    return figure.unit
+
+
+def sentence_parts(sentence: str, said: str) -> tuple[str, bool, str]:
+    """The sentence split around the words said (spaces normalised), so that they can be marked:
+    (before, True, after), or (sentence, False, "") when they are not in it as said."""
+    at = sentence.find(said)
+    if at < 0:
+        return sentence, False, ""
+    return sentence[:at], True, sentence[at + len(said):]
+
+
+# ---------------------------------------------------------------- HTML
+
+def meeting_cell_html(meeting: MeetingCell) -> str:
+    slug_html, title_html, href_html, date_html, iso_date_html = escape_each(list(meeting))
+    when_html = f'<time datetime="{iso_date_html}">{date_html}</time>' if iso_date_html else date_html
+    return (f'<td class="meeting-cell" data-value="{iso_date_html}"><a href="{href_html}">{title_html}</a>'
+            f'<br><span class="date">{when_html}</span></td>')
+
+
+def escaped_speaker(speaker: Speaker) -> tuple[str, str]:
+    """(slug, contents of the speaker cell), as HTML."""
+    name_html, slug_html, href_html = escape_each(list(speaker))
+    return slug_html, (f'<a href="{href_html}">{name_html}</a>' if href_html else '<span class="muted">—</span>')
+
+
+ROW_TEXTS = 8
+"""The texts of a row that differ from row to row: said, qualifier, value, normalised,
+sort value, unit, and the sentence before and after the words said. Each is escaped
+a column at a time (all the rows' said, then all their qualifiers …)."""
+
+
+def meeting_rows(meeting: MeetingCell, figures: Iterable[Figure], speakers: Mapping[str | None, Speaker],
+                 link: Callable[[str], str]) -> Markup:
+    """The <tr> rows of `figures`, all said in `meeting`, in order; `link` makes a site path relative
+    to the page, `speakers` maps each figure's speaker key to who it is.
+
+    First every row's texts are gathered and escaped a column at a time
+    (what repeats from row to row, a kind, a paragraph's link or a speaker,
+    is escaped once); then each row is one f-string of escaped texts and
+    our tags.
+    """
+    slug_html, title_html = escape_each([meeting.slug, meeting.title])
+    cell_html = meeting_cell_html(meeting)
+    kinds_html: dict[str, tuple[str, str]] = {}
+    paragraphs_html: dict[int, tuple[str, str]] = {}
+    speakers_html: dict[str | None, tuple[str, str]] = {}
+    texts: list[str] = []
+    rows = []
+    for figure in figures:
+        kind_html = kinds_html.get(figure.kind) or kinds_html.setdefault(
+            figure.kind, tuple(escape_each([figure.kind, KIND_LABELS[figure.kind]])))
+        paragraph_html = paragraphs_html.get(figure.paragraph) or paragraphs_html.setdefault(
+            figure.paragraph, tuple(escape_each([link(urls.paragraph(figure.meeting, figure.paragraph)),
+                                                 f"p{figure.paragraph}"])))
+        speaker_html = speakers_html.get(figure.speaker) or speakers_html.setdefault(
+            figure.speaker, escaped_speaker(speakers[figure.speaker]))
+        said = figure.said
+        if not said.isprintable() or "  " in said:  # else no space to normalise (\s+ matches no printable but " ")
+            said = _SPACES_RE.sub(" ", said)
+        if figure.value is not None:
+            sort_value = plain(figure.value)
+            value, normalised = grouped(sort_value), sort_value
+        else:
+            sort_value = plain(figure.low) if figure.low is not None else ""
+            value, normalised = shown_value(figure), figure.normalised
+        before, marked, after = sentence_parts(figure.sentence, said)
+        texts += (said, figure.qualifier, value, normalised, sort_value, shown_unit(figure), before, after)
+        rows.append((kind_html, paragraph_html, speaker_html, figure.restates is not None, marked))
+    lines = []
+    columns_html = [escape_each(texts[i::ROW_TEXTS]) for i in range(ROW_TEXTS)]  # a column needing none is kept
+    for (said_html, qualifier_html, value_html, normalised_html, sort_value_html, unit_html, before_html, after_html,
+         ((kind_html, kind_label_html), (href_html, anchor_html), (speaker_slug_html, speaker_cell_html), restates,
+          marked)) in zip(*columns_html, rows):
+        if qualifier_html:
+            qualifier_html = f'<span class="qualifier">{qualifier_html}</span> '
+        if unit_html:
+            unit_html = f' <span class="unit">{unit_html}</span>'
+        restates_html = ' <span class="restates">(the amount before, restated)</span>' if restates else ""
+        marked_html = f"<mark>{said_html}</mark>" if marked and said_html else ""
+        lines.append(
+            f'    <tr data-kind="{kind_html}" data-speaker="{speaker_slug_html}" data-meeting="{slug_html}">\n'
+            f'      <td class="said"><a href="{href_html}">{said_html}</a></td>\n'
+            f'      <td class="value" data-value="{sort_value_html}">{qualifier_html}'
+            f'<data value="{normalised_html}">{value_html}</data>{unit_html}{restates_html}</td>\n'
+            f'      <td class="kind">{kind_label_html}</td>\n'
+            f'      <td class="speaker-cell">{speaker_cell_html}</td>\n'
+            f'      {cell_html}\n'
+            f'      <td class="sentence">{before_html}{marked_html}{after_html} <a class="to-paragraph" '
+            f'href="{href_html}" aria-label="Paragraph {anchor_html} of {title_html}">¶</a></td>\n'
+            f'    </tr>\n')
+    return Markup("".join(lines))  # safe: made only of our tags and texts escaped above
