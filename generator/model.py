@@ -32,7 +32,7 @@ class ContentErrors(Exception):
         self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.message))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Label:
     """A speaker label as printed, split into its parts."""
 
@@ -48,7 +48,7 @@ class Label:
     """True for labels that are not a person (Question, Remark, …)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Paragraph:
     """One paragraph of the file, numbered in document order (anchor p<number>)."""
 
@@ -65,7 +65,7 @@ class Paragraph:
     """Markdown formatting over the text (mdtext.Span: em, strong, a, code, fnref); .md only."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Turn:
     """Consecutive paragraphs spoken under one label."""
 
@@ -78,7 +78,7 @@ class Turn:
     """True when the turn resumes the previous speaker after an omission `<…>`."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SectionBreak:
     """A `* * *` line."""
 
@@ -88,7 +88,7 @@ class SectionBreak:
 Block = Paragraph | Turn | SectionBreak
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Participant:
     """A person named in front matter who may not speak."""
 
