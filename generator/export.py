@@ -18,7 +18,7 @@ from functools import lru_cache, partial
 from pathlib import PurePosixPath
 
 from . import urls
-from .figures import Figure
+from .figures import Figure, figures_identity
 from .index import speaker_stats, turn_words
 from .lazy import LazyView
 from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn
@@ -238,7 +238,8 @@ def data_file_items(archive: Archive):
         yield meeting_data(meeting.slug), LazyView(meeting_file, *arguments,
                                                    inputs=partial(meeting_file_inputs, *arguments))
     yield FIGURES, LazyView(figures_file, archive.meetings, grouped, made,
-                            inputs=lambda: (VERSION, archive.figures))
+                            inputs=lambda: (VERSION, [figures_identity(archive, m.slug, grouped.get(m.slug, ()))
+                                                      for m in archive.meetings]))
 
 
 def meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, terms: list, made: dict) -> bytes:
@@ -252,7 +253,7 @@ def meeting_file_inputs(archive: Archive, meeting: Meeting, people: dict, figure
     speakers = [archive.speaker_of.get((meeting.slug, turn.number)) for turn in meeting.turns]
     persons = [(key, person.slug, person.name) for key in dict.fromkeys(speakers)
                for person in (people.get(key),) if person]
-    return VERSION, meeting, speakers, persons, figures, terms
+    return VERSION, meeting, speakers, persons, figures_identity(archive, meeting.slug, figures), terms
 
 
 def figure_json(records: list[dict]) -> bytes:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import Counter
+from functools import partial
 from itertools import groupby
 from typing import NamedTuple
 
@@ -25,8 +26,8 @@ from markupsafe import Markup
 
 from . import urls
 from .figure_rows import KIND_LABELS, NOBODY, MeetingCell, Speaker, meeting_rows
-from .figures import FIGURE_KINDS, Figure
-from .lazy import LazyView
+from .figures import FIGURE_KINDS, Figure, figures_identity
+from .lazy import LazyView, fingerprint
 from .model import Archive
 from .views import format_date
 
@@ -129,12 +130,11 @@ def page_chunks(ranked: list[Figure], size: int | None = None) -> list[list[Figu
     return chunks
 
 
-def date_span(archive: Archive, figures: list[Figure]) -> str:
+def date_span(meetings: dict, figures: list[Figure]) -> str:
     """"8 October 2024 – 3 September 2024": the dates of a page's newest and oldest meeting."""
     if not figures:
         return ""
-    by_slug = {m.slug: m for m in archive.meetings}
-    newest, oldest = (format_date(by_slug[figures[i].meeting].date) for i in (0, -1))
+    newest, oldest = (format_date(meetings[figures[i].meeting].date) for i in (0, -1))
     return newest if newest == oldest else f"{newest} – {oldest}"
 
 
@@ -156,10 +156,11 @@ def figures_page_view(archive: Archive, figures: list[Figure], common: dict, num
 
 
 def figures_pages(archive: Archive):
+    meetings = {m.slug: m for m in archive.meetings}
     ranked = ranked_figures(archive)
     chunks = page_chunks(ranked)
     pages = [{"number": n, "href": figures_page(n), "link": urls.link(figures_page(n), urls.FIGURES),
-              "span": date_span(archive, chunk)}
+              "span": date_span(meetings, chunk)}
              for n, chunk in enumerate(chunks, start=1)]   # link: relative to figures/, where every page is
     kinds = Counter(f.kind for f in ranked)
     common = {
@@ -168,5 +169,23 @@ def figures_pages(archive: Archive):
         "pages": pages if len(pages) > 1 else [],
         "script": SCRIPT,
     }
+    people = {p.key: p for p in archive.people}
+    shared = fingerprint(common)  # once, not once a page: `pages` grows with the archive
     for number, chunk in enumerate(chunks, start=1):
-        yield figures_page(number), "figures.html", LazyView(figures_page_view, archive, chunk, common, number)
+        yield figures_page(number), "figures.html", LazyView(
+            figures_page_view, archive, chunk, common, number,
+            inputs=partial(figures_page_inputs, archive, chunk, shared, number, meetings, people) if shared else None)
+
+
+def figures_page_inputs(archive: Archive, figures: list[Figure], shared: str, number: int,
+                        meetings: dict, people: dict) -> tuple:
+    """All that figures_page_view reads, cheap to compare: what every page shows (`shared`, a
+    fingerprint), per meeting its cell and what decides its figures, and who the speakers are
+    as named and linked."""
+    said_in = []
+    for slug, said in groupby(figures, key=lambda f: f.meeting):
+        meeting = meetings[slug]
+        said_in.append((slug, meeting.title, meeting.date, figures_identity(archive, slug, said)))
+    speakers = sorted((key, person.name, person.slug) for key in {f.speaker for f in figures} - {None}
+                      for person in (people.get(key),) if person)
+    return number, shared, said_in, speakers

@@ -83,11 +83,12 @@ def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict, conf
 
 def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config, *, keys: dict[str, str],
                      glossary_key: str, version: str, cache: Cache, jobs: int, progress: Progress,
-                     postings: dict) -> tuple[tuple, tuple]:
+                     postings: dict, analysed: dict | None = None) -> tuple[tuple, tuple]:
     """All term hits and figures, in archive order, from the cache where it has a meeting's.
 
     `keys` maps each meeting's path to its transcript key; `postings` is
-    filled with each meeting's search postings (by slug), for the search index.
+    filled with each meeting's search postings (by slug), for the search index;
+    `analysed` with each meeting's analysis key (by slug), for Archive.analysis_keys.
     """
     wanted = [analysis_key(version, keys[m.path], glossary_key, config,
                            tuple(speaker_of.get((m.slug, t.number)) for t in m.turns)) for m in meetings]
@@ -110,6 +111,8 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config
     progress.finish(f"found terms and figures in {len(missing)} of {len(meetings)} meetings")
     used = [known[key] for key in wanted]
     postings.update((m.slug, found[2]) for m, found in zip(meetings, used))
+    if analysed is not None:
+        analysed.update((m.slug, key) for m, key in zip(meetings, wanted))
     return (tuple(hit for found in used for hit in found[0]),
             tuple(figure for found in used for figure in found[1]))
 

@@ -227,3 +227,6 @@ class Archive:
     annotations: tuple = ()
     """Every editor's note (annotations.Annotation), numbered per meeting."""
     warnings: tuple[Problem, ...] = ()
+    analysis_keys: dict[str, str] = field(default_factory=dict)
+    """Meeting slug → digest of all its terms and figures are made from (jobs.analysis_key),
+    when the build knows it: a rebuild compares these instead of the figures themselves."""

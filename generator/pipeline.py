@@ -107,10 +107,12 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
     content, keys = inputs.content, inputs.keys
     parse = partial(steps.parse_sources, keys=keys, cache=cache, jobs=jobs, progress=progress)
     postings: dict = {}
+    analysed: dict = {}
     analyse = partial(steps.analyse_meetings, keys={s.path: k for s, k in zip(content.transcripts, keys)},
                       glossary_key=source_digest(content.glossary), version=inputs.version, cache=cache,
-                      jobs=jobs, progress=progress, postings=postings)
+                      jobs=jobs, progress=progress, postings=postings, analysed=analysed)
     archive = load_archive(content, options.base_url, options.strict, parse=parse, analyse=analyse)
+    archive = replace(archive, analysis_keys=analysed)
     files, pages, changed = steps.write_site_files(archive, options.out, options.content, options.templates,
                                                    salt=digest_text(inputs.version, inputs.templates),
                                                    cache=cache, jobs=jobs, progress=progress, postings=postings)
