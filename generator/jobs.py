@@ -17,6 +17,7 @@ task order.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from . import feeds
@@ -38,28 +39,37 @@ ANALYSE_BATCH = 16
 PAGE_BATCH = 40
 
 
+def made_or_cached(kind: str, keys: list[str], make: Callable[[list[int]], list], batch: int, cache: Cache,
+                   jobs: int, progress: Progress, stage: str) -> tuple[dict, int]:
+    """key → result for every key: from the cache where it has them, the others made by
+    `make(indexes)` in batches on every core (and put in the cache); with how many were made."""
+    known = cache.get(kind, keys)
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    groups = batches(len(missing), batch)
+    count = [0]
+
+    def work(group: int) -> list:
+        return make([missing[i] for i in groups[group]])
+
+    def tick(group: int) -> None:
+        count[0] += len(groups[group])
+        progress.update(stage, count[0], len(missing))
+
+    for group, results in zip(groups, run_tasks(work, len(groups), jobs, tick)):
+        for i, result in zip(group, results):
+            known[keys[missing[i]]] = result
+            cache.put(kind, keys[missing[i]], result)
+    return known, len(missing)
+
+
 # --- parsing ---------------------------------------------------------------------------
 
 def parse_sources(sources: tuple[Source, ...], keys: list[str], cache: Cache, jobs: int,
                   progress: Progress) -> list[tuple[Meeting | None, list[Problem]]]:
     """parse_with_problems of every source, from the cache where it has them."""
-    known = cache.get("parsed", keys)
-    missing = [i for i, key in enumerate(keys) if key not in known]
-    groups = batches(len(missing), PARSE_BATCH)
-    count = [0]
-
-    def work(group: int) -> list:
-        return [parse_with_problems(sources[missing[i]]) for i in groups[group]]
-
-    def tick(group: int) -> None:
-        count[0] += len(groups[group])
-        progress.update("parsing", count[0], len(missing))
-
-    for group, results in zip(groups, run_tasks(work, len(groups), jobs, tick)):
-        for i, result in zip(group, results):
-            known[keys[missing[i]]] = result
-            cache.put("parsed", keys[missing[i]], result)
-    progress.finish(f"parsed {len(missing)} of {len(sources)} transcripts")
+    known, made = made_or_cached("parsed", keys, lambda indexes: [parse_with_problems(sources[i]) for i in indexes],
+                                 PARSE_BATCH, cache, jobs, progress, "parsing")
+    progress.finish(f"parsed {made} of {len(sources)} transcripts")
     return [known[key] for key in keys]
 
 
@@ -92,23 +102,11 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config
     """
     wanted = [analysis_key(version, keys[m.path], glossary_key, config,
                            tuple(speaker_of.get((m.slug, t.number)) for t in m.turns)) for m in meetings]
-    known = cache.get("analysed", wanted)
-    missing = [i for i, key in enumerate(wanted) if key not in known]
-    groups = batches(len(missing), ANALYSE_BATCH)
-    count = [0]
-
-    def work(group: int) -> list:
-        return analyse_one_by_one([meetings[missing[i]] for i in groups[group]], glossary, speaker_of, config)
-
-    def tick(group: int) -> None:
-        count[0] += len(groups[group])
-        progress.update("finding terms and figures", count[0], len(missing))
-
-    for group, results in zip(groups, run_tasks(work, len(groups), jobs, tick)):
-        for i, result in zip(group, results):
-            known[wanted[missing[i]]] = result
-            cache.put("analysed", wanted[missing[i]], result)
-    progress.finish(f"found terms and figures in {len(missing)} of {len(meetings)} meetings")
+    known, made = made_or_cached(
+        "analysed", wanted,
+        lambda indexes: analyse_one_by_one([meetings[i] for i in indexes], glossary, speaker_of, config),
+        ANALYSE_BATCH, cache, jobs, progress, "finding terms and figures")
+    progress.finish(f"found terms and figures in {made} of {len(meetings)} meetings")
     used = [known[key] for key in wanted]
     postings.update((m.slug, found[2]) for m, found in zip(meetings, used))
     if analysed is not None:
