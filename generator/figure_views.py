@@ -16,7 +16,6 @@ rows are made only when the page is rendered (lazy.LazyView).
 """
 from __future__ import annotations
 
-import posixpath
 from collections import Counter
 from functools import partial
 from itertools import groupby
@@ -45,13 +44,6 @@ class MeetingFigures(NamedTuple):
     count: int
     rows: Markup
     """The <tr> rows' HTML (figure_rows.meeting_rows, which escapes every text in them)."""
-
-
-def figures_page(number: int) -> str:
-    """figures/index.html, then figures/page-2.html … (lead: move beside urls.FIGURES)."""
-    if number == 1:
-        return urls.FIGURES
-    return posixpath.join(posixpath.dirname(urls.FIGURES), f"page-{number}.html")
 
 
 class RelativeHrefs:
@@ -159,7 +151,7 @@ def figures_pages(archive: Archive):
     meetings = {m.slug: m for m in archive.meetings}
     ranked = ranked_figures(archive)
     chunks = page_chunks(ranked)
-    pages = [{"number": n, "href": figures_page(n), "link": urls.link(figures_page(n), urls.FIGURES),
+    pages = [{"number": n, "href": urls.figures(n), "link": urls.link(urls.figures(n), urls.FIGURES),
               "span": date_span(meetings, chunk)}
              for n, chunk in enumerate(chunks, start=1)]   # link: relative to figures/, where every page is
     kinds = Counter(f.kind for f in ranked)
@@ -172,7 +164,7 @@ def figures_pages(archive: Archive):
     people = {p.key: p for p in archive.people}
     shared = fingerprint(common)  # once, not once a page: `pages` grows with the archive
     for number, chunk in enumerate(chunks, start=1):
-        yield figures_page(number), "figures.html", LazyView(
+        yield urls.figures(number), "figures.html", LazyView(
             figures_page_view, archive, chunk, common, number,
             inputs=partial(figures_page_inputs, archive, chunk, shared, number, meetings, people) if shared else None)
 

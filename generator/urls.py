@@ -26,6 +26,11 @@ def speaker(slug: str, page: int = 1) -> str:
     return f"speakers/{slug}.html" if page == 1 else f"speakers/{slug}-p{page}.html"
 
 
+def figures(page: int = 1) -> str:
+    """figures/index.html, then figures/page-2.html …"""
+    return FIGURES if page == 1 else posixpath.join(posixpath.dirname(FIGURES), f"page-{page}.html")
+
+
 def term(slug: str) -> str:
     return f"glossary/{slug}.html"
 
