@@ -22,8 +22,11 @@ import hashlib
 import json
 import os
 import platform
+import queue
+import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -192,6 +195,8 @@ class Tool:
     """Globs under the size folder removed (with the output) before a full build."""
     prepare: Callable[[Path], None] = lambda folder: None
     version: str = ""
+    serve_edits: Callable[[Path, float], list[float] | None] | None = None
+    """(size folder, timeout) -> the rebuild seconds its dev server reports after each of a few edits."""
 
     def out(self, folder: Path) -> Path:
         return folder / "out" / self.name
@@ -202,7 +207,67 @@ def stenogram_tool() -> Tool:
         return [sys.executable, str(REPO / "build.py"), "--content", "txt", "--out", "out/stenogram", "--quiet"]
     return Tool("stenogram", "txt", command,
                 caches=(".stenogram-cache*", "txt/.stenogram-cache*", "out/.stenogram-*"),
-                version=stenogram_version())
+                version=stenogram_version(), serve_edits=stenogram_serve_edits)
+
+
+REBUILT_RE = re.compile(r"^rebuilt \d+ meetings: .* in ([0-9.]+) s$")
+SERVE_EDITS = 3
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stenogram_serve_edits(folder: Path, timeout: float) -> list[float] | None:
+    """`build.py serve` over the built corpus; the rebuild time it reports after each save of
+    the middle meeting: a sentence appended, then changed, then the meeting restored.
+
+    The server is started on the site the cycle built and is given the time it
+    takes to load its cache (it says so) before the first save; the times are
+    the server's own "rebuilt … in X s", like Hugo's "Total in N ms" (the file
+    watcher's polling delay before a rebuild starts is not counted).
+    """
+    argv = [sys.executable, str(REPO / "build.py"), "serve", "--content", "txt", "--out", "out/stenogram",
+            "--port", str(free_port())]
+    process = subprocess.Popen(argv, cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line.rstrip("\n")) for line in process.stderr], daemon=True).start()
+
+    def next_line(wanted: Callable[[str], bool], within: float) -> str | None:
+        deadline = time.monotonic() + within
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = lines.get(timeout=left)
+            except queue.Empty:
+                break
+            if wanted(line):
+                return line
+        return None
+
+    victim = edit_target(folder / "txt")
+    original = victim.read_bytes()
+    times: list[float] = []
+    try:
+        if next_line(lambda line: line.startswith("loaded "), timeout) is None:
+            return None
+        text = original.decode("utf-8").rstrip("\n")
+        for edited in (text + "\n\n" + EDIT_SENTENCE + "\n", text + "\n\n" + EDIT_SENTENCE[:-1] + " again.\n",
+                       original.decode("utf-8")):
+            victim.write_bytes(edited.encode("utf-8"))
+            line = next_line(lambda line: REBUILT_RE.match(line) is not None, timeout)
+            if line is None:
+                return None
+            times.append(float(REBUILT_RE.match(line).group(1)))
+            while next_line(lambda line: REBUILT_RE.match(line) is not None, 1.5):  # a second event of one save
+                pass
+        return times
+    finally:
+        victim.write_bytes(original)
+        _kill_group(process.pid)
+        process.wait()
 
 
 def stenogram_version() -> str:
@@ -346,6 +411,8 @@ class Cycle:
     pages: int
     edit_seen: bool
     """Whether the appended sentence reached some page of the output."""
+    serve: list[float] | None = None
+    """Rebuild seconds reported by the tool's dev server after each edit, when it has one."""
 
 
 def count_pages(out: Path) -> int:
@@ -393,7 +460,8 @@ def run_cycle(tool: Tool, folder: Path, timeout: float) -> Cycle:
     finally:
         victim.write_bytes(original)
     seen = edit.ok and output_contains(tool.out(folder), EDIT_SENTENCE, victim.stem.split("-")[0])
-    return Cycle(full, noop, edit, pages, seen)
+    serve = tool.serve_edits(folder, timeout) if tool.serve_edits and edit.ok else None
+    return Cycle(full, noop, edit, pages, seen, serve)
 
 
 def edit_target(corpus: Path) -> Path:
@@ -486,6 +554,12 @@ def edit_run(cycle: Cycle) -> Run | None:
     return cycle.edit
 
 
+def serve_median(row: Row) -> float | None:
+    """Median over rounds of each round's median server rebuild."""
+    values = [statistics.median(cycle.serve) for cycle in row.cycles if cycle.serve]
+    return statistics.median(values) if values else None
+
+
 def cell(row: Row, pick, measure=lambda run: run.seconds, digits: int = 2) -> str:
     """A median, or "failed"; "(1 of 3 failed)" when only some rounds succeeded."""
     value = row.median(pick, measure)
@@ -496,8 +570,8 @@ def cell(row: Row, pick, measure=lambda run: run.seconds, digits: int = 2) -> st
 
 
 def results_table(rows: list[Row]) -> str:
-    lines = ["| size | tool | full build s | full CPU s | peak MB | pages | MB/s | no-op s | one edit s |",
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| size | tool | full build s | full CPU s | peak MB | pages | MB/s | no-op s | one edit s | serve edit s |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for row in rows:
         rate = "failed" if not row.full else f"{row.input_bytes / 1e6 / row.full:.1f}"
         pages = max((cycle.pages for cycle in row.cycles), default=0)
@@ -507,7 +581,8 @@ def results_table(rows: list[Row]) -> str:
         lines.append(f"| {row.size} | {row.tool} | {cell(row, full_run)} | "
                      f"{cell(row, full_run, lambda run: run.cpu_seconds)} | "
                      f"{cell(row, full_run, lambda run: run.peak_mb, 0)} | {pages} | {rate} | "
-                     f"{cell(row, noop_run)} | {edit} |")
+                     f"{cell(row, noop_run)} | {edit} | "
+                     f"{'-' if serve_median(row) is None else f'{serve_median(row):.2f}'} |")
     return "\n".join(lines)
 
 
@@ -541,7 +616,8 @@ def target_lines(rows: list[Row]) -> list[str]:
                          f"{'met' if share <= limit else 'NOT met'}")
     for size, label, pick, limit, unit in (
             (1000, "no-op rebuild", lambda row: row.median(noop_run), 0.5, "s"),
-            (5000, "one edit", lambda row: row.median(edit_run), 0.7, "s"),
+            (5000, "one edit (command line)", lambda row: row.median(edit_run), 0.7, "s"),
+            (5000, "one edit (serve)", serve_median, 0.7, "s"),
             (5000, "peak memory", lambda row: row.peak_mb, 800, "MB")):
         mine = by_key.get((size, "stenogram"))
         measured = pick(mine) if mine else None
@@ -633,6 +709,7 @@ def measure_size(tools: list[Tool], folder: Path, size: int, args: argparse.Name
             say(f"[{size}] round {round_number} {tool.name}: full {describe(cycle.full)}, "
                 f"{cycle.full.peak_mb:.0f} MB, {cycle.pages} pages; no-op {describe(cycle.noop)}; "
                 f"one edit {describe(cycle.edit)}"
+                f"{'; serve edits ' + ', '.join(f'{s:.2f}' for s in cycle.serve) + ' s' if cycle.serve else ''}"
                 f"{' (edit NOT seen in output)' if cycle.edit and cycle.edit.ok and not cycle.edit_seen else ''}")
             failed = [run for run in (cycle.full, cycle.noop, cycle.edit) if run is not None and not run.ok]
             if failed:

@@ -105,6 +105,11 @@ class Cache:
                     memory[name] = value
         return memory
 
+    def load_all(self) -> int:
+        """Read every entry into memory now (a server does this while it waits for the
+        first edit, so that edit does not pay for it); returns how many are held."""
+        return sum(len(self._entries(kind)) for kind in ("parsed", "analysed"))
+
     def get(self, kind: str, keys: list[str]) -> dict[str, object]:
         """The cached values of these keys (kind "parsed" or "analysed")."""
         memory = self._entries(kind)

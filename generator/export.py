@@ -18,10 +18,10 @@ from functools import lru_cache, partial
 from pathlib import PurePosixPath
 
 from . import urls
-from .figures import Figure, figures_identity
+from .figures import Figure
 from .index import speaker_stats, turn_words
 from .lazy import LazyView
-from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn
+from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity
 
 MEETINGS = "data/meetings.json"
 SPEAKERS = "data/speakers.json"
@@ -232,19 +232,20 @@ def data_file_items(archive: Archive):
                                                                      records_in.get(meeting.slug, []),
                                                                      terms_in.get(meeting.slug, [])))
         return
-    made: dict[str, bytes] = {}  # meeting slug → its figure records as JSON, kept for the figures file
+    made = dict(archive.figures_json)  # meeting slug → its figure records as JSON, for the figures file
     for meeting in archive.meetings:
         arguments = (archive, meeting, people, grouped.get(meeting.slug, ()), terms_in.get(meeting.slug, []), made)
         yield meeting_data(meeting.slug), LazyView(meeting_file, *arguments,
                                                    inputs=partial(meeting_file_inputs, *arguments))
     yield FIGURES, LazyView(figures_file, archive.meetings, grouped, made,
-                            inputs=lambda: (VERSION, [figures_identity(archive, m.slug, grouped.get(m.slug, ()))
+                            inputs=lambda: (VERSION, [analysis_identity(archive, m.slug, tuple(grouped.get(m.slug, ())))
                                                       for m in archive.meetings]))
 
 
 def meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, terms: list, made: dict) -> bytes:
     records = [figure_record(figure) for figure in figures]
-    made[meeting.slug] = figure_json(records)
+    if meeting.slug not in made:
+        made[meeting.slug] = figure_json(records)
     return dump(meeting_document(archive, meeting, people, records, terms))
 
 
@@ -253,7 +254,7 @@ def meeting_file_inputs(archive: Archive, meeting: Meeting, people: dict, figure
     speakers = [archive.speaker_of.get((meeting.slug, turn.number)) for turn in meeting.turns]
     persons = [(key, person.slug, person.name) for key in dict.fromkeys(speakers)
                for person in (people.get(key),) if person]
-    return VERSION, meeting, speakers, persons, figures_identity(archive, meeting.slug, figures), terms
+    return VERSION, analysis_identity(archive, meeting.slug, meeting, tuple(figures)), speakers, persons, terms
 
 
 def figure_json(records: list[dict]) -> bytes:

@@ -25,9 +25,9 @@ from markupsafe import Markup
 
 from . import urls
 from .figure_rows import KIND_LABELS, NOBODY, MeetingCell, Speaker, meeting_rows
-from .figures import FIGURE_KINDS, Figure, figures_identity
+from .figures import FIGURE_KINDS, Figure
 from .lazy import LazyView, fingerprint
-from .model import Archive
+from .model import Archive, analysis_identity
 from .views import format_date
 
 FIGURES_PAGE_SIZE = 1000
@@ -177,7 +177,7 @@ def figures_page_inputs(archive: Archive, figures: list[Figure], shared: str, nu
     said_in = []
     for slug, said in groupby(figures, key=lambda f: f.meeting):
         meeting = meetings[slug]
-        said_in.append((slug, meeting.title, meeting.date, figures_identity(archive, slug, said)))
+        said_in.append((slug, meeting.title, meeting.date, analysis_identity(archive, slug, tuple(said))))
     speakers = sorted((key, person.name, person.slug) for key in {f.speaker for f in figures} - {None}
                       for person in (people.get(key),) if person)
     return number, shared, said_in, speakers

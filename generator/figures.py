@@ -708,13 +708,6 @@ def _tidy_nonzero(value: Decimal) -> Decimal:
     return Decimal(plain(value))
 
 
-def figures_identity(archive, slug: str, figures) -> object:
-    """What decides a meeting's figures, for a rebuild to compare: its analysis key when the
-    build has one (much cheaper to compare than a hundred figures), else the figures."""
-    key = archive.analysis_keys.get(slug)
-    return (slug, key) if key is not None else tuple(figures)
-
-
 def _said_paragraphs(meeting):
     """(paragraph, turn or None) for every paragraph whose text was said or reported."""
     for block in meeting.blocks:

@@ -11,6 +11,7 @@ of the entry, or of the very alias or see-also item, that is wrong.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 import yaml
@@ -68,8 +69,10 @@ class Glossary:
     """Every topic of an entry or of the `topics:` mapping, in first-seen order."""
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
-    """How two names are compared: spaces, apostrophes, hyphens and case folded away."""
+    """How two names are compared: spaces, apostrophes, hyphens and case folded away
+    (cached: the same few hundred topic and term names are keyed for every meeting)."""
     name = re.sub(r"[\s\u00a0\u202f\u2007]+", " ", name.strip())
     name = re.sub(r"[’‘ʼ`]", "'", name)
     return re.sub(r"[\u2010\u2011]", "-", name).casefold()

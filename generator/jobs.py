@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import feeds
 from .cache import Cache, digest_text
+from .export import figure_json, figure_record
 from .figures import extract_figures
 from .lazy import view_of
 from .model import Archive, ContentErrors, Meeting, Problem, Source
@@ -80,25 +81,29 @@ def analysis_key(version: str, meeting_key: str, glossary_key: str, config, spea
 
 
 def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict, config) -> list[tuple]:
-    """(term hits, figures, search postings) of each meeting: find_terms and extract_figures
-    cut at meeting boundaries, and the meeting's share of the search index."""
+    """(term hits, figures, search postings, figures as JSON) of each meeting: find_terms and
+    extract_figures cut at meeting boundaries, the meeting's share of the search index, and
+    its share of data/figures.json."""
     hits: dict[str, list] = defaultdict(list)
     figures: dict[str, list] = defaultdict(list)
     for hit in find_terms(meetings, glossary, config):
         hits[hit.meeting].append(hit)
     for figure in extract_figures(meetings, glossary, speaker_of):
         figures[figure.meeting].append(figure)
-    return [(tuple(hits[m.slug]), tuple(figures[m.slug]), meeting_postings(m)) for m in meetings]
+    return [(tuple(hits[m.slug]), tuple(figures[m.slug]), meeting_postings(m),
+             figure_json([figure_record(f) for f in figures[m.slug]])) for m in meetings]
 
 
 def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config, *, keys: dict[str, str],
                      glossary_key: str, version: str, cache: Cache, jobs: int, progress: Progress,
-                     postings: dict, analysed: dict | None = None) -> tuple[tuple, tuple]:
+                     postings: dict, analysed: dict | None = None, figures_json: dict | None = None
+                     ) -> tuple[tuple, tuple]:
     """All term hits and figures, in archive order, from the cache where it has a meeting's.
 
     `keys` maps each meeting's path to its transcript key; `postings` is
     filled with each meeting's search postings (by slug), for the search index;
-    `analysed` with each meeting's analysis key (by slug), for Archive.analysis_keys.
+    `analysed` with each meeting's analysis key (by slug), for Archive.analysis_keys,
+    and `figures_json` with its figures as JSON, for Archive.figures_json.
     """
     wanted = [analysis_key(version, keys[m.path], glossary_key, config,
                            tuple(speaker_of.get((m.slug, t.number)) for t in m.turns)) for m in meetings]
@@ -111,6 +116,8 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config
     postings.update((m.slug, found[2]) for m, found in zip(meetings, used))
     if analysed is not None:
         analysed.update((m.slug, key) for m, key in zip(meetings, wanted))
+    if figures_json is not None:
+        figures_json.update((m.slug, found[3]) for m, found in zip(meetings, used))
     return (tuple(hit for found in used for hit in found[0]),
             tuple(figure for found in used for figure in found[1]))
 

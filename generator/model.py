@@ -230,3 +230,14 @@ class Archive:
     analysis_keys: dict[str, str] = field(default_factory=dict)
     """Meeting slug → digest of all its terms and figures are made from (jobs.analysis_key),
     when the build knows it: a rebuild compares these instead of the figures themselves."""
+    figures_json: dict[str, bytes] = field(default_factory=dict)
+    """Meeting slug → its figures as JSON list items (export.figure_json), when they were
+    made (or cached) with the analysis: data/figures.json then only joins them."""
+
+
+def analysis_identity(archive: Archive, slug: str, *made_from) -> tuple:
+    """What decides a meeting's parsed text, terms and figures, for a rebuild to compare: its
+    analysis key when the build has one (a digest, much cheaper to compare than the meeting
+    and its hundred figures), else the values themselves."""
+    key = archive.analysis_keys.get(slug)
+    return ("analysed", slug, key) if key is not None else made_from

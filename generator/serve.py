@@ -16,6 +16,7 @@ import html
 import logging
 import os
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -43,6 +44,8 @@ class BuildState:
     def __init__(self, options: Options) -> None:
         self.errors: list[str] = []
         self.cache = open_cache(options, code_version())
+        self.lock = threading.Lock()
+        """Held by a rebuild and by the cache warm-up: one of them uses the cache at a time."""
 
     def banner(self) -> bytes:
         if not self.errors:
@@ -87,7 +90,22 @@ def make_handler(state: BuildState, hosts: set[str]):
     return SiteHandler
 
 
+def warm_cache(state: BuildState, quiet: bool) -> None:
+    """Load the whole build cache while the server waits: the first edit then costs what later ones do."""
+    started = time.perf_counter()
+    with state.lock:
+        held = state.cache.load_all()
+    if not quiet:
+        print(f"loaded {held} cached transcripts and analyses in {time.perf_counter() - started:.2f} s",
+              file=sys.stderr, flush=True)
+
+
 def rebuild(options: Options, state: BuildState, quiet: bool) -> None:
+    with state.lock:
+        _rebuild(options, state, quiet)
+
+
+def _rebuild(options: Options, state: BuildState, quiet: bool) -> None:
     started = time.perf_counter()
     try:
         built = make_site(options, Progress.for_terminal(quiet), state.cache)
@@ -146,6 +164,7 @@ def serve(options: Options, host: str, port: int, quiet: bool = False) -> int:
     watched = [options.content, BUILTIN_TEMPLATES_DIR]
     for folder in watched:
         server.watch(str(Path(folder)), lambda: rebuild(options, state, quiet))
+    threading.Thread(target=warm_cache, args=(state, quiet), name="warm-cache", daemon=True).start()
     if not quiet:
         print(f"serving {options.out} on http://{host}:{port}/index.html (Ctrl-C to stop)", file=sys.stderr, flush=True)
     try:

@@ -22,7 +22,7 @@ from .labels import normalise_spaces
 from .lazy import LazyView, fingerprint
 from .names import name_key
 from .resolve import role_at
-from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn
+from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity
 
 CITE_SCRIPT = "static/cite.js"
 ATTRIBUTION = ("Transcripts: Presidential Executive Office of the Russian Federation, "
@@ -157,7 +157,8 @@ def meeting_inputs(part: Archive, meeting: Meeting, people: dict, around: dict, 
     persons = [(key, person.name, person.slug, role_in(person, meeting, roles))
                for key in dict.fromkeys(speakers + named) for person in (people.get(key),) if person]
     previous, following = around[meeting.slug]
-    return (meeting, part.figures, part.term_hits, part.annotations, part.config, glossary, speakers, persons,
+    return (analysis_identity(part, meeting.slug, meeting, part.figures, part.term_hits), part.annotations,
+            part.config, glossary, speakers, persons,
             meeting_summary(previous) if previous else None, meeting_summary(following) if following else None,
             [(topic.name, topic.slug) for topic in topics], notes)
 

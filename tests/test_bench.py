@@ -3,7 +3,10 @@ edits that are undone, and a table whose ratios and targets follow the numbers."
 from __future__ import annotations
 
 import importlib.util
+import shutil
+import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -107,7 +110,32 @@ def test_every_round_failed_shows_failed():
     broken = bench.Run(seconds=0.1, peak_mb=10, cpu_seconds=0.1, returncode=1, log="boom")
     row.cycles = [bench.Cycle(broken, None, None, pages=0, edit_seen=False)]
     assert bench.results_table([row]).splitlines()[-1] == \
-        "| 100 | stenogram | failed | failed | failed | 0 | failed | failed | failed |"
+        "| 100 | stenogram | failed | failed | failed | 0 | failed | failed | failed | - |"
+
+
+def test_serve_edits_are_the_median_of_each_round_then_of_the_rounds():
+    row = fake_row(5000, "stenogram", [50.0, 50.0], [1.0, 1.0], [9.0, 9.0])
+    row.cycles = [replace(row.cycles[0], serve=[0.9, 0.5, 0.6]), replace(row.cycles[1], serve=[0.7, 0.8, 0.4])]
+    assert bench.serve_median(row) == pytest.approx(0.65)
+    assert bench.results_table([row]).splitlines()[-1].endswith("| 9.00 | 0.65 |")
+    assert "- one edit (serve) 5000: 0.65 s (target < 0.7 s): met" in bench.target_lines([row])
+    assert "- one edit (command line) 5000: 9.00 s (target < 0.7 s): NOT met" in bench.target_lines([row])
+
+
+def test_serve_edits_time_three_real_rebuilds_and_restore_the_meeting(tmp_path):
+    # The bench layout: <size folder>/txt holds the transcripts, out/stenogram is the site.
+    (tmp_path / "txt").mkdir()
+    for path in sorted((ROOT / "content" / "transcripts").glob("*.txt")):
+        shutil.copy(path, tmp_path / "txt" / path.name)
+    built = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", "txt", "--out", "out/stenogram",
+                            "--quiet"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert built.returncode == 0, built.stderr
+    victim = bench.edit_target(tmp_path / "txt")
+    before = victim.read_bytes()
+    times = bench.stenogram_serve_edits(tmp_path, timeout=60)
+    assert times is not None and len(times) == 3
+    assert all(0 < seconds < 60 for seconds in times)
+    assert victim.read_bytes() == before
 
 
 @pytest.mark.parametrize("name", ["pelicanconf.py", "pelicanconf_incremental.py"])
