@@ -14,6 +14,7 @@ from . import urls
 from .glossary_file import Glossary, GlossaryEntry, Topic, load_glossary, name_key
 from .inline import Mark
 from .model import Archive
+from .once import per_archive
 from .slugs import unique_slugs
 from .terms import TermHit, find_terms
 
@@ -127,6 +128,7 @@ class ArchiveTopic:
     """Slugs of meetings whose front matter names this topic."""
 
 
+@per_archive
 def archive_topics(archive: Archive) -> tuple[ArchiveTopic, ...]:
     """Every topic of the glossary or of a meeting's front matter, by name, each with one slug."""
     named: dict[str, Topic] = {}

@@ -19,6 +19,7 @@ from .glossary_file import GlossaryEntry, name_key
 from .labels import normalise_spaces
 from .lazy import LazyView
 from .model import Archive, Meeting
+from .once import per_archive
 from .views import format_date, meeting_summary
 
 TERM_PAGE_SIZE = 50
@@ -72,6 +73,7 @@ def entry_view(entry: GlossaryEntry, md: MarkdownIt, stats, names: dict, topics:
     }
 
 
+@per_archive
 def shared_views(archive: Archive) -> tuple[list[ArchiveTopic], dict[str, dict]]:
     """The archive's topics and a view of every entry, keyed by slug."""
     topics = archive_topics(archive)

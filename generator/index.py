@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .model import Archive, Meeting, Turn
+from .once import per_archive
 
 WORD_RE = re.compile(r"[\w’'-]+")
 
@@ -46,6 +47,7 @@ class SpeakerStats:
     meetings: list[Meeting] = field(default_factory=list)
 
 
+@per_archive
 def speaker_stats(archive: Archive) -> dict[str, SpeakerStats]:
     """Person key → their turns, words, and meetings (in date order)."""
     stats: dict[str, SpeakerStats] = defaultdict(SpeakerStats)

@@ -12,6 +12,7 @@ refused unless they name a file inside the site and come with our own Host
 """
 from __future__ import annotations
 
+import gc
 import html
 import logging
 import os
@@ -25,6 +26,7 @@ from urllib.parse import urlsplit
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from tornado import web
+from tornado.ioloop import IOLoop
 
 from .cache import code_version
 from .model import ContentErrors
@@ -103,6 +105,9 @@ def warm_cache(state: BuildState, quiet: bool) -> None:
 def rebuild(options: Options, state: BuildState, quiet: bool) -> None:
     with state.lock:
         _rebuild(options, state, quiet)
+    # The build's cycles (Jinja environments…) left for a full collection, which the
+    # command line's thresholds rarely run: one, after the page has been reloaded.
+    IOLoop.current().call_later(1.0, gc.collect)
 
 
 def _rebuild(options: Options, state: BuildState, quiet: bool) -> None:

@@ -180,3 +180,11 @@ def test_the_live_reload_socket_refuses_a_foreign_origin(served):
     assert status == 403
     status, _ = server.request("/livereload", {**upgrade, "Origin": f"http://127.0.0.1:{server.port}"})
     assert status == 101
+
+
+def test_the_cache_is_loaded_while_waiting_for_the_first_edit(served):
+    project, server = served
+    line = server.wait_for(lambda: next((line for line in server.lines if line.startswith("loaded ")), None),
+                           "cache loaded")
+    transcripts = len(list((project / "content" / "transcripts").glob("*.txt")))
+    assert line.startswith(f"loaded {2 * transcripts} cached transcripts and analyses in ")
