@@ -256,8 +256,12 @@ def stenogram_serve_edits(folder: Path, timeout: float) -> list[float] | None:
         text = original.decode("utf-8").rstrip("\n")
         for edited in (text + "\n\n" + EDIT_SENTENCE + "\n", text + "\n\n" + EDIT_SENTENCE[:-1] + " again.\n",
                        original.decode("utf-8")):
-            victim.write_bytes(edited.encode("utf-8"))
-            line = next_line(lambda line: REBUILT_RE.match(line) is not None, timeout)
+            # Saved whole, as editors do: a file truncated and then written in place can be seen
+            # half-written, and the rest land in the same mtime tick, unseen by the watcher.
+            saved = folder / "serve-edit.tmp"
+            saved.write_bytes(edited.encode("utf-8"))
+            os.replace(saved, victim)
+            line = next_line(lambda line: REBUILT_RE.match(line) is not None, min(timeout, 120))
             if line is None:
                 return None
             times.append(float(REBUILT_RE.match(line).group(1)))
