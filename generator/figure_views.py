@@ -16,9 +16,10 @@ rows are made only when the page is rendered (lazy.LazyView).
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import partial
 from itertools import groupby
+from operator import attrgetter
 from typing import NamedTuple
 
 from markupsafe import Markup
@@ -62,9 +63,19 @@ class RelativeHrefs:
 
 
 def ranked_figures(archive: Archive) -> list[Figure]:
-    """Every figure, newest meeting first, then in the order said."""
+    """Every figure, newest meeting first, then in the order said.
+
+    As sorted(figures, key=(-meeting's place, paragraph, start)), but sorted meeting by
+    meeting: half a million figures each sorted by a Python key cost a second a build.
+    """
     order = {m.slug: i for i, m in enumerate(archive.meetings)}
-    return sorted(archive.figures, key=lambda f: (-order[f.meeting], f.paragraph, f.start))
+    said_in: dict[str, list[Figure]] = defaultdict(list)
+    for figure in archive.figures:
+        said_in[figure.meeting].append(figure)
+    ranked: list[Figure] = []
+    for slug in sorted(said_in, key=order.__getitem__, reverse=True):
+        ranked += sorted(said_in[slug], key=attrgetter("paragraph", "start"))
+    return ranked
 
 
 def speakers_of(archive: Archive, figures: list[Figure], href: RelativeHrefs) -> dict[str | None, Speaker]:

@@ -38,6 +38,7 @@ PAGES = (
 
 RAW_FILES = (
     search_index.search_file_items,
+    search_index.search_doc_items,
     export.data_file_items,
 )
 """Files that are not pages (search index scripts, JSON data), each a function archive → iterable of

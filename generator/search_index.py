@@ -26,11 +26,12 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from . import urls
 from .export import glossary_records
-from .model import Archive, Meeting, Turn
+from .lazy import LazyView, view_of
+from .model import Archive, Meeting, Turn, analysis_identity
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 """64 characters that need no escaping in a JS string: 32 final digits, 32 continuing."""
@@ -154,8 +155,6 @@ class SearchIndex:
     manifest: dict
     shards: dict[str, dict[str, str]]
     """Shard key → {term: encoded postings}."""
-    docs: dict[str, list[str]]
-    """Meeting slug → the text of each paragraph (index = number - 1)."""
 
 
 def speaker_table(archive: Archive) -> tuple[list[list[str]], dict[str, int], dict[str, int]]:
@@ -312,13 +311,12 @@ def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None
     # large archive never holds millions of (id, frequency) tuples:
     # term → [last paragraph id, encoded bytes so far].
     postings: dict[str, list] = {}
-    meetings, docs, norms, runs = [], {}, [], []
+    meetings, norms, runs = [], [], []
     next_id = total_words = 0
     for meeting in archive.meetings:
         paragraphs = meeting.paragraphs
         meetings.append([meeting.slug, meeting.title, meeting.date.isoformat() if meeting.date else "",
                          meeting.place, next_id, len(paragraphs)])
-        docs[meeting.slug] = [p.text for p in paragraphs]
         runs.append(encode_numbers(run_lengths(paragraph_speakers(archive, meeting, by_key, generic))))
         own = (made or {}).get(meeting.slug) or meeting_postings(meeting)
         norms.append(own.norms)
@@ -355,7 +353,7 @@ def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None
         "shards": sorted(shards),
         "terms": glossary_rows(archive),
     }
-    return SearchIndex(manifest=manifest, shards=dict(shards), docs=docs)
+    return SearchIndex(manifest=manifest, shards=dict(shards))
 
 
 def script(function: str, *arguments, ascii_only: bool = True) -> bytes:
@@ -367,17 +365,32 @@ def script(function: str, *arguments, ascii_only: bool = True) -> bytes:
 
 def search_files(archive: Archive) -> dict[str, bytes]:
     """Site path → bytes of the manifest, every term shard and every meeting's text."""
-    return dict(search_file_items(archive))
+    files = dict(search_file_items(archive))
+    files.update((path, view_of(doc)) for path, doc in search_doc_items(archive))
+    return files
 
 
 def search_file_items(archive: Archive, made: dict[str, MeetingPostings] | None = None):
-    """(site path, bytes) of each search file, one at a time (the texts of a large archive are large)."""
+    """(site path, bytes) of the manifest and each term shard, one at a time."""
     index = build_search_index(archive, made)
     yield MANIFEST, script("__stenogramIndex", index.manifest, ascii_only=False)
     for key, terms in index.shards.items():
         yield shard_path(key), script("__stenogramShard", key, terms)
-    for slug, texts in index.docs.items():
-        yield doc_path(slug), script("__stenogramDocs", slug, texts, ascii_only=False)
+
+
+def search_doc_items(archive: Archive):
+    """(site path, lazy bytes) of each meeting's texts for snippets: made apart from the index,
+    each from its own meeting alone, so a rebuild makes only the edited meeting's."""
+    for meeting in archive.meetings:
+        yield doc_path(meeting.slug), LazyView(doc_script, meeting, inputs=partial(doc_inputs, archive, meeting))
+
+
+def doc_script(meeting: Meeting) -> bytes:
+    return script("__stenogramDocs", meeting.slug, [p.text for p in meeting.paragraphs], ascii_only=False)
+
+
+def doc_inputs(archive: Archive, meeting: Meeting) -> tuple:
+    return analysis_identity(archive, meeting.slug, meeting.slug, tuple(p.text for p in meeting.paragraphs))
 
 
 def search_pages(archive: Archive):

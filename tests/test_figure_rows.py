@@ -6,6 +6,7 @@ byte for byte, as the one templates/figures.html made before.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -13,8 +14,13 @@ from markupsafe import Markup, escape
 
 from generator import urls
 from generator.figure_rows import NOBODY, MeetingCell, Speaker, escape_each, escape_html, meeting_rows
+from generator.figure_views import ranked_figures
 from generator.figures import Figure
+from generator.pipeline import load_archive
+from generator.read import read_content
 from generator.render import make_environment
+
+from conftest import CONTENT
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -160,3 +166,12 @@ def test_the_template_prints_the_rows_as_they_are(tmp_path):
     page = render_page(make_environment(), site_view(archive), path, template, view).decode("utf-8")
     body = page.split("<tbody>\n", 1)[1].split("  </tbody>", 1)[0]
     assert body == "".join(m.rows for m in view["meetings"])
+
+
+def test_ranked_figures_are_the_figures_sorted_newest_meeting_first_then_as_said():
+    archive = load_archive(read_content(CONTENT))
+    order = {m.slug: i for i, m in enumerate(archive.meetings)}
+    expected = sorted(archive.figures, key=lambda f: (-order[f.meeting], f.paragraph, f.start))
+    assert len(expected) > 100 and ranked_figures(archive) == expected
+    shuffled = replace(archive, figures=tuple(reversed(archive.figures)))  # not in document order
+    assert ranked_figures(shuffled) == sorted(shuffled.figures, key=lambda f: (-order[f.meeting], f.paragraph, f.start))
