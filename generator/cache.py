@@ -85,6 +85,8 @@ class Cache:
         self.parsed: dict[str, object] = {}
         self.analysed: dict[str, object] = {}
         self.site = SiteRecord()
+        self.resolved: tuple[str, tuple] | None = None
+        """(digest of every label, resolve_speakers' answer) of the last build: memory only."""
         self._new: dict[str, dict[str, object]] = {"parsed": {}, "analysed": {}}
         self._used: dict[str, set[str]] = {"parsed": set(), "analysed": set()}
         self._on_disk = folder is not None and read_pickle(folder / "version") == version

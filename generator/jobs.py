@@ -1,6 +1,7 @@
 """The heavy steps of a build, cut into jobs that run on every core and skip what the cache knows.
 
 - parsing: each transcript not parsed before (same path, text and code);
+- resolving speakers: skipped by a server's rebuild when no label changed;
 - analysis: glossary terms, figures and search postings of each meeting,
   which depend only on that meeting, the glossary, the settings and who
   speaks its turns;
@@ -24,14 +25,16 @@ from . import feeds
 from .cache import Cache, digest_text
 from .export import figure_json, figure_record
 from .figures import extract_figures
-from .lazy import view_of
+from .lazy import fingerprint, view_of
 from .model import Archive, ContentErrors, Meeting, Problem, Source
 from .parallel import batches, run_tasks
 from .parse import parse_with_problems
 from .progress import Progress
 from .render import RAW_FILES, make_environment, page_list, render_page, static_files, view_digest
+from .resolve import resolve_speakers
 from .search_index import meeting_postings, search_file_items
 from .terms import find_terms
+from .uptodate import source_digest
 from .views import site_view
 from .write import SiteWriter, Stamp, site_unchanged
 
@@ -72,6 +75,23 @@ def parse_sources(sources: tuple[Source, ...], keys: list[str], cache: Cache, jo
                                  PARSE_BATCH, cache, jobs, progress, "parsing")
     progress.finish(f"parsed {made} of {len(sources)} transcripts")
     return [known[key] for key in keys]
+
+
+# --- speakers --------------------------------------------------------------------------
+
+def resolve_remembered(meetings: list[Meeting], speakers: Source | None, *, cache: Cache) -> tuple:
+    """resolve_speakers, reused from the last build of this Cache when every label, and where
+    it stands, is as then: a server's rebuild after an edit to what was said, not who said it,
+    skips a pass over every turn of the archive (it is kept in memory only)."""
+    key = fingerprint((source_digest(speakers),
+                       [(m.path, m.slug, m.stem, m.date, [(t.number, t.line, t.label) for t in m.turns])
+                        for m in meetings]))
+    last = cache.resolved
+    if key is not None and last is not None and last[0] == key:
+        return last[1]
+    found = resolve_speakers(meetings, speakers)
+    cache.resolved = (key, found) if key is not None else None
+    return found
 
 
 # --- terms and figures -----------------------------------------------------------------

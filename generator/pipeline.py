@@ -68,17 +68,17 @@ def analyse_all(meetings: list[Meeting], glossary, speaker_of: dict, config) -> 
 
 
 def load_archive(content: ContentInput, base_url: str = "", strict: bool = False,
-                 parse=parse_each, analyse=analyse_all) -> Archive:
+                 parse=parse_each, analyse=analyse_all, resolve=resolve_speakers) -> Archive:
     """The resolved archive, or ContentErrors listing every problem.
 
     Warnings are kept on the archive for the command line to print; with
-    `strict` they fail the build like errors. `parse` and `analyse` may be
-    replaced by versions that give the same results faster (jobs.py).
+    `strict` they fail the build like errors. `parse`, `analyse` and `resolve`
+    may be replaced by versions that give the same results faster (jobs.py).
     """
     config, problems = read_site_config(content.site, base_url)
     meetings, found = gather_meetings(parse(content.transcripts))
     problems += found
-    people, speaker_of, found = resolve_speakers(meetings, content.speakers)
+    people, speaker_of, found = resolve(meetings, content.speakers)
     problems += found
     glossary, found = load_glossary(content.glossary)
     problems += found
@@ -113,7 +113,8 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
                       glossary_key=source_digest(content.glossary), version=inputs.version, cache=cache,
                       jobs=jobs, progress=progress, postings=postings, analysed=analysed,
                       figures_json=figures_json)
-    archive = load_archive(content, options.base_url, options.strict, parse=parse, analyse=analyse)
+    archive = load_archive(content, options.base_url, options.strict, parse=parse, analyse=analyse,
+                           resolve=partial(steps.resolve_remembered, cache=cache))
     archive = replace(archive, analysis_keys=analysed, figures_json=figures_json)
     files, pages, changed = steps.write_site_files(archive, options.out, options.content, options.templates,
                                                    salt=digest_text(inputs.version, inputs.templates),

@@ -12,9 +12,11 @@ import pytest
 
 from conftest import CONTENT, ROOT
 from generator import jobs
+from generator.cache import code_version
 from generator.pipeline import Options, analyse_all, load_archive, make_site
 from generator.progress import Progress
 from generator.read import read_content
+from generator.uptodate import open_cache
 
 SEED_NAME = "2023-02-17_70530.txt"
 SEED_PAGE = "meetings/2023-02-17-70530.html"
@@ -202,3 +204,39 @@ def test_cache_inside_the_site_is_refused(content, tmp_path):
     from generator.model import ContentErrors
     with pytest.raises(ContentErrors, match="cache folder must not be inside the output folder"):
         build(content, tmp_path / "site", cache=tmp_path / "site" / "cache")
+
+
+def test_a_server_reuses_who_speaks_only_while_every_label_is_as_it_was(content, tmp_path, monkeypatch):
+    """One Cache across rebuilds, as `serve` keeps it: speakers are resolved again exactly
+    when a label, its place or speakers.yaml changed, and each rebuild equals a clean build."""
+    calls = []
+    resolve = jobs.resolve_speakers
+    monkeypatch.setattr(jobs, "resolve_speakers", lambda *args: calls.append(1) or resolve(*args))
+    site, options = tmp_path / "site", Options(content=content, out=tmp_path / "site", jobs=1)
+    cache = open_cache(options, code_version())
+    seed = content / "transcripts" / SEED_NAME
+    text = seed.read_text(encoding="utf-8")
+    steps = [
+        ("first build", lambda: None, 1),
+        ("what was said, not who", lambda: seed.write_text(edited(text, "we have ensured our food security", "we have made our food secure"), encoding="utf-8"), 0),
+        ("a new turn at the end", lambda: seed.write_text(text + ADDED, encoding="utf-8"), 1),
+        ("a label renamed", lambda: seed.write_text(edited(text + ADDED, "\nVladimir Putin:", "\nPresident Putin:"), encoding="utf-8"), 1),
+        ("speakers.yaml", lambda: (content / "speakers.yaml").write_text(
+            (content / "speakers.yaml").read_text(encoding="utf-8").replace(
+                "- name: Vladimir Putin\n", "- name: Vladimir Putin\n  slug: president-putin\n", 1), encoding="utf-8"), 1),
+    ]
+    for what, edit, resolved in steps:
+        calls.clear()
+        edit()
+        make_site(options, Progress(), cache)
+        clean = tmp_path / "clean"
+        shutil.rmtree(clean, ignore_errors=True)
+        build(content, clean, jobs=1, use_cache=False)
+        assert len(calls) == resolved + 1, what  # + 1: the clean build's own
+        assert differences(tree(site), tree(clean)) == [], what
+    assert (site / "speakers" / "president-putin.html").is_file()
+
+
+def edited(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new, 1)
