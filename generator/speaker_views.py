@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -98,8 +98,16 @@ def speaker_pages(archive: Archive):
             continue
         common = LazyView(speaker_common, person, entry, render_bio)
         for number in range(1, -(-len(entry.turns) // SPEAKER_PAGE_SIZE) + 1):
+            inputs = partial(speaker_inputs, archive, person, entry, number) if archive.analysis_keys else None
             yield urls.speaker(person.slug, number), "speaker.html", LazyView(speaker_view, common, person, entry,
-                                                                              number)
+                                                                              number, inputs=inputs)
+
+
+def speaker_inputs(archive: Archive, person: Person, entry, number: int) -> tuple:
+    """All a speaker page is made from, cheap to compare: the person, the page, and the analysis
+    key of each meeting they spoke in (it covers the meeting's text, title, date and who speaks
+    each turn, so their turns, words and totals)."""
+    return person, number, [(m.slug, archive.analysis_keys[m.slug]) for m in entry.meetings]
 
 
 def speaker_common(person: Person, entry, render_bio) -> dict:
