@@ -2,8 +2,9 @@
 
 A person's page shows who they are (roles over time, bio), how much they
 spoke (a chart of words per meeting, drawn at build time as plain SVG numbers
-so it reads without JavaScript, with a table as its text alternative) and
-every turn, grouped by meeting, linking to the exact paragraph. Long
+so it reads without JavaScript, with a table as its text alternative), the
+figures they cited and the glossary terms they used most, and every turn,
+grouped by meeting, linking to the exact paragraph. Long
 histories continue on <slug>-p2.html, <slug>-p3.html …, SPEAKER_PAGE_SIZE
 turns a page, so no page grows with the archive.
 """
@@ -13,22 +14,30 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache, partial
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import urls
+from .figure_rows import KIND_LABELS
+from .figures import FIGURE_KINDS
 from .index import speaker_stats, turn_words
 from .labels import CONNECTORS, normalise_spaces
 from .lazy import LazyView
 from .model import Archive, Meeting, Person
 from .names import fold
+from .once import per_archive
 from .views import format_date, meeting_summary
 
 SPEAKER_PAGE_SIZE = 100
 """Turns listed on one speaker page; longer histories continue on -p2, -p3 …"""
 EXCERPT_CHARS = 200
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 640, 140, 28
+FIGURES_SHOWN = 10
+"""Figures a speaker's first page lists, newest first; the figures index has every one."""
+TERMS_SHOWN = 10
+"""Glossary terms a speaker's first page lists, most used first."""
 LINK_SCHEMES = ("http", "https", "mailto")
 """The only link targets a bio may have; relative links would break across folders."""
 
@@ -92,11 +101,13 @@ def speaker_pages(archive: Archive):
     """
     stats = speaker_stats(archive)
     render_bio = bio_renderer()
+    said = said_by(archive)
+    entries = {e.slug: e for e in (archive.glossary.entries if archive.glossary else ())}
     for person in archive.people:
         entry = stats.get(person.key)
         if entry is None:
             continue
-        common = LazyView(speaker_common, person, entry, render_bio)
+        common = LazyView(speaker_common, person, entry, render_bio, said.get(person.key, NOTHING_SAID), entries)
         for number in range(1, -(-len(entry.turns) // SPEAKER_PAGE_SIZE) + 1):
             inputs = partial(speaker_inputs, archive, person, entry, number) if archive.analysis_keys else None
             yield urls.speaker(person.slug, number), "speaker.html", LazyView(speaker_view, common, person, entry,
@@ -110,11 +121,60 @@ def speaker_inputs(archive: Archive, person: Person, entry, number: int) -> tupl
     return person, number, [(m.slug, archive.analysis_keys[m.slug]) for m in entry.meetings]
 
 
-def speaker_common(person: Person, entry, render_bio) -> dict:
-    """What every page of one person shows: who they are, their roles, their totals, the pager."""
+class SaidBy(NamedTuple):
+    """What one person said that the archive indexes."""
+
+    figures: list
+    """Their figures (figures.Figure), in archive order."""
+    terms: Counter
+    """Glossary entry slug → occurrences in their turns."""
+
+
+NOTHING_SAID = SaidBy([], Counter())
+
+
+@per_archive
+def said_by(archive: Archive) -> dict[str, SaidBy]:
+    """Person key → their figures and glossary terms, in one pass over each."""
+    said: dict[str, SaidBy] = defaultdict(lambda: SaidBy([], Counter()))
+    for figure in archive.figures:
+        if figure.speaker:
+            said[figure.speaker].figures.append(figure)
+    for hit in archive.term_hits:
+        key = archive.speaker_of.get((hit.meeting, hit.turn))
+        if key:
+            said[key].terms[hit.term] += 1
+    return dict(said)
+
+
+def cited_view(figures: list, meetings: dict[str, Meeting]) -> dict:
+    """How many figures a person cited, by kind, and the newest of them."""
+    kinds = Counter(f.kind for f in figures)
+    return {
+        "total": len(figures),
+        "kinds": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]],
+        "newest": [{"said": f.said, "value": f.normalised, "href": urls.paragraph(f.meeting, f.paragraph),
+                    "meeting": meeting_link(meetings[f.meeting])}
+                   for f in reversed(figures[-FIGURES_SHOWN:])],
+    }
+
+
+def used_terms_view(terms: Counter, entries: dict) -> list[dict]:
+    """The glossary terms a person used most, with how often."""
+    ranked = sorted(terms.items(), key=lambda item: (-item[1], entries[item[0]].term.casefold(), item[0]))
+    return [{"term": entries[slug].term, "href": urls.term(slug), "count": count}
+            for slug, count in ranked[:TERMS_SHOWN]]
+
+
+def speaker_common(person: Person, entry, render_bio, said: SaidBy, entries: dict) -> dict:
+    """What every page of one person shows: who they are, their roles, their totals, the pager,
+    and what they said that the figures index and the glossary list."""
     chunks = [entry.turns[i:i + SPEAKER_PAGE_SIZE] for i in range(0, len(entry.turns), SPEAKER_PAGE_SIZE)]
     by_slug = {m.slug: m for m in entry.meetings}
     return {
+        "cited": cited_view(said.figures, by_slug),
+        "used_terms": used_terms_view(said.terms, entries),
+        "figures_index": urls.FIGURES,
         "title": person.name,
         "person": {"name": person.name, "slug": person.slug, "forms": list(person.forms),
                    "aliases": list(person.aliases), "link": person.link,

@@ -6,6 +6,7 @@ archive); speakers.yaml and `check` on a small planted fixture.
 from __future__ import annotations
 
 import random
+from collections import Counter
 import re
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from conftest import CONTENT, CORPUS, ROOT
 from sitecheck import find_all, parse_html, site_problems, text_of
 
+from generator import urls
 from generator.checks import content_checks
 from generator.model import ContentInput, Source
 from generator.names import name_key
@@ -448,3 +450,36 @@ def test_a_to_z_sorts_by_surname_with_its_particles():
         "check the spelling or add the printed form to 'aliases'",
         "content/speakers.yaml:3: warning: 'Nobody Here': no transcript '2018-01-02_y' "
         "(meetings: takes file names without .txt)"]
+
+
+def test_the_speaker_page_lists_the_figures_cited_and_terms_used_most(example_site):
+    archive = load_archive(read_content(CONTENT))
+    putin = person_named(archive, "Vladimir Putin")
+    said = [f for f in archive.figures if f.speaker == putin.key]
+    used = Counter(hit.term for hit in archive.term_hits
+                   if archive.speaker_of.get((hit.meeting, hit.turn)) == putin.key)
+    path = urls.speaker(putin.slug)
+    tree = parse_html((example_site / path).read_text(encoding="utf-8"))
+    cited = find_all(tree, "section", "cited-figures")[0]
+    assert f"{len(said)} figures:" in text_of(cited)
+    items = find_all(cited, "li")
+    assert len(items) == 10 < len(said)
+    for item, figure in zip(items, reversed(said)):  # the newest first, each linked to its paragraph
+        assert find_all(item, "a")[0].attrs["href"] == urls.link(urls.paragraph(figure.meeting, figure.paragraph), path)
+        assert " ".join(figure.said.split()) in text_of(item)
+    terms = find_all(tree, "section", "used-terms")[0]
+    shown = [(text_of(find_all(item, "a")[0]), text_of(item).rsplit(" ", 1)[1]) for item in find_all(terms, "li")]
+    names = {e.slug: e.term for e in archive.glossary.entries}
+    top = sorted(used.items(), key=lambda item: (-item[1], names[item[0]].casefold(), item[0]))[:10]
+    assert shown == [(names[slug], f"{count}×") for slug, count in top]
+    assert shown[0] == ("Far East", "14×")
+
+
+def test_a_speaker_who_cited_nothing_has_neither_section(example_site):
+    archive = load_archive(read_content(CONTENT))
+    quiet = [p for p in archive.people
+             if not any(f.speaker == p.key for f in archive.figures)
+             and not any(archive.speaker_of.get((h.meeting, h.turn)) == p.key for h in archive.term_hits)]
+    assert quiet
+    html = (example_site / urls.speaker(quiet[0].slug)).read_text(encoding="utf-8")
+    assert "cited-figures" not in html and "used-terms" not in html
