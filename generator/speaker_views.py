@@ -24,7 +24,7 @@ from .figure_rows import KIND_LABELS
 from .figures import FIGURE_KINDS
 from .index import speaker_stats, turn_words
 from .labels import CONNECTORS, normalise_spaces
-from .lazy import LazyView
+from .lazy import LazyView, fingerprint
 from .model import Archive, Meeting, Person
 from .names import fold
 from .once import per_archive
@@ -108,17 +108,25 @@ def speaker_pages(archive: Archive):
         if entry is None:
             continue
         common = LazyView(speaker_common, person, entry, render_bio, said.get(person.key, NOTHING_SAID), entries)
+        made_from = person_digest(archive, person, entry) if archive.analysis_keys else None
         for number in range(1, -(-len(entry.turns) // SPEAKER_PAGE_SIZE) + 1):
-            inputs = partial(speaker_inputs, archive, person, entry, number) if archive.analysis_keys else None
-            yield urls.speaker(person.slug, number), "speaker.html", LazyView(speaker_view, common, person, entry,
-                                                                              number, inputs=inputs)
+            yield urls.speaker(person.slug, number), "speaker.html", LazyView(
+                speaker_view, common, person, entry, number,
+                inputs=partial(speaker_inputs, number, made_from) if made_from else None)
 
 
-def speaker_inputs(archive: Archive, person: Person, entry, number: int) -> tuple:
-    """All a speaker page is made from, cheap to compare: the person, the page, and the analysis
-    key of each meeting they spoke in (it covers the meeting's text, title, date and who speaks
-    each turn, so their turns, words and totals)."""
-    return person, number, [(m.slug, archive.analysis_keys[m.slug]) for m in entry.meetings]
+def speaker_inputs(number: int, made_from: str) -> tuple:
+    """All one speaker page is made from (made_from: person_digest)."""
+    return number, made_from
+
+
+def person_digest(archive: Archive, person: Person, entry) -> str | None:
+    """One digest of a person (names, roles, bio) and of the analysis key of every meeting they
+    spoke in, which covers each meeting's text, title, date and who speaks each turn, so their
+    turns, words, figures and terms. With the page number it is all their page is made from.
+    Made once for all of a person's pages: one with thousands of meetings has hundreds of
+    pages, and thousands of roles to compare."""
+    return fingerprint((person, [(m.slug, archive.analysis_keys[m.slug]) for m in entry.meetings]))
 
 
 class SaidBy(NamedTuple):

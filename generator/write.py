@@ -2,7 +2,10 @@
 
 The new site is written into a fresh folder beside the old one and swapped
 in only when complete, so a failed or killed build leaves the previous site
-as it was. Leftovers of killed builds are cleared by the next one.
+as it was. On Linux the swap is one step (renameat2 with RENAME_EXCHANGE), so
+there is no moment without a site; elsewhere it is two renames, and a build
+killed between them is repaired by the next one, which also clears the
+leftovers of killed builds.
 
 A file whose bytes are the same as the last build's is not written again:
 the new folder gets a hard link to the old file, after checking (size, time,
@@ -11,6 +14,8 @@ processes at once, each with its own SiteWriter forked from the parent's.
 """
 from __future__ import annotations
 
+import ctypes
+import errno
 import hashlib
 import os
 import shutil
@@ -252,7 +257,15 @@ def site_unchanged(out: Path, previous: dict[str, Stamp]) -> bool:
 
 
 def swap_in(new: Path, out: Path) -> None:
-    """Replace `out` by `new`: the old site is moved aside first, then removed."""
+    """Replace `out` by `new`, then remove the old site.
+
+    Where the system can, the two folders trade names in one step, and the
+    old site is removed from the build's own (locked) folder; otherwise the
+    old site is moved aside first.
+    """
+    if out.is_dir() and not out.is_symlink() and exchange(new, out):
+        shutil.rmtree(new, ignore_errors=True)
+        return
     if out.exists() or out.is_symlink():
         old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{out.name}-{os.getpid()}-", dir=out.parent))
         lock = hold(old)
@@ -268,3 +281,33 @@ def swap_in(new: Path, out: Path) -> None:
             release(lock)
     else:
         os.rename(new, out)
+
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def _load_renameat2():
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not glibc 2.28+ (macOS, Windows, musl…)
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
+
+
+_renameat2 = _load_renameat2()
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap the names of two paths in one step; False where the system or the file system
+    cannot (the caller then renames twice)."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(code, os.strerror(code), str(b))

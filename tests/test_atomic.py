@@ -21,6 +21,8 @@ import pytest
 from conftest import CONTENT, ROOT, SEED
 from test_bad_inputs import TEMP_PREFIXES, tree_digest
 
+from generator import write
+
 KILLS = 20
 SEED_RANDOM = 20240517
 
@@ -254,3 +256,35 @@ def test_folder_of_a_running_build_is_left_alone(tmp_path):
         holder.stdout.close()
     assert build(content, tmp_path / "site").returncode == 0
     assert leftovers(tmp_path) == []
+
+
+def site_folders(tmp_path: Path, files: dict[str, str]) -> tuple[Path, Path]:
+    """An old site at tmp_path/site and a new one beside it, as a build leaves them before the swap."""
+    out, new = tmp_path / "site", tmp_path / f"{write.TEMP_PREFIX}site-1-x"
+    for folder, text in ((out, "old"), (new, "new")):
+        folder.mkdir()
+        for name, body in files.items():
+            (folder / name).write_text(f"{text} {body}", encoding="utf-8")
+    return out, new
+
+
+@pytest.mark.skipif(write._renameat2 is None, reason="renameat2 is Linux (glibc 2.28+) only")
+def test_the_swap_is_one_step_where_the_system_can(tmp_path, monkeypatch):
+    """With RENAME_EXCHANGE there is no moment without a site: no rename happens at all."""
+    out, new = site_folders(tmp_path, {"index.html": "home"})
+
+    def no_rename(*args):
+        raise AssertionError("renamed in two steps")
+
+    monkeypatch.setattr(write.os, "rename", no_rename)
+    write.swap_in(new, out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "new home"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_the_two_rename_swap_still_works_where_exchange_cannot(tmp_path, monkeypatch):
+    out, new = site_folders(tmp_path, {"index.html": "home"})
+    monkeypatch.setattr(write, "exchange", lambda a, b: False)
+    write.swap_in(new, out)
+    assert (out / "index.html").read_text(encoding="utf-8") == "new home"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
