@@ -390,7 +390,7 @@ def doc_script(meeting: Meeting) -> bytes:
 
 
 def doc_inputs(archive: Archive, meeting: Meeting) -> tuple:
-    return analysis_identity(archive, meeting.slug, meeting.slug, tuple(p.text for p in meeting.paragraphs))
+    return analysis_identity(archive, meeting.slug, meeting)
 
 
 def search_pages(archive: Archive):
