@@ -12,10 +12,14 @@ search page inserts them with `<script src>` only when a query needs them:
 - `search/doc/<meeting slug>.js`: the paragraph texts of one meeting, loaded
   only to show snippets of results and to check phrases.
 
-Postings are compact strings: paragraph ids delta-coded as variable-length
-numbers in 64 URL-safe characters, with the term frequency folded in. A
-paragraph's id is its meeting's first id plus its number minus one, so ids
-alone say which meeting and anchor a result is.
+Postings are compact strings of variable-length numbers in 64 URL-safe
+characters: for each meeting that holds the term, the gap from the last such
+meeting and the first paragraph's place in the meeting, then the gaps to the
+term's other paragraphs there, each with the term frequency folded in.
+Nothing in a posting depends on another meeting's length, so adding a
+paragraph to one meeting changes only the shards of that meeting's words.
+search.js turns (meeting, place) into a paragraph id: the meeting's first id
+plus the place.
 """
 from __future__ import annotations
 
@@ -98,25 +102,29 @@ SMALL = tuple(encoded(n) for n in range(4096))
 SMALL_BYTES = tuple(code.encode("ascii") for code in SMALL)
 
 
-def encode_postings(postings: list[tuple[int, int]]) -> str:
-    """(paragraph id, term frequency) pairs, ids ascending, as one string.
+def encode_postings(postings: list[tuple[int, int, int]]) -> str:
+    """(meeting index, paragraph place in it, term frequency) triples, ascending, as one string.
 
-    Each id is the gap from the previous one, doubled, plus one when the
-    frequency is above one, which then follows (minus two).
+    Each posting is a code, value × 4 + 2 × new meeting + (frequency > 1). In a
+    new meeting the value is the gap from the last meeting (minus one) and the
+    place follows; in the same meeting it is the gap from the last place
+    (minus one). A frequency above one follows last (minus two).
     """
     out: list[str] = []
-    previous = -1
-    for paragraph_id, frequency in postings:
-        code = (paragraph_id - previous - 1) * 2 + (frequency > 1)
-        out.append(SMALL[code] if code < 4096 else encoded(code))
+    meeting_before = place_before = -1
+    for meeting, place, frequency in postings:
+        if meeting != meeting_before:
+            out.append(encoded((meeting - meeting_before - 1) * 4 + 2 + (frequency > 1)))
+            out.append(encoded(place))
+        else:
+            out.append(encoded((place - place_before - 1) * 4 + (frequency > 1)))
         if frequency > 1:
-            out.append(SMALL[frequency - 2] if frequency < 4098 else encoded(frequency - 2))
-        previous = paragraph_id
+            out.append(encoded(frequency - 2))
+        meeting_before, place_before = meeting, place
     return "".join(out)
 
 
-def decode_postings(text: str) -> list[tuple[int, int]]:
-    """The inverse of encode_postings (for tests; search.js has its own)."""
+def decode_numbers(text: str) -> list[int]:
     numbers, value, shift = [], 0, 0
     for char in text:
         digit = ALPHABET.index(char)
@@ -126,15 +134,26 @@ def decode_postings(text: str) -> list[tuple[int, int]]:
         else:
             numbers.append(value | (digit << shift))
             value, shift = 0, 0
-    postings, previous, i = [], -1, 0
+    return numbers
+
+
+def decode_postings(text: str) -> list[tuple[int, int, int]]:
+    """The inverse of encode_postings (for tests; search.js has its own)."""
+    numbers = decode_numbers(text)
+    postings, meeting, place, i = [], -1, -1, 0
     while i < len(numbers):
-        paragraph_id = previous + 1 + (numbers[i] >> 1)
+        code = numbers[i]
+        if code & 2:
+            meeting += (code >> 2) + 1
+            i += 1
+            place = numbers[i]
+        else:
+            place += (code >> 2) + 1
         frequency = 1
-        if numbers[i] & 1:
+        if code & 1:
             i += 1
             frequency = numbers[i] + 2
-        postings.append((paragraph_id, frequency))
-        previous = paragraph_id
+        postings.append((meeting, place, frequency))
         i += 1
     return postings
 
@@ -247,7 +266,8 @@ def shard_keys(sizes: dict[str, int]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class MeetingPostings:
-    """One meeting's share of the index, its paragraphs counted from 0.
+    """One meeting's share of the index: for each of its terms, its postings as they
+    are written after the code that says how far back the term's last meeting is.
 
     Made once per meeting (in parallel, and kept in the build cache); the
     archive's postings are these joined in meeting order, which touches each
@@ -260,45 +280,41 @@ class MeetingPostings:
     """Indexed words of the meeting."""
     terms: str
     """The meeting's terms, one a line (one string: a large archive has millions of (term, meeting) pairs)."""
-    firsts: array
-    """The paragraph of each term's first posting…"""
-    counts: array
-    """…and the term's frequency there."""
-    lasts: array
-    """The paragraph of each term's last posting."""
-    rest: bytes
-    """The postings after each term's first, encoded (gaps need no paragraph id base), one run per term…"""
+    multiple: bytes
+    """1 where the term's first paragraph holds it more than once, else 0…"""
+    tails: bytes
+    """…and each term's encoded postings after that code (first place, frequency, the rest)…"""
     cuts: array
-    """…term i's run being rest[cuts[i]:cuts[i + 1]]."""
+    """…term i's being tails[cuts[i]:cuts[i + 1]]."""
+
+
+def small(number: int) -> bytes:
+    return SMALL_BYTES[number] if number < 4096 else encoded(number).encode()
 
 
 def meeting_postings(meeting: Meeting) -> MeetingPostings:
-    found: dict[str, list] = {}  # term → [first paragraph, its frequency, last paragraph, encoded rest]
+    found: dict[str, list] = {}  # term → [first paragraph holds it more than once, last place, encoded tail]
     norms: list[str] = []
     total = 0
-    for position, paragraph in enumerate(meeting.paragraphs):
+    for place, paragraph in enumerate(meeting.paragraphs):
         words = tokenize(paragraph.text) if paragraph.kind in INDEXED_KINDS else []
         norms.append(length_norm(len(words)))
         total += len(words)
         for term, frequency in Counter(words).items():
             entry = found.get(term)
             if entry is None:
-                found[term] = [position, frequency, position, bytearray()]
-                continue
-            code = (position - entry[2] - 1) * 2 + (frequency > 1)
-            out = entry[3]
-            out += SMALL_BYTES[code] if code < 4096 else encoded(code).encode()
+                entry = found[term] = [frequency > 1, place, bytearray(small(place))]
+            else:
+                entry[2] += small((place - entry[1] - 1) * 4 + (frequency > 1))
+                entry[1] = place
             if frequency > 1:
-                out += SMALL_BYTES[frequency - 2] if frequency < 4098 else encoded(frequency - 2).encode()
-            entry[2] = position
+                entry[2] += small(frequency - 2)
     cuts = array("L", [0])
     for entry in found.values():
-        cuts.append(cuts[-1] + len(entry[3]))
+        cuts.append(cuts[-1] + len(entry[2]))
     return MeetingPostings(norms="".join(norms), words=total, terms="\n".join(found),
-                           firsts=array("L", (e[0] for e in found.values())),
-                           counts=array("L", (e[1] for e in found.values())),
-                           lasts=array("L", (e[2] for e in found.values())),
-                           rest=b"".join(e[3] for e in found.values()), cuts=cuts)
+                           multiple=bytes(entry[0] for entry in found.values()),
+                           tails=b"".join(entry[2] for entry in found.values()), cuts=cuts)
 
 
 def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None = None) -> SearchIndex:
@@ -308,12 +324,11 @@ def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None
     """
     speakers, by_key, generic = speaker_table(archive)
     # Postings are encoded as they are joined (as encode_postings would), so a
-    # large archive never holds millions of (id, frequency) tuples:
-    # term → [last paragraph id, encoded bytes so far].
+    # large archive never holds millions of tuples: term → [last meeting, encoded bytes so far].
     postings: dict[str, list] = {}
     meetings, norms, runs = [], [], []
     next_id = total_words = 0
-    for meeting in archive.meetings:
+    for number, meeting in enumerate(archive.meetings):
         paragraphs = meeting.paragraphs
         meetings.append([meeting.slug, meeting.title, meeting.date.isoformat() if meeting.date else "",
                          meeting.place, next_id, len(paragraphs)])
@@ -321,19 +336,16 @@ def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None
         own = (made or {}).get(meeting.slug) or meeting_postings(meeting)
         norms.append(own.norms)
         total_words += own.words
-        rest, cuts = own.rest, own.cuts
+        multiple, tails, cuts = own.multiple, own.tails, own.cuts
         for i, term in enumerate(own.terms.split("\n") if own.terms else ()):
             entry = postings.get(term)
             if entry is None:
                 entry = postings[term] = [-1, bytearray()]
-            frequency = own.counts[i]
-            code = (next_id + own.firsts[i] - entry[0] - 1) * 2 + (frequency > 1)
+            code = (number - entry[0] - 1) * 4 + 2 + multiple[i]
             out = entry[1]
             out += SMALL_BYTES[code] if code < 4096 else encoded(code).encode()
-            if frequency > 1:
-                out += SMALL_BYTES[frequency - 2] if frequency < 4098 else encoded(frequency - 2).encode()
-            out += rest[cuts[i]:cuts[i + 1]]
-            entry[0] = next_id + own.lasts[i]
+            out += tails[cuts[i]:cuts[i + 1]]
+            entry[0] = number
         next_id += len(paragraphs)
     encoded_terms = {term: entry[1].decode("ascii") for term, entry in postings.items()}
     del postings
@@ -342,7 +354,7 @@ def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None
     for term in sorted(encoded_terms):
         shards[keys[term]][term] = encoded_terms[term]
     manifest = {
-        "version": 1,
+        "version": 2,
         "paragraphs": next_id,
         "normBase": NORM_BASE,
         "averageLength": round(total_words / max(1, next_id), 2),

@@ -40,35 +40,61 @@ def test_fold_and_tokenize_ignore_case_and_accents():
     assert si.fold("ΟΔΟΣ") == si.fold("οδος") == "οδοσ"
 
 
-@given(st.lists(st.tuples(st.integers(0, 3), st.integers(1, 70)), max_size=60))
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(1, 70)), max_size=60))
 def test_postings_round_trip(steps):
-    postings, at = [], -1
-    for gap, frequency in steps:
-        at += gap + 1
-        postings.append((at, frequency))
+    postings, meeting, place = [], -1, -1
+    for meeting_gap, place_gap, frequency in steps:
+        if meeting_gap or meeting < 0:
+            meeting, place = meeting + meeting_gap + 1, place_gap
+        else:
+            place += place_gap + 1
+        postings.append((meeting, place, frequency))
     assert si.decode_postings(si.encode_postings(postings)) == postings
 
 
 def test_postings_are_compact():
-    assert si.encode_postings([(0, 1), (1, 1), (2, 2)]) == "0010"
-    assert len(si.encode_postings([(i * 10, 1) for i in range(100)])) == 100
+    # meeting 0 place 0; place 1; place 2 twice; meeting 3 place 5
+    assert si.encode_postings([(0, 0, 1), (0, 1, 1), (0, 2, 2), (3, 5, 1)]) == "20010A5"
+    assert len(si.encode_postings([(0, i * 3, 1) for i in range(100)])) == 101
 
 
 # ---- the index ----
 
-def paragraph_id(index, slug: str, number: int) -> int:
-    start = next(m[4] for m in index.manifest["meetings"] if m[0] == slug)
-    return start + number - 1
+def posting(index, slug: str, number: int, frequency: int) -> tuple[int, int, int]:
+    """What decode_postings gives for paragraph `number` of meeting `slug`."""
+    meeting = next(i for i, m in enumerate(index.manifest["meetings"]) if m[0] == slug)
+    return meeting, number - 1, frequency
 
 
 def test_kamaz_postings_point_at_the_seed_paragraphs(index, archive):
     key = next(k for k in index.shards if "kamaz".startswith(k) and "kamaz" in index.shards[k])
     assert si.shard_path(key) == f"search/t/{key}.js"
     postings = si.decode_postings(index.shards[key]["kamaz"])
-    assert postings == [(paragraph_id(index, SEED, 26), 1), (paragraph_id(index, SEED, 28), 2)]
+    assert postings == [posting(index, SEED, 26, 1), posting(index, SEED, 28, 2)]
     doc = si.search_files(archive)[si.doc_path(SEED)].decode("utf-8")
     texts = json.loads(doc[doc.index(",") + 1:doc.rindex(");")])
     assert texts[26 - 1].startswith("I will clarify for those present")
+
+
+def test_a_paragraph_added_to_one_meeting_changes_only_the_shards_of_its_words(index, archive, tmp_path):
+    """Postings count places within a meeting, so the later meetings' postings do not
+    shift: an editor's new paragraph rewrites a few shards, not the whole index."""
+    import shutil
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    first = archive.meetings[0]
+    transcript = content / "transcripts" / Path(first.path).name
+    added = "Zyxwvut quarterly harvest."
+    transcript.write_text(transcript.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + added + "\n",
+                          encoding="utf-8")
+    edited = si.build_search_index(load_archive(read_content(content)))
+    assert edited.manifest["meetings"][1][4] == index.manifest["meetings"][1][4] + 1  # ids did shift
+    changed = {key for key in index.shards.keys() | edited.shards.keys()
+               if index.shards.get(key) != edited.shards.get(key)}
+    new_words = set(si.tokenize(added))
+    assert changed and changed <= {key for key in edited.shards if any(w in edited.shards[key] for w in new_words)}
+    assert si.decode_postings(edited.shards[next(k for k in edited.shards if "zyxwvut" in edited.shards[k])]
+                              ["zyxwvut"]) == [(0, len(first.paragraphs), 1)]
 
 
 def test_every_term_is_in_its_longest_prefix_shard(index):

@@ -183,11 +183,14 @@
   function scoreSlot(expansions) {
     var scores = new Map();
     expansions.forEach(function (e) {
-      var numbers = decodeNumbers(e.postings), ids = [], tfs = [], previous = -1;
+      /* Per meeting: (gap in meetings) × 4 + 2 [+ 1], its first place, then (gap in places) × 4 [+ 1];
+         + 1 means the frequency (minus two) follows. An id is the meeting's first id plus the place. */
+      var numbers = decodeNumbers(e.postings), ids = [], tfs = [], meeting = -1, place = -1;
       for (var i = 0; i < numbers.length; i++) {
-        var id = previous + 1 + Math.floor(numbers[i] / 2), tf = 1;
-        if (numbers[i] % 2) { i++; tf = numbers[i] + 2; }
-        ids.push(id); tfs.push(tf); previous = id;
+        var code = numbers[i], flags = code % 4, gap = (code - flags) / 4, tf = 1;
+        if (flags >= 2) { meeting += gap + 1; i++; place = numbers[i]; } else { place += gap + 1; }
+        if (flags % 2) { i++; tf = numbers[i] + 2; }
+        ids.push(index.data.meetings[meeting][4] + place); tfs.push(tf);
       }
       var df = ids.length;
       var idf = Math.log(1 + (index.total - df + 0.5) / (df + 0.5));
