@@ -27,7 +27,7 @@ from .export import figure_json, figure_record
 from .figures import extract_figures
 from .lazy import fingerprint, view_of
 from .model import Archive, ContentErrors, Meeting, Problem, Source
-from .parallel import batches, run_tasks
+from .parallel import Early, batches, run_tasks
 from .parse import parse_with_problems
 from .progress import Progress
 from .render import RAW_FILES, make_environment, page_list, render_page, static_files, view_digest
@@ -150,19 +150,21 @@ class Output:
     Made in the parent before the workers are forked, so each worker has its own copy.
     """
 
-    def __init__(self, archive: Archive, templates: Path | None, salt: str, writer: SiteWriter, made: dict,
-                 names: set[str] = frozenset()):
+    def __init__(self, archive: Archive, templates: Path | None, salt: str, writer: SiteWriter, made: dict):
         self.env = make_environment(templates)
-        for name in sorted(names):  # compiled once here, not once in every worker
-            try:
-                self.env.get_template(name)
-            except Exception:  # noqa: BLE001 - reported with its file and line by the first page that uses it
-                pass
         self.site = site_view(archive)
         self.seed = digest_text(salt, repr(self.site)).encode()
         self.writer = writer
         self.made = made
         """Site path → inputs digest of each page and lazy file of the last build."""
+
+    def compile(self, names: set[str]) -> None:
+        """Compile the templates once here, before the workers fork, not once in every worker."""
+        for name in sorted(names):
+            try:
+                self.env.get_template(name)
+            except Exception:  # noqa: BLE001 - reported with its file and line by the first page that uses it
+                pass
 
     def kept(self, path: str, digest: str | None) -> Stamp | None:
         """The last build's file, linked into the new site, when it was made from the same inputs."""
@@ -205,22 +207,24 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
     the last build keeps its old file unrendered. `postings` are the
     meetings' search postings made while analysing them.
     """
-    pages = page_list(archive)
     previous = cache.site.files if cache.site.out == str(out.absolute()) else {}
     writer = SiteWriter(out, content, previous)
+    search = None
     try:
-        output = Output(archive, templates, salt, writer, cache.site.pages if previous else {},
-                        {template for _, template, _ in pages})
-        raw_kinds = list(RAW_FILES)
+        output = Output(archive, templates, salt, writer, cache.site.pages if previous else {})
+        # The search index is the longest single task and needs no page list: it starts first.
+        search = Early(lambda: [output.file(path, data) for path, data in search_file_items(archive, postings)],
+                       jobs)
+        pages = page_list(archive)
+        output.compile({template for _, template, _ in pages})
+        raw_kinds = [kind for kind in RAW_FILES if kind is not search_file_items]
         groups = batches(len(pages), PAGE_BATCH)
         count = [0]
 
         def work(task: int) -> tuple[list, list[Problem]]:
             """The written files and the problems of one task: a kind of raw files, or a batch of pages."""
             if task < len(raw_kinds):
-                kind = raw_kinds[task]
-                items = kind(archive, postings) if kind is search_file_items else kind(archive)
-                return [output.file(path, data) for path, data in items], []
+                return [output.file(path, data) for path, data in raw_kinds[task](archive)], []
             done, problems = [], []
             for index in groups[task - len(raw_kinds)]:
                 try:
@@ -239,6 +243,8 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         for written, found in run_tasks(work, len(raw_kinds) + len(groups), jobs, tick):
             done += written
             problems += found
+        done += search.result()
+        search = None
         if problems:
             raise ContentErrors(list(dict.fromkeys(problems)))
         done += [output.file(path, data)
@@ -253,6 +259,8 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         else:
             writer.finish()
     except BaseException:
+        if search is not None:
+            search.wait()  # it writes into the new site: done before that is removed
         writer.abandon()
         raise
     return files, digests, changed

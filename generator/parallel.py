@@ -105,6 +105,52 @@ def run_tasks(work: Callable[[int], object], count: int, jobs: int,
         gc.unfreeze()
 
 
+class Early:
+    """One task started in a forked process now, its result collected later (`result()`).
+
+    The parent goes on with other work meanwhile: a rebuild's longest single
+    task (the search index) runs while the parent lists the pages. With one
+    job, or without fork, the task runs when its result is asked for.
+    """
+
+    def __init__(self, work: Callable[[], object], jobs: int):
+        global _early
+        self._work, self._pool, self._future = work, None, None
+        if jobs <= 1 or not can_fork():
+            return
+        _early = work
+        gc.freeze()  # as in run_tasks: the worker's collections must not copy the parent's memory
+        try:
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_exit_with_parent, initargs=(os.getpid(),))
+            self._future = self._pool.submit(_run_early)  # forks here: the worker has `work`
+        finally:
+            _early = None
+            gc.unfreeze()
+
+    def result(self):
+        """The task's result (its exception raised here); waits for it."""
+        if self._future is None:
+            return self._work()
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown()
+
+    def wait(self) -> None:
+        """Wait for the task to end, whatever it gives: before the files it writes are removed."""
+        if self._future is not None:
+            wait([self._future])
+            self._pool.shutdown()
+
+
+_early: Callable[[], object] | None = None
+
+
+def _run_early():
+    return _early()
+
+
 def batches(count: int, size: int) -> Sequence[range]:
     """range(count) cut into consecutive ranges of at most `size`."""
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
