@@ -109,15 +109,28 @@ def speaker_pages(archive: Archive):
             continue
         common = LazyView(speaker_common, person, entry, render_bio, said.get(person.key, NOTHING_SAID), entries)
         made_from = person_digest(archive, person, entry) if archive.analysis_keys else None
-        for number in range(1, -(-len(entry.turns) // SPEAKER_PAGE_SIZE) + 1):
+        yield urls.speaker(person.slug, 1), "speaker.html", LazyView(
+            speaker_view, common, person, entry, 1, inputs=partial(speaker_inputs, 1, made_from) if made_from else None)
+        pages = pager(person, entry)
+        for number in range(2, len(pages) + 1):
             yield urls.speaker(person.slug, number), "speaker.html", LazyView(
-                speaker_view, common, person, entry, number,
-                inputs=partial(speaker_inputs, number, made_from) if made_from else None)
+                later_speaker_view, person, entry, number, pages,
+                inputs=partial(later_inputs, archive, person, entry, number, pages) if made_from else None)
 
 
 def speaker_inputs(number: int, made_from: str) -> tuple:
-    """All one speaker page is made from (made_from: person_digest)."""
+    """All a person's first page is made from (made_from: person_digest)."""
     return number, made_from
+
+
+def later_inputs(archive: Archive, person: Person, entry, number: int, pages: list[dict]) -> tuple:
+    """All a later page is made from: the person's name, the pager, and its own turns as the
+    analysis keys of their meetings name them. An edit elsewhere in the person's history
+    leaves it as it was: a person with thousands of meetings has hundreds of pages."""
+    start = (number - 1) * SPEAKER_PAGE_SIZE
+    return (number, person.name, person.slug, pages,
+            [(meeting.slug, archive.analysis_keys[meeting.slug], turn.number)
+             for meeting, turn in entry.turns[start:start + SPEAKER_PAGE_SIZE]])
 
 
 def person_digest(archive: Archive, person: Person, entry) -> str | None:
@@ -177,7 +190,6 @@ def used_terms_view(terms: Counter, entries: dict) -> list[dict]:
 def speaker_common(person: Person, entry, render_bio, said: SaidBy, entries: dict) -> dict:
     """What every page of one person shows: who they are, their roles, their totals, the pager,
     and what they said that the figures index and the glossary list."""
-    chunks = [entry.turns[i:i + SPEAKER_PAGE_SIZE] for i in range(0, len(entry.turns), SPEAKER_PAGE_SIZE)]
     by_slug = {m.slug: m for m in entry.meetings}
     return {
         "cited": cited_view(said.figures, by_slug),
@@ -194,28 +206,42 @@ def speaker_common(person: Person, entry, render_bio, said: SaidBy, entries: dic
                   for s in person.spans],
         "stats": {"meetings": len(entry.meetings), "turns": len(entry.turns), "words": entry.words,
                   "first": meeting_summary(entry.meetings[0]), "last": meeting_summary(entry.meetings[-1])},
-        "pages": [{"number": n + 1, "href": urls.speaker(person.slug, n + 1),
-                   "span": date_span(chunk[0][0], chunk[-1][0])} for n, chunk in enumerate(chunks)],
+        "pages": pager(person, entry),
         "page_size": SPEAKER_PAGE_SIZE,
     }
 
 
-def speaker_view(common: LazyView, person: Person, entry, number: int) -> dict:
-    """Page `number` of one person's pages."""
-    pages = common["pages"]
+def pager(person: Person, entry) -> list[dict]:
+    """Each page of a person's turns: its number, address and years."""
+    chunks = [entry.turns[i:i + SPEAKER_PAGE_SIZE] for i in range(0, len(entry.turns), SPEAKER_PAGE_SIZE)]
+    return [{"number": n + 1, "href": urls.speaker(person.slug, n + 1),
+             "span": date_span(chunk[0][0], chunk[-1][0])} for n, chunk in enumerate(chunks)]
+
+
+def page_of_turns(person: Person, entry, number: int, pages: list[dict]) -> dict:
+    """What every page shows of a person's turns: page `number`'s and the pager."""
     start = (number - 1) * SPEAKER_PAGE_SIZE
-    view = {
-        **common,
+    return {
+        "pages": pages,
+        "page_size": SPEAKER_PAGE_SIZE,
         "page_number": number,
         "groups": turn_groups(entry.turns[start:start + SPEAKER_PAGE_SIZE], entry.words_by_meeting),
         "previous_page": pages[number - 2]["href"] if number > 1 else "",
         "next_page": pages[number]["href"] if number < len(pages) else "",
     }
-    if number == 1:
-        view["chart"] = words_chart(entry.meetings, entry.words_by_meeting, person.name)
-    else:
-        view["title"] = f"{person.name} (page {number})"
-    return view
+
+
+def speaker_view(common: LazyView, person: Person, entry, number: int) -> dict:
+    """A person's first page: who they are, their totals, roles, chart, and their first turns."""
+    return {**common, **page_of_turns(person, entry, number, common["pages"]),
+            "chart": words_chart(entry.meetings, entry.words_by_meeting, person.name)}
+
+
+def later_speaker_view(person: Person, entry, number: int, pages: list[dict]) -> dict:
+    """A later page: only more turns. The totals, which change with any of the person's
+    meetings, are on the first page, which it links to."""
+    return {"title": f"{person.name} (page {number})", "person": {"name": person.name, "slug": person.slug},
+            "first_page": pages[0]["href"], **page_of_turns(person, entry, number, pages)}
 
 
 def meeting_link(meeting: Meeting) -> dict:

@@ -174,6 +174,32 @@ def test_a_rebuild_renders_only_pages_whose_inputs_changed(content, tmp_path):
     assert 1 < int(rendered.split()[1]) < 20, rendered  # its page, its speakers' pages, the indexes
 
 
+def test_an_edit_renders_only_the_speaker_pages_that_show_it(content, tmp_path, monkeypatch):
+    """A person's later pages hold only their turns: words added to one turn re-render the
+    page holding that turn and the first page (the totals), not the rest of the history."""
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    shows_seed = {p.name for p in (site / "speakers").glob("vladimir-putin*.html")
+                  if f'<h3><a href="../{SEED_PAGE}">' in p.read_text(encoding="utf-8")}
+    rendered = []
+    render = jobs.render_page
+    monkeypatch.setattr(jobs, "render_page", lambda env, view_site, path, *rest: (
+        rendered.append(path), render(env, view_site, path, *rest))[1])
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8").replace(
+        "Vladimir Putin: Why? No.", "Vladimir Putin: Why? No, not at all.", 1), encoding="utf-8")
+    build(content, site, jobs=1)
+    putin = {Path(path).name for path in rendered if path.startswith("speakers/vladimir-putin")}
+    assert putin == shows_seed | {"vladimir-putin.html"}
+    assert "vladimir-putin-p2.html" not in putin  # his 2016–2019 turns
+    assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
+
+
+def build_clean(content: Path, out: Path) -> Path:
+    build(content, out, jobs=1, use_cache=False)
+    return out
+
+
 def progress_of(content: Path, site: Path) -> list[str]:
     stream = io.StringIO()
     make_site(Options(content=content, out=site, jobs=1), Progress(shown=True, stream=stream))

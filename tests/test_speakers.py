@@ -337,6 +337,17 @@ def putin_meetings_in_example() -> set[str]:
     return {p.stem for p in (CONTENT / "transcripts").glob("*.txt") if label.search(p.read_text(encoding="utf-8"))}
 
 
+def test_later_pages_hold_turns_and_send_readers_to_the_first_for_totals(example_site):
+    first = (example_site / "speakers" / "vladimir-putin.html").read_text(encoding="utf-8")
+    assert 'class="meta speaker-stats">9 meetings · 232 turns · 27,092 words' in first
+    for name in ("vladimir-putin-p2.html", "vladimir-putin-p3.html"):
+        tree = parse_html((example_site / "speakers" / name).read_text(encoding="utf-8"))
+        assert not find_all(tree, "p", cls="speaker-stats") and not find_all(tree, "section", cls="roles")
+        more = find_all(tree, "p", cls="speaker-more")
+        assert [a.attrs["href"] for a in find_all(more[0], "a")] == ["vladimir-putin.html"]
+        assert find_all(tree, "ol", cls="turn-list")
+
+
 def test_putin_page_lists_his_turns_from_every_example_meeting(example_site):
     pages = sorted((example_site / "speakers").glob("vladimir-putin*.html"))
     assert [p.name for p in pages] == ["vladimir-putin-p2.html", "vladimir-putin-p3.html", "vladimir-putin.html"]
