@@ -142,7 +142,8 @@ def date_span(meetings: dict, figures: list[Figure]) -> str:
 
 
 def figures_page_view(archive: Archive, figures: list[Figure], common: dict, number: int) -> dict:
-    """One page's view: its rows and filters, and what every page shows (`common`)."""
+    """One page's view: its rows and filters, and what every page shows (`common`; on the
+    first page also the archive's totals)."""
     href = RelativeHrefs(urls.FIGURES)      # every figure page is in figures/: the same hrefs serve all
     speakers = speakers_of(archive, figures, href)
     groups = meeting_figures(archive, figures, speakers, href)
@@ -166,18 +167,19 @@ def figures_pages(archive: Archive):
               "span": date_span(meetings, chunk)}
              for n, chunk in enumerate(chunks, start=1)]   # link: relative to figures/, where every page is
     kinds = Counter(f.kind for f in ranked)
-    common = {
-        "total": len(ranked),
-        "summary": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]],
-        "pages": pages if len(pages) > 1 else [],
-        "script": SCRIPT,
-    }
+    # The archive's totals are on the first page only: on every page, any figure added
+    # anywhere would make every page (each up to a megabyte) be made again.
+    later = {"pages": pages if len(pages) > 1 else [], "script": SCRIPT, "first_page": pages[0]["link"]}
+    first = {**later, "total": len(ranked),
+             "summary": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]]}
     people = {p.key: p for p in archive.people}
-    shared = fingerprint(common)  # once, not once a page: `pages` grows with the archive
+    shared = {1: fingerprint(first), 2: fingerprint(later)}  # once, not once a page: `pages` grows with the archive
     for number, chunk in enumerate(chunks, start=1):
+        common, made_from = (first, shared[1]) if number == 1 else (later, shared[2])
         yield urls.figures(number), "figures.html", LazyView(
             figures_page_view, archive, chunk, common, number,
-            inputs=partial(figures_page_inputs, archive, chunk, shared, number, meetings, people) if shared else None)
+            inputs=partial(figures_page_inputs, archive, chunk, made_from, number, meetings, people)
+            if made_from else None)
 
 
 def figures_page_inputs(archive: Archive, figures: list[Figure], shared: str, number: int,

@@ -520,3 +520,9 @@ def test_large_archives_page_between_meetings_with_a_dated_pager(example_archive
     assert '<a href="page-4.html">4 <small>8 December 2017 – 9 October 2010</small></a>' in second
     assert 'rel="prev"' not in pages["figures/index.html"] and 'rel="next"' not in pages["figures/page-4.html"]
     assert "<nav" not in one_page["figures/index.html"].split("<main", 1)[1].split("</main>")[0]
+    # The archive's totals only on the first page: a figure added anywhere leaves later pages as they were.
+    total = sum(len(r) for r in rows.values())
+    assert f'<p class="lede">{total:,} figures said in the archive' in pages["figures/index.html"]
+    for path in list(pages)[1:]:
+        assert "said in the archive" not in pages[path] and f"{total:,}" not in pages[path]
+        assert 'The archive’s totals are on <a href="index.html">the first page</a>.' in pages[path]

@@ -195,6 +195,25 @@ def test_an_edit_renders_only_the_speaker_pages_that_show_it(content, tmp_path, 
     assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
 
 
+def test_a_figure_added_renders_only_the_figure_page_that_lists_it(content, tmp_path, monkeypatch):
+    from generator import figure_views
+    monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", 60)  # four pages; the oldest meeting is on the last
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    rendered = []
+    render = jobs.render_page
+    monkeypatch.setattr(jobs, "render_page", lambda env, view_site, path, *rest: (
+        rendered.append(path), render(env, view_site, path, *rest))[1])
+    oldest = content / "transcripts" / "2010-10-09_9200.txt"
+    oldest.write_text(oldest.read_text(encoding="utf-8").replace(
+        "Dmitry Medvedev: ", "Dmitry Medvedev: We spent 12 billion rubles. ", 1), encoding="utf-8")
+    build(content, site, jobs=1)
+    # the first page for the totals, the last for the row; not the two between
+    assert sorted(path for path in rendered if path.startswith("figures/")) == ["figures/index.html",
+                                                                                 "figures/page-4.html"]
+    assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
+
+
 def build_clean(content: Path, out: Path) -> Path:
     build(content, out, jobs=1, use_cache=False)
     return out
