@@ -140,8 +140,9 @@ def occurrence_rows(archive: Archive) -> dict[str, list[dict]]:
     """Entry slug → every occurrence in context (speaker, meeting, date, sentence, paragraph link)."""
     meetings = {m.slug: m for m in archive.meetings}
     people = {p.key: p for p in archive.people}
-    labels = {(m.slug, t.number): t.label.name for m in archive.meetings for t in m.turns}
-    texts = {(m.slug, p.number): p.text for m in archive.meetings for p in m.paragraphs}
+    holding = [meetings[slug] for slug in dict.fromkeys(hit.meeting for hit in archive.term_hits)]
+    labels = {(m.slug, t.number): t.label.name for m in holding for t in m.turns}
+    texts = {(m.slug, p.number): p.text for m in holding for p in m.paragraphs}
     rows: dict[str, list[dict]] = defaultdict(list)
     for hit in archive.term_hits:
         meeting = meetings[hit.meeting]
