@@ -87,6 +87,9 @@ class Cache:
         self.site = SiteRecord()
         self.resolved: tuple[str, tuple] | None = None
         """(digest of every label, resolve_speakers' answer) of the last build: memory only."""
+        self.reads: dict[str, list] = {}
+        """Each file read by the last build, with its stat signature (read.read_text): memory
+        only, so a server reads again only the files that changed."""
         self._new: dict[str, dict[str, object]] = {"parsed": {}, "analysed": {}}
         self._used: dict[str, set[str]] = {"parsed": set(), "analysed": set()}
         self._on_disk = folder is not None and read_pickle(folder / "version") == version

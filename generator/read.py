@@ -9,11 +9,15 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import time
 from pathlib import Path
 
 from .model import ContentErrors, ContentInput, Problem, Source
 
 TRANSCRIPT_SUFFIXES = (".txt", ".md")
+SETTLED_NS = 2_000_000_000
+"""A file changed less than this long before it was read may change again within the same
+timestamp tick (coarse on some file systems): it is not remembered as read."""
 MAX_BYTES = 20_000_000
 """A file larger than this is refused before it is read."""
 UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -80,9 +84,27 @@ def looks_like_utf16(data: bytes) -> bool:
     return len(head) >= 4 and (head[0::2].count(0) > len(head) // 4 or head[1::2].count(0) > len(head) // 4)
 
 
-def read_text(path: Path, root: Path, problems: list[Problem]) -> Source | None:
-    """One file as a Source, or None with a problem recorded."""
+def file_signature(path: Path) -> tuple | None:
+    """What changes whenever the file a path names is written, replaced or moved (ctime too)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def read_text(path: Path, root: Path, problems: list[Problem], known: dict | None = None) -> Source | None:
+    """One file as a Source, or None with a problem recorded.
+
+    `known` (a server's, kept between rebuilds): name shown → [signature, Source, …] of
+    files read before; a file whose signature is unchanged is not read again.
+    """
     shown = display_path(path)
+    signature = file_signature(path) if known is not None else None
+    if signature is not None:
+        held = known.get(shown)
+        if held is not None and held[0] == signature:
+            return held[1]
     bad_name = name_problem(path)
     if bad_name:
         problems.append(bad_name)
@@ -108,7 +130,10 @@ def read_text(path: Path, root: Path, problems: list[Problem]) -> Source | None:
     if problem:
         problems.append(problem)
         return None
-    return Source(path=shown, text=text)
+    source = Source(path=shown, text=text)
+    if signature is not None and time.time_ns() - max(signature[3:]) > SETTLED_NS:
+        known[shown] = [signature, source, None]
+    return source
 
 
 def list_files(folder: Path, suffixes: tuple[str, ...], root: Path, problems: list[Problem]) -> list[Path]:
@@ -127,8 +152,10 @@ def list_files(folder: Path, suffixes: tuple[str, ...], root: Path, problems: li
                   key=lambda p: p.name)
 
 
-def read_content(content: Path) -> ContentInput:
-    """Every input file of the archive, decoded; raises ContentErrors on any problem."""
+def read_content(content: Path, known: dict | None = None) -> ContentInput:
+    """Every input file of the archive, decoded; raises ContentErrors on any problem.
+
+    `known`: see read_text."""
     problems: list[Problem] = []
     if not content.is_dir():
         raise ContentErrors([Problem(display_path(content), 1, "content folder not found")])
@@ -137,15 +164,15 @@ def read_content(content: Path) -> ContentInput:
     def optional(name: str) -> Source | None:
         path = content / name
         if path.exists() or path.is_symlink():
-            return read_text(path, root, problems)
+            return read_text(path, root, problems, known)
         return None
 
     # A bare folder of transcripts (no transcripts/ inside) is read as is.
     folder = content / "transcripts" if (content / "transcripts").exists() else content
-    transcripts = [read_text(p, root, problems)
+    transcripts = [read_text(p, root, problems, known)
                    for p in list_files(folder, TRANSCRIPT_SUFFIXES, root, problems)
                    if p.name != "ATTRIBUTION.md" and p.name.upper() != "README.MD"]
-    annotations = [read_text(p, root, problems)
+    annotations = [read_text(p, root, problems, known)
                    for p in list_files(content / "annotations", (".yaml", ".yml"), root, problems)]
     result = ContentInput(
         transcripts=tuple(s for s in transcripts if s is not None),

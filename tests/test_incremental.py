@@ -214,6 +214,31 @@ def test_a_figure_added_renders_only_the_figure_page_that_lists_it(content, tmp_
     assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
 
 
+def test_a_server_reads_again_only_the_files_that_changed(content, monkeypatch):
+    """A server's Cache remembers each file read with its stat signature: unchanged files are
+    not read again; a rewrite (same size, mtime put back) is seen through its ctime; a file
+    changed in the last two seconds (SETTLED_NS) is not taken as read."""
+    from generator import read
+    monkeypatch.setattr(read, "SETTLED_NS", 0)
+    known: dict = {}
+    first = read.read_content(content, known)
+    assert {s.path for s in first.transcripts} <= known.keys()
+    second = read.read_content(content, known)
+    assert all(a is b for a, b in zip(first.transcripts, second.transcripts))
+    seed = content / "transcripts" / SEED_NAME
+    before = seed.stat()
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Why? No.", "Why? On.", 1), encoding="utf-8")
+    os.utime(seed, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime: only the ctime tells
+    third = read.read_content(content, known)
+    assert "Why? On." in next(s for s in third.transcripts if s.path.endswith(SEED_NAME)).text
+    assert sum(a is b for a, b in zip(first.transcripts, third.transcripts)) == len(first.transcripts) - 1
+    monkeypatch.setattr(read, "SETTLED_NS", 60_000_000_000)
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Why? On.", "Why? Ok.", 1), encoding="utf-8")
+    fourth = read.read_content(content, known)
+    edited = next(s for s in fourth.transcripts if s.path.endswith(SEED_NAME))
+    assert "Why? Ok." in edited.text and all(entry[1] is not edited for entry in known.values())
+
+
 def build_clean(content: Path, out: Path) -> Path:
     build(content, out, jobs=1, use_cache=False)
     return out
