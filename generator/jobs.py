@@ -198,14 +198,15 @@ class Output:
 
 
 def write_site_files(archive: Archive, out: Path, content: Path, templates: Path | None, salt: str,
-                     cache: Cache, jobs: int, progress: Progress,
-                     postings: dict | None = None) -> tuple[dict[str, Stamp], dict[str, str], int]:
+                     cache: Cache, jobs: int, progress: Progress, postings: dict | None = None,
+                     remove_later: bool = False) -> tuple[dict[str, Stamp], dict[str, str], int]:
     """Render every page and data file into a new site beside `out` and swap it in.
 
     Returns every file's Stamp, the inputs digest of every page and lazy
     file, and how many files changed. A page made from the same inputs as in
     the last build keeps its old file unrendered. `postings` are the
-    meetings' search postings made while analysing them.
+    meetings' search postings made while analysing them; `remove_later`: see
+    SiteWriter.finish.
     """
     previous = cache.site.files if cache.site.out == str(out.absolute()) else {}
     writer = SiteWriter(out, content, previous)
@@ -257,7 +258,7 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         if changed == 0 and files.keys() == previous.keys() and site_unchanged(out, previous):
             writer.abandon()  # the site in place is already this one
         else:
-            writer.finish()
+            writer.finish(remove_later)
     except BaseException:
         if search is not None:
             search.wait()  # it writes into the new site: done before that is removed

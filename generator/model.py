@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -120,11 +121,11 @@ class Meeting:
     footnotes: tuple[tuple[str, int, str], ...] = ()
     """(label, line, Markdown text) of each `[^label]:` definition of a .md transcript."""
 
-    @property
+    @cached_property
     def turns(self) -> tuple[Turn, ...]:
         return tuple(b for b in self.blocks if isinstance(b, Turn))
 
-    @property
+    @cached_property
     def paragraphs(self) -> tuple[Paragraph, ...]:
         """Every paragraph in document order, inside turns or not."""
         out: list[Paragraph] = []
@@ -134,6 +135,14 @@ class Meeting:
             elif isinstance(block, Paragraph):
                 out.append(block)
         return tuple(out)
+
+    def __getstate__(self) -> dict:
+        """The fields only: `turns` and `paragraphs`, once read, are kept on the instance, and
+        must not make a pickle (the cache, a page's inputs digest) depend on whether they were."""
+        state = dict(self.__dict__)
+        state.pop("turns", None)
+        state.pop("paragraphs", None)
+        return state
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -161,6 +162,7 @@ class StenogramServer(Server):
 
 
 def serve(options: Options, host: str, port: int, quiet: bool = False) -> int:
+    options = replace(options, server=True)
     state = BuildState(options)
     rebuild(options, state, quiet)
     if not options.out.is_dir():

@@ -36,6 +36,8 @@ class Options:
     use_cache: bool = True
     stop_if_unchanged: bool = False
     """Skip loading altogether when no input changed and the site is intact (no archive is returned then)."""
+    server: bool = False
+    """Built for `serve`: the replaced site is removed in the background (write.swap_in)."""
 
 
 @dataclass(frozen=True)

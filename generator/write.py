@@ -20,6 +20,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,10 +203,12 @@ class SiteWriter:
             os.close(handle)
         return Stamp(digest, found.st_size, found.st_mtime_ns, found.st_ino), True
 
-    def finish(self) -> None:
-        """Swap the new site in place of the old one."""
+    def finish(self, remove_later: bool = False) -> None:
+        """Swap the new site in place of the old one; with `remove_later` (a server, which
+        reports the rebuild as soon as the new site is in place) the old one is removed by a
+        thread: 16,000 files take half a second."""
         os.chmod(self.new, 0o755)
-        swap_in(self.new, self.out)
+        swap_in(self.new, self.out, remove_later)
         release(self._lock)
         self._lock = None
 
@@ -256,15 +259,20 @@ def site_unchanged(out: Path, previous: dict[str, Stamp]) -> bool:
     return seen == len(previous)
 
 
-def swap_in(new: Path, out: Path) -> None:
+def swap_in(new: Path, out: Path, remove_later: bool = False) -> None:
     """Replace `out` by `new`, then remove the old site.
 
     Where the system can, the two folders trade names in one step, and the
-    old site is removed from the build's own (locked) folder; otherwise the
-    old site is moved aside first.
+    old site is removed from the build's own folder (by a thread with
+    `remove_later`; a build that starts meanwhile removes it too, as a
+    leftover); otherwise the old site is moved aside first.
     """
     if out.is_dir() and not out.is_symlink() and exchange(new, out):
-        shutil.rmtree(new, ignore_errors=True)
+        if remove_later:
+            threading.Thread(target=shutil.rmtree, args=(new,), kwargs={"ignore_errors": True},
+                             name="remove-old-site").start()
+        else:
+            shutil.rmtree(new, ignore_errors=True)
         return
     if out.exists() or out.is_symlink():
         old = Path(tempfile.mkdtemp(prefix=f"{OLD_PREFIX}{out.name}-{os.getpid()}-", dir=out.parent))

@@ -288,3 +288,20 @@ def test_the_two_rename_swap_still_works_where_exchange_cannot(tmp_path, monkeyp
     write.swap_in(new, out)
     assert (out / "index.html").read_text(encoding="utf-8") == "new home"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_server_removes_the_replaced_site_in_a_thread(tmp_path, monkeypatch):
+    """serve reports a rebuild once the new site is in place; the old one goes in the background."""
+    import threading
+    out, new = site_folders(tmp_path, {"index.html": "home"})
+    removed_by = []
+    rmtree = shutil.rmtree
+    monkeypatch.setattr(write.shutil, "rmtree", lambda path, **kw: (
+        removed_by.append(threading.current_thread().name), rmtree(path, **kw))[1])
+    write.swap_in(new, out, remove_later=True)
+    assert (out / "index.html").read_text(encoding="utf-8") == "new home"
+    for thread in threading.enumerate():
+        if thread.name == "remove-old-site":
+            thread.join(timeout=30)
+    assert removed_by == ["remove-old-site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
