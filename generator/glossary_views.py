@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import partial
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -186,8 +187,20 @@ def topic_pages(archive: Archive):
         terms[hit.term] = terms.get(hit.term, 0) + 1
     md = markdown_renderer()
     for topic in topics:
-        yield urls.topic(topic.slug), "topic.html", LazyView(topic_view, topic, mentions.get(name_key(topic.name), {}),
-                                                             meetings, views, md)
+        used = mentions.get(name_key(topic.name), {})
+        yield urls.topic(topic.slug), "topic.html", LazyView(topic_view, topic, used, meetings, views, md,
+                                                             inputs=partial(topic_inputs, topic, used, meetings, views))
+
+
+def topic_inputs(topic: ArchiveTopic, used: dict, meetings: dict, views: dict) -> tuple:
+    """All topic_view reads, without making its rows: a topic tagged on thousands of meetings
+    would otherwise be made again and rendered on every rebuild."""
+    tagged = set(topic.tagged)
+    rows = [(slug, m.title, m.date, m.place, m.summary, len(m.turns), slug in tagged,
+             sorted(used.get(slug, {}).items()))
+            for slug, m in meetings.items() if slug in used or slug in tagged]
+    terms = {t for counts in used.values() for t in counts} | {e.slug for e in topic.terms}
+    return topic, rows, [(t, views[t]) for t in sorted(terms)]
 
 
 def topic_view(topic: ArchiveTopic, used: dict, meetings: dict, views: dict, md: MarkdownIt) -> dict:
