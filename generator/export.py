@@ -21,7 +21,7 @@ from . import urls
 from .figures import Figure
 from .index import speaker_stats, turn_words
 from .lazy import LazyView
-from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity
+from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting
 
 MEETINGS = "data/meetings.json"
 SPEAKERS = "data/speakers.json"
@@ -291,18 +291,3 @@ def figures_file(meetings, grouped: dict, made: dict) -> list[bytes]:
     if len(chunks) > 1:
         del chunks[1]  # the comma before the first figure
     return chunks + [b"]}\n"]
-
-
-def figures_by_meeting(archive: Archive) -> dict[str, list] | None:
-    """Meeting slug → its figures, if archive.figures lists them meeting by meeting in archive order
-    (as extraction does); None otherwise."""
-    order = {m.slug: i for i, m in enumerate(archive.meetings)}
-    grouped: dict[str, list] = defaultdict(list)
-    last = 0
-    for figure in archive.figures:
-        at = order.get(figure.meeting)
-        if at is None or at < last:
-            return None
-        last = at
-        grouped[figure.meeting].append(figure)
-    return grouped

@@ -116,14 +116,15 @@ def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict, conf
 
 def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config, *, keys: dict[str, str],
                      glossary_key: str, version: str, cache: Cache, jobs: int, progress: Progress,
-                     postings: dict, analysed: dict | None = None, figures_json: dict | None = None
-                     ) -> tuple[tuple, tuple]:
+                     postings: dict, analysed: dict | None = None, figures_json: dict | None = None,
+                     figures_of: dict | None = None) -> tuple[tuple, tuple]:
     """All term hits and figures, in archive order, from the cache where it has a meeting's.
 
     `keys` maps each meeting's path to its transcript key; `postings` is
     filled with each meeting's search postings (by slug), for the search index;
     `analysed` with each meeting's analysis key (by slug), for Archive.analysis_keys,
-    and `figures_json` with its figures as JSON, for Archive.figures_json.
+    `figures_json` with its figures as JSON, for Archive.figures_json, and `figures_of`
+    with its figures, for Archive.figures_of.
     """
     wanted = [analysis_key(version, keys[m.path], glossary_key, config,
                            tuple(speaker_of.get((m.slug, t.number)) for t in m.turns)) for m in meetings]
@@ -138,11 +139,26 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config
         analysed.update((m.slug, key) for m, key in zip(meetings, wanted))
     if figures_json is not None:
         figures_json.update((m.slug, found[3]) for m, found in zip(meetings, used))
+    if figures_of is not None:
+        figures_of.update((m.slug, found[1]) for m, found in zip(meetings, used) if found[1])
     return (tuple(hit for found in used for hit in found[0]),
             tuple(figure for found in used for figure in found[1]))
 
 
 # --- rendering and writing ---------------------------------------------------------------
+
+_environment: list = [None, None]
+"""[(templates folder, salt), Environment] of the last build in this process."""
+
+
+def environment_for(templates: Path | None, salt: str):
+    """make_environment, kept while the templates and the code are the same (`salt` digests both):
+    a server's rebuilds then compile each template once, not once a rebuild."""
+    key = (str(templates), salt)
+    if _environment[0] != key:
+        _environment[:] = [key, make_environment(templates)]
+    return _environment[1]
+
 
 class Output:
     """What each render task needs: the templates, the writer, and what the last build made.
@@ -151,7 +167,7 @@ class Output:
     """
 
     def __init__(self, archive: Archive, templates: Path | None, salt: str, writer: SiteWriter, made: dict):
-        self.env = make_environment(templates)
+        self.env = environment_for(templates, salt)
         self.site = site_view(archive)
         self.seed = digest_text(salt, repr(self.site)).encode()
         self.writer = writer
@@ -213,19 +229,26 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
     search = None
     try:
         output = Output(archive, templates, salt, writer, cache.site.pages if previous else {})
-        # The search index is the longest single task and needs no page list: it starts first.
-        search = Early(lambda: [output.file(path, data) for path, data in search_file_items(archive, postings)],
-                       jobs)
+        def search_files() -> list:
+            return [output.file(path, data) for path, data in search_file_items(archive, postings)]
+
+        # The search index is the longest single task and needs no page list: on a rebuild
+        # it starts first, in its own process, while the pages are listed. A first build
+        # keeps every core rendering anyway, and a third process would copy the archive.
+        search = Early(search_files, jobs) if previous else None
         pages = page_list(archive)
         output.compile({template for _, template, _ in pages})
-        raw_kinds = [kind for kind in RAW_FILES if kind is not search_file_items]
+        raw_kinds = [kind for kind in RAW_FILES if search is None or kind is not search_file_items]
         groups = batches(len(pages), PAGE_BATCH)
         count = [0]
 
         def work(task: int) -> tuple[list, list[Problem]]:
             """The written files and the problems of one task: a kind of raw files, or a batch of pages."""
             if task < len(raw_kinds):
-                return [output.file(path, data) for path, data in raw_kinds[task](archive)], []
+                kind = raw_kinds[task]
+                if kind is search_file_items:
+                    return search_files(), []
+                return [output.file(path, data) for path, data in kind(archive)], []
             done, problems = [], []
             for index in groups[task - len(raw_kinds)]:
                 try:
@@ -244,8 +267,9 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         for written, found in run_tasks(work, len(raw_kinds) + len(groups), jobs, tick):
             done += written
             problems += found
-        done += search.result()
-        search = None
+        if search is not None:
+            done += search.result()
+            search = None
         if problems:
             raise ContentErrors(list(dict.fromkeys(problems)))
         done += [output.file(path, data)

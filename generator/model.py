@@ -6,8 +6,11 @@ them. Nothing here touches the disk.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from .once import per_archive
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,37 @@ class Archive:
     figures_json: dict[str, bytes] = field(default_factory=dict)
     """Meeting slug → its figures as JSON list items (export.figure_json), when they were
     made (or cached) with the analysis: data/figures.json then only joins them."""
+    figures_of: dict[str, tuple] | None = None
+    """Meeting slug → its share of `figures`, when the build kept them apart (jobs.py): the
+    pages by meeting then need not group half a million figures again."""
+
+
+def group_by_meeting(records) -> dict[str, list]:
+    """Meeting slug → its records (figures, term hits, notes: anything with a `meeting`), in order."""
+    grouped: dict[str, list] = defaultdict(list)
+    for record in records:
+        grouped[record.meeting].append(record)
+    return grouped
+
+
+def figures_by_meeting(archive: Archive) -> dict[str, tuple] | None:
+    """Meeting slug → its figures, when archive.figures lists them meeting by meeting in archive
+    order (as extraction does); None otherwise."""
+    if archive.figures_of is not None:
+        return archive.figures_of
+    return _grouped_figures(archive)
+
+
+@per_archive
+def _grouped_figures(archive: Archive) -> dict[str, tuple] | None:
+    order = {m.slug: i for i, m in enumerate(archive.meetings)}
+    last = 0
+    for figure in archive.figures:
+        at = order.get(figure.meeting)
+        if at is None or at < last:
+            return None
+        last = at
+    return {slug: tuple(figures) for slug, figures in group_by_meeting(archive.figures).items()}
 
 
 def analysis_identity(archive: Archive, slug: str, *made_from) -> tuple:

@@ -109,13 +109,14 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
     postings: dict = {}
     analysed: dict = {}
     figures_json: dict = {}
+    figures_of: dict = {}
     analyse = partial(steps.analyse_meetings, keys={s.path: k for s, k in zip(content.transcripts, keys)},
                       glossary_key=source_digest(content.glossary), version=inputs.version, cache=cache,
                       jobs=jobs, progress=progress, postings=postings, analysed=analysed,
-                      figures_json=figures_json)
+                      figures_json=figures_json, figures_of=figures_of)
     archive = load_archive(content, options.base_url, options.strict, parse=parse, analyse=analyse,
                            resolve=partial(steps.resolve_remembered, cache=cache))
-    archive = replace(archive, analysis_keys=analysed, figures_json=figures_json)
+    archive = replace(archive, analysis_keys=analysed, figures_json=figures_json, figures_of=figures_of)
     files, pages, changed = steps.write_site_files(archive, options.out, options.content, options.templates,
                                                    salt=digest_text(inputs.version, inputs.templates),
                                                    cache=cache, jobs=jobs, progress=progress, postings=postings,

@@ -22,7 +22,8 @@ from .labels import normalise_spaces
 from .lazy import LazyView, fingerprint
 from .names import name_key
 from .resolve import role_at
-from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity
+from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
+                    group_by_meeting)
 
 CITE_SCRIPT = "static/cite.js"
 ATTRIBUTION = ("Transcripts: Presidential Executive Office of the Russian Federation, "
@@ -169,15 +170,10 @@ def meeting_parts(archive: Archive) -> dict[str, Archive]:
     Marks are made per paragraph from these alone, so one meeting's marks
     made from its slice are the same as those made from the whole archive.
     """
-    figures, hits, notes = defaultdict(list), defaultdict(list), defaultdict(list)
-    for figure in archive.figures:
-        figures[figure.meeting].append(figure)
-    for hit in archive.term_hits:
-        hits[hit.meeting].append(hit)
-    for note in archive.annotations:
-        notes[note.meeting].append(note)
-    return {m.slug: replace(archive, figures=tuple(figures[m.slug]), term_hits=tuple(hits[m.slug]),
-                            annotations=tuple(notes[m.slug]))
+    figures = figures_by_meeting(archive) or group_by_meeting(archive.figures)
+    hits, notes = group_by_meeting(archive.term_hits), group_by_meeting(archive.annotations)
+    return {m.slug: replace(archive, figures=tuple(figures.get(m.slug, ())), term_hits=tuple(hits.get(m.slug, ())),
+                            annotations=tuple(notes.get(m.slug, ())), figures_of=None)
             for m in archive.meetings}
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import CORPUS, build_site
 from sitecheck import site_problems
+from generator.figure_views import ranked_figures
 from generator.labels import normalise_spaces
 from generator.model import Source
 from generator.parse import parse_with_problems
@@ -111,3 +112,17 @@ def test_label_forms_of_one_person_meet(corpus_site):
     kovind = people["ram-nath-kovind"]
     assert set(kovind.forms) == {"President of India Ram Nath Kovind (in Russian)", "Ram Nath Kovind (retranslated)"}
     assert "mohammad-bin-salman-al-saud" in people and "hamid-ali-rao" in people
+
+
+def test_figures_are_kept_per_meeting_in_document_order(corpus_site):
+    """The figures pages rank each meeting's figures as extracted, unsorted: that order must be the
+    document's on real text, and the per-meeting shares must join back into archive.figures."""
+    archive, _ = corpus_site
+    shares = archive.figures_of
+    assert sum(len(share) for share in shares.values()) > 2000
+    assert tuple(f for m in archive.meetings for f in shares.get(m.slug, ())) == archive.figures
+    for slug, share in shares.items():
+        places = [(f.paragraph, f.start) for f in share]
+        assert places == sorted(places), slug
+    order = {m.slug: i for i, m in enumerate(archive.meetings)}
+    assert ranked_figures(archive) == sorted(archive.figures, key=lambda f: (-order[f.meeting], f.paragraph, f.start))

@@ -114,6 +114,25 @@ def test_template_edit_rerenders_every_page_that_uses_it(content, tmp_path):
     assert "Edited base." in (site / OTHER_PAGE).read_text(encoding="utf-8")
 
 
+def test_a_server_compiles_templates_again_only_when_they_change(content, tmp_path):
+    """The Jinja environment is kept between rebuilds in one process; each edit of a template is seen."""
+    site = tmp_path / "site"
+    (content / "templates").mkdir()
+    base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
+    edited = content / "templates" / "base.html"
+    seen = []
+    for text in ("First base.", "Second base."):
+        edited.write_text(base.replace("Built with Stenogram.", text), encoding="utf-8")
+        build(content, site, jobs=1)
+        assert text in (site / OTHER_PAGE).read_text(encoding="utf-8")
+        seen.append(jobs._environment[1])
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    assert build(content, site, jobs=1).changed > 0
+    assert "Second base." in (site / SEED_PAGE).read_text(encoding="utf-8")
+    assert seen[0] is not seen[1] and jobs._environment[1] is seen[1]
+
+
 def test_jobs_do_not_change_the_output(tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     build(CONTENT, one, jobs=1, use_cache=False)
