@@ -89,6 +89,10 @@ LABEL_RE = re.compile(r"^(?P<label>[^:\n]{1,%d}?)\s*:(?=\s|$)" % MAX_LABEL_CHARS
 LATE_NOTE_RE = re.compile(r"\((?P<note>[^()]{1,40})\)\s*:\s*")
 NOTE_RE = re.compile(r"\s*\((?P<note>[^()]*)\)?\s*$")
 ABBREVIATION_RE = re.compile(r"\s*\([A-Z][A-Za-z]{1,9}\)")
+INNER_NOTE_RE = re.compile(r"\s*\((?P<inner>[^()]{1,40})\)(?=\s+\S)")
+"""A parenthetical with more of the label after it: "Founder of RTP Global (ru-Net Holdings) Leonid Boguslavsky"."""
+TITLE_DASH_RE = re.compile(r"\s[–—](?=\s+[A-Z])")
+"""A dash that joins two capitalised parts of a title: "Governor of Kemerovo Region – Kuzbass Sergei Tsivilev"."""
 CAMEL_NAME_RE = re.compile(r"[A-Z][a-z]{2,}[A-Z][a-z]{2,}")
 """A name whose space was lost ("VladimirPutin"): one word, yet a person."""
 WORD_RE = re.compile(r"[^\s,]+")
@@ -170,6 +174,10 @@ def _split_note(plain: str) -> tuple[str, str]:
 def _reads_as_title_and_name(core: str, words: list[str]) -> bool:
     """True when the words look like "Title of Something Firstname Lastname"."""
     core = ABBREVIATION_RE.sub("", core)  # "Federation (FISU) President"
+    for inner in INNER_NOTE_RE.finditer(core):
+        if any(word.strip(".’'").casefold() in PROSE_WORDS for word in WORD_RE.findall(inner.group("inner"))):
+            return False  # "what Ms Clinton wrote (somebody may have worked with her) after the ruling"
+    core = TITLE_DASH_RE.sub("", INNER_NOTE_RE.sub("", core))
     words = WORD_RE.findall(core)
     if any(ch in core for ch in '?!"“”«»[]$%#;–—…()'):
         return False
