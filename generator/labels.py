@@ -74,6 +74,7 @@ transport construction agriculture communications media technology
 technologies resources protection emergencies relief labour sport sports
 economy administration department directorate centre center institute
 foundation club association organisation organization forces railways
+duma chamber parliament assembly senate government cabinet holding holdings
 """.split())
 """Words of an institution's or a field's name: never the first word of a person's name.
 
@@ -96,6 +97,8 @@ TITLE_DASH_RE = re.compile(r"\s[–—](?=\s+[A-Z])")
 CAMEL_NAME_RE = re.compile(r"[A-Z][a-z]{2,}[A-Z][a-z]{2,}")
 """A name whose space was lost ("VladimirPutin"): one word, yet a person."""
 WORD_RE = re.compile(r"[^\s,]+")
+MAX_NAME_WORDS = 4
+"""The most words a name takes after a title word ("President Jose Manuel Barroso")."""
 MAX_LABEL_WORDS = 19
 """Words of the longest real label, an abbreviation such as "(OPCW)" not counted:
 "Deputy Director General of the Technical Secretariat of the Organisation for
@@ -240,6 +243,23 @@ def _may_start_name(word: str) -> bool:
     return word[:1].isupper() and bare not in TITLE_WORDS and bare not in INSTITUTION_WORDS
 
 
+def _name_after_title_word(words: list[str], start: int) -> int:
+    """Where the name starts when capitalised words lead to it from a title or an institution.
+
+    "European Commission President Jose Manuel Barroso", "President of the
+    European Commission Jose Manuel Barroso": "Jose" follows the title word
+    "President" or the institution's "Commission", so it is the name's first
+    word, not the title's last.
+    """
+    first = start
+    while (first > 1 and start - first < MAX_NAME_WORDS - 2 and _may_start_name(words[first - 1])
+           and not words[first - 1].isupper() and words[first - 1].casefold() not in CONNECTORS
+           and not words[first - 1].endswith((",", ")"))):
+        first -= 1
+    ends_title = words[first - 1].casefold() in TITLE_WORDS or words[first - 1].casefold() in INSTITUTION_WORDS
+    return first if first < start and ends_title else start
+
+
 def split_role_and_name(core: str, known_names: frozenset[str] = frozenset()) -> tuple[str, str]:
     """ "President of Russia Vladimir Putin" → ("President of Russia", "Vladimir Putin").
 
@@ -278,6 +298,7 @@ def split_role_and_name(core: str, known_names: frozenset[str] = frozenset()) ->
     # "… Chemical Weapons (OPCW) Hamid Ali Rao": the name starts after the abbreviation.
     if start >= 2 and words[start - 2].endswith(")") and _may_start_name(words[start - 1]):
         start -= 1
+    start = _name_after_title_word(words, start)
     take = len(words) - start
     role = " ".join(words[:-take]).strip(" ,")
     name = " ".join(words[-take:])
