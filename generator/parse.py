@@ -110,7 +110,11 @@ def _stem(path: str) -> str:
 
 
 def _from_stem(stem: str) -> tuple[dt.date | None, str]:
-    """ "2023-02-17-meeting-with-lukashenko" → (2023-02-17, "Meeting with lukashenko")."""
+    """ "2023-02-17-meeting-with-lukashenko" → (2023-02-17, "Meeting with lukashenko").
+
+    A kremlin.ru file is named by date and page number, "2023-02-17_70530":
+    its title is the number, "70530", not the whole file name.
+    """
     match = DATE_STEM_RE.match(stem)
     rest = stem
     date = None
@@ -121,8 +125,6 @@ def _from_stem(stem: str) -> tuple[dt.date | None, str]:
         except ValueError:
             pass
     words = re.sub(r"[-_]+", " ", rest).strip()
-    if words.isdigit():
-        words = ""
     return date, words[:1].upper() + words[1:]
 
 
