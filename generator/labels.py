@@ -9,6 +9,7 @@ parenthetical note; anything with the grammar of a sentence is prose.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 
@@ -117,17 +118,25 @@ def normalise_spaces(text: str) -> str:
     return _ODD_SPACES_RE.sub(" ", text).strip()
 
 
-def split_label(line: str, known_names: frozenset[str] = frozenset()) -> tuple[Label, str] | None:
+def label_key(name: str) -> str:
+    """A name as labels are compared: NFC, spaces normalised, casefolded."""
+    return normalise_spaces(unicodedata.normalize("NFC", name)).casefold()
+
+
+def split_label(line: str, known_names: frozenset[str] = frozenset(),
+                speaker_names: frozenset[str] = frozenset()) -> tuple[Label, str] | None:
     """The label at the start of a paragraph and the speech after it, or None.
 
     `known_names` are casefolded names already seen as labels in this file:
     a one-word label is accepted only if it is generic or already known.
+    `speaker_names` are the names and aliases of speakers.yaml (label_key):
+    one of them before the colon is a label whatever the heuristics say.
     """
     match = LABEL_RE.match(line)
     if not match:
         return None
     printed = match.group("label")
-    label = read_label(printed, known_names)
+    label = read_label(printed, known_names, speaker_names)
     if label is None:
         return None
     rest = line[match.end():].lstrip(" \t\u00a0")
@@ -140,7 +149,8 @@ def split_label(line: str, known_names: frozenset[str] = frozenset()) -> tuple[L
 
 
 @lru_cache(maxsize=1 << 16)  # a meeting repeats a few labels hundreds of times; Label is immutable
-def read_label(printed: str, known_names: frozenset[str] = frozenset()) -> Label | None:
+def read_label(printed: str, known_names: frozenset[str] = frozenset(),
+               speaker_names: frozenset[str] = frozenset()) -> Label | None:
     """Split a would-be label into role, name and note; None if it is prose."""
     plain = normalise_spaces(printed)
     core, note = _split_note(plain)
@@ -148,6 +158,8 @@ def read_label(printed: str, known_names: frozenset[str] = frozenset()) -> Label
         return None
     if core.casefold() in GENERIC_LABELS:
         return Label(printed=printed.strip(), name=core, role="", note=note, generic=True)
+    if core.casefold() in speaker_names:  # "Lukashenka": an editor listed it, so it is a name
+        return Label(printed=printed.strip(), name=core, role="", note=note, generic=False)
     words = WORD_RE.findall(core)
     if not words or len(WORD_RE.findall(ABBREVIATION_RE.sub("", core))) > MAX_LABEL_WORDS:
         return None
