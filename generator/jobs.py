@@ -68,10 +68,12 @@ def made_or_cached(kind: str, keys: list[str], make: Callable[[list[int]], list]
 
 # --- parsing ---------------------------------------------------------------------------
 
-def parse_sources(sources: tuple[Source, ...], keys: list[str], cache: Cache, jobs: int,
-                  progress: Progress) -> list[tuple[Meeting | None, list[Problem]]]:
-    """parse_with_problems of every source, from the cache where it has them."""
-    known, made = made_or_cached("parsed", keys, lambda indexes: [parse_with_problems(sources[i]) for i in indexes],
+def parse_sources(sources: tuple[Source, ...], speaker_names: frozenset[str], keys: list[str], cache: Cache,
+                  jobs: int, progress: Progress) -> list[tuple[Meeting | None, list[Problem]]]:
+    """parse_with_problems of every source, from the cache where it has them (`keys`
+    are uptodate.transcript_key, made with the same `speaker_names`)."""
+    known, made = made_or_cached("parsed", keys,
+                                 lambda indexes: [parse_with_problems(sources[i], speaker_names) for i in indexes],
                                  PARSE_BATCH, cache, jobs, progress, "parsing")
     progress.finish(f"parsed {made} of {len(sources)} transcripts")
     return [known[key] for key in keys]

@@ -9,6 +9,7 @@ parenthetical note; anything with the grammar of a sentence is prose.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 
@@ -74,6 +75,7 @@ transport construction agriculture communications media technology
 technologies resources protection emergencies relief labour sport sports
 economy administration department directorate centre center institute
 foundation club association organisation organization forces railways
+duma chamber parliament assembly senate government cabinet holding holdings
 """.split())
 """Words of an institution's or a field's name: never the first word of a person's name.
 
@@ -89,9 +91,15 @@ LABEL_RE = re.compile(r"^(?P<label>[^:\n]{1,%d}?)\s*:(?=\s|$)" % MAX_LABEL_CHARS
 LATE_NOTE_RE = re.compile(r"\((?P<note>[^()]{1,40})\)\s*:\s*")
 NOTE_RE = re.compile(r"\s*\((?P<note>[^()]*)\)?\s*$")
 ABBREVIATION_RE = re.compile(r"\s*\([A-Z][A-Za-z]{1,9}\)")
+INNER_NOTE_RE = re.compile(r"\s*\((?P<inner>[^()]{1,40})\)(?=\s+\S)")
+"""A parenthetical with more of the label after it: "Founder of RTP Global (ru-Net Holdings) Leonid Boguslavsky"."""
+TITLE_DASH_RE = re.compile(r"\s[–—](?=\s+[A-Z])")
+"""A dash that joins two capitalised parts of a title: "Governor of Kemerovo Region – Kuzbass Sergei Tsivilev"."""
 CAMEL_NAME_RE = re.compile(r"[A-Z][a-z]{2,}[A-Z][a-z]{2,}")
 """A name whose space was lost ("VladimirPutin"): one word, yet a person."""
 WORD_RE = re.compile(r"[^\s,]+")
+MAX_NAME_WORDS = 4
+"""The most words a name takes after a title word ("President Jose Manuel Barroso")."""
 MAX_LABEL_WORDS = 19
 """Words of the longest real label, an abbreviation such as "(OPCW)" not counted:
 "Deputy Director General of the Technical Secretariat of the Organisation for
@@ -110,17 +118,25 @@ def normalise_spaces(text: str) -> str:
     return _ODD_SPACES_RE.sub(" ", text).strip()
 
 
-def split_label(line: str, known_names: frozenset[str] = frozenset()) -> tuple[Label, str] | None:
+def label_key(name: str) -> str:
+    """A name as labels are compared: NFC, spaces normalised, casefolded."""
+    return normalise_spaces(unicodedata.normalize("NFC", name)).casefold()
+
+
+def split_label(line: str, known_names: frozenset[str] = frozenset(),
+                speaker_names: frozenset[str] = frozenset()) -> tuple[Label, str] | None:
     """The label at the start of a paragraph and the speech after it, or None.
 
     `known_names` are casefolded names already seen as labels in this file:
     a one-word label is accepted only if it is generic or already known.
+    `speaker_names` are the names and aliases of speakers.yaml (label_key):
+    one of them before the colon is a label whatever the heuristics say.
     """
     match = LABEL_RE.match(line)
     if not match:
         return None
     printed = match.group("label")
-    label = read_label(printed, known_names)
+    label = read_label(printed, known_names, speaker_names)
     if label is None:
         return None
     rest = line[match.end():].lstrip(" \t\u00a0")
@@ -133,7 +149,8 @@ def split_label(line: str, known_names: frozenset[str] = frozenset()) -> tuple[L
 
 
 @lru_cache(maxsize=1 << 16)  # a meeting repeats a few labels hundreds of times; Label is immutable
-def read_label(printed: str, known_names: frozenset[str] = frozenset()) -> Label | None:
+def read_label(printed: str, known_names: frozenset[str] = frozenset(),
+               speaker_names: frozenset[str] = frozenset()) -> Label | None:
     """Split a would-be label into role, name and note; None if it is prose."""
     plain = normalise_spaces(printed)
     core, note = _split_note(plain)
@@ -141,6 +158,8 @@ def read_label(printed: str, known_names: frozenset[str] = frozenset()) -> Label
         return None
     if core.casefold() in GENERIC_LABELS:
         return Label(printed=printed.strip(), name=core, role="", note=note, generic=True)
+    if core.casefold() in speaker_names:  # "Lukashenka": an editor listed it, so it is a name
+        return Label(printed=printed.strip(), name=core, role="", note=note, generic=False)
     words = WORD_RE.findall(core)
     if not words or len(WORD_RE.findall(ABBREVIATION_RE.sub("", core))) > MAX_LABEL_WORDS:
         return None
@@ -170,6 +189,10 @@ def _split_note(plain: str) -> tuple[str, str]:
 def _reads_as_title_and_name(core: str, words: list[str]) -> bool:
     """True when the words look like "Title of Something Firstname Lastname"."""
     core = ABBREVIATION_RE.sub("", core)  # "Federation (FISU) President"
+    for inner in INNER_NOTE_RE.finditer(core):
+        if any(word.strip(".’'").casefold() in PROSE_WORDS for word in WORD_RE.findall(inner.group("inner"))):
+            return False  # "what Ms Clinton wrote (somebody may have worked with her) after the ruling"
+    core = TITLE_DASH_RE.sub("", INNER_NOTE_RE.sub("", core))
     words = WORD_RE.findall(core)
     if any(ch in core for ch in '?!"“”«»[]$%#;–—…()'):
         return False
@@ -232,6 +255,23 @@ def _may_start_name(word: str) -> bool:
     return word[:1].isupper() and bare not in TITLE_WORDS and bare not in INSTITUTION_WORDS
 
 
+def _name_after_title_word(words: list[str], start: int) -> int:
+    """Where the name starts when capitalised words lead to it from a title or an institution.
+
+    "European Commission President Jose Manuel Barroso", "President of the
+    European Commission Jose Manuel Barroso": "Jose" follows the title word
+    "President" or the institution's "Commission", so it is the name's first
+    word, not the title's last.
+    """
+    first = start
+    while (first > 1 and start - first < MAX_NAME_WORDS - 2 and _may_start_name(words[first - 1])
+           and not words[first - 1].isupper() and words[first - 1].casefold() not in CONNECTORS
+           and not words[first - 1].endswith((",", ")"))):
+        first -= 1
+    ends_title = words[first - 1].casefold() in TITLE_WORDS or words[first - 1].casefold() in INSTITUTION_WORDS
+    return first if first < start and ends_title else start
+
+
 def split_role_and_name(core: str, known_names: frozenset[str] = frozenset()) -> tuple[str, str]:
     """ "President of Russia Vladimir Putin" → ("President of Russia", "Vladimir Putin").
 
@@ -270,6 +310,7 @@ def split_role_and_name(core: str, known_names: frozenset[str] = frozenset()) ->
     # "… Chemical Weapons (OPCW) Hamid Ali Rao": the name starts after the abbreviation.
     if start >= 2 and words[start - 2].endswith(")") and _may_start_name(words[start - 1]):
         start -= 1
+    start = _name_after_title_word(words, start)
     take = len(words) - start
     role = " ".join(words[:-take]).strip(" ,")
     name = " ".join(words[-take:])

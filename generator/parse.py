@@ -42,17 +42,22 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def parse_transcript(source: Source) -> Meeting:
+def parse_transcript(source: Source, speaker_names: frozenset[str] = frozenset()) -> Meeting:
     """Parse one transcript; raises ContentErrors with every problem found."""
-    meeting, problems = parse_with_problems(source)
+    meeting, problems = parse_with_problems(source, speaker_names)
     errors = [p for p in problems if not p.warning]
     if errors or meeting is None:
         raise ContentErrors(errors or problems)
     return meeting
 
 
-def parse_with_problems(source: Source) -> tuple[Meeting | None, list[Problem]]:
-    """The meeting (None if it cannot be built) and all problems, warnings included."""
+def parse_with_problems(source: Source, speaker_names: frozenset[str] = frozenset()
+                        ) -> tuple[Meeting | None, list[Problem]]:
+    """The meeting (None if it cannot be built) and all problems, warnings included.
+
+    `speaker_names`: the names and aliases of speakers.yaml (speakers_file.speaker_names);
+    a paragraph that starts with one of them and a colon opens a turn.
+    """
     path = source.path
     if len(source.text) > MAX_CHARS:
         return None, [Problem(path, 1, f"transcript is larger than {MAX_CHARS:,} characters")]
@@ -67,7 +72,7 @@ def parse_with_problems(source: Source) -> tuple[Meeting | None, list[Problem]]:
         return None, problems
     stem = _stem(path)
     markdown = path.endswith(".md")
-    blocks, body_problems, footnotes = parse_body(body, body_line, path, markdown)
+    blocks, body_problems, footnotes = parse_body(body, body_line, path, markdown, speaker_names)
     problems += body_problems
     title, date = meta.get("title", ""), meta.get("date")
     stem_date, stem_title = _from_stem(stem)
@@ -110,7 +115,11 @@ def _stem(path: str) -> str:
 
 
 def _from_stem(stem: str) -> tuple[dt.date | None, str]:
-    """ "2023-02-17-meeting-with-lukashenko" → (2023-02-17, "Meeting with lukashenko")."""
+    """ "2023-02-17-meeting-with-lukashenko" → (2023-02-17, "Meeting with lukashenko").
+
+    A kremlin.ru file is named by date and page number, "2023-02-17_70530":
+    its title is the number, "70530", not the whole file name.
+    """
     match = DATE_STEM_RE.match(stem)
     rest = stem
     date = None
@@ -121,8 +130,6 @@ def _from_stem(stem: str) -> tuple[dt.date | None, str]:
         except ValueError:
             pass
     words = re.sub(r"[-_]+", " ", rest).strip()
-    if words.isdigit():
-        words = ""
     return date, words[:1].upper() + words[1:]
 
 
@@ -149,14 +156,15 @@ def body_paragraphs(body: str, first_line: int, markdown: bool) -> list[tuple[in
     return out
 
 
-def parse_body(body: str, first_line: int, path: str, markdown: bool = False):
+def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
+               speaker_names: frozenset[str] = frozenset()):
     """Blocks (paragraphs, turns, breaks) of the body, and problems found."""
     paragraphs = body_paragraphs(body, first_line, markdown)
     footnotes: dict[str, tuple[int, str]] = {}
     if markdown:
         paragraphs, footnotes = split_footnotes(paragraphs)
         paragraphs = [(line, unbold_label(text)) for line, text in paragraphs]
-    known = _short_names(text for _, text in paragraphs)
+    known = _short_names(text for _, text in paragraphs) | speaker_names
     blocks: list = []
     problems: list[Problem] = []
     turn: dict | None = None  # the open turn: label, line, paragraphs, continued
@@ -194,7 +202,7 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False):
             close_turn()
             blocks.append(paragraph("omission", text, line))
             continue
-        labelled = split_label(text, known)
+        labelled = split_label(text, known, speaker_names)
         if labelled is not None:
             label, rest = labelled
             close_turn()

@@ -28,6 +28,7 @@ from .parallel import job_count
 from .parse import parse_with_problems
 from .progress import Progress
 from .resolve import resolve_speakers
+from .speakers_file import speaker_names
 from .uptodate import Built, Inputs, Options, check_inputs, source_digest
 
 __all__ = ["Built", "Options", "build", "load_archive", "make_site"]
@@ -37,8 +38,9 @@ def meeting_order(meeting: Meeting) -> tuple:
     return (meeting.date or dt.date.min, meeting.slug)
 
 
-def parse_each(sources: tuple[Source, ...]) -> list[tuple[Meeting | None, list[Problem]]]:
-    return [parse_with_problems(source) for source in sources]
+def parse_each(sources: tuple[Source, ...], speaker_names: frozenset[str] = frozenset()
+               ) -> list[tuple[Meeting | None, list[Problem]]]:
+    return [parse_with_problems(source, speaker_names) for source in sources]
 
 
 def gather_meetings(parsed: list[tuple[Meeting | None, list[Problem]]]) -> tuple[list[Meeting], list[Problem]]:
@@ -59,7 +61,7 @@ def gather_meetings(parsed: list[tuple[Meeting | None, list[Problem]]]) -> tuple
 
 def parse_meetings(content: ContentInput) -> tuple[list[Meeting], list[Problem]]:
     """Every transcript parsed, in archive order, with the problems found."""
-    return gather_meetings(parse_each(content.transcripts))
+    return gather_meetings(parse_each(content.transcripts, speaker_names(content.speakers)))
 
 
 def analyse_all(meetings: list[Meeting], glossary, speaker_of: dict, config) -> tuple[tuple, tuple]:
@@ -68,15 +70,18 @@ def analyse_all(meetings: list[Meeting], glossary, speaker_of: dict, config) -> 
 
 
 def load_archive(content: ContentInput, base_url: str = "", strict: bool = False,
-                 parse=parse_each, analyse=analyse_all, resolve=resolve_speakers) -> Archive:
+                 parse=parse_each, analyse=analyse_all, resolve=resolve_speakers,
+                 names: frozenset[str] | None = None) -> Archive:
     """The resolved archive, or ContentErrors listing every problem.
 
     Warnings are kept on the archive for the command line to print; with
     `strict` they fail the build like errors. `parse`, `analyse` and `resolve`
     may be replaced by versions that give the same results faster (jobs.py).
+    `names`: speakers_file.speaker_names of content.speakers, when the caller has them already.
     """
     config, problems = read_site_config(content.site, base_url)
-    meetings, found = gather_meetings(parse(content.transcripts))
+    names = speaker_names(content.speakers) if names is None else names
+    meetings, found = gather_meetings(parse(content.transcripts, names))
     problems += found
     people, speaker_of, found = resolve(meetings, content.speakers)
     problems += found
@@ -115,7 +120,7 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
                       jobs=jobs, progress=progress, postings=postings, analysed=analysed,
                       figures_json=figures_json, figures_of=figures_of)
     archive = load_archive(content, options.base_url, options.strict, parse=parse, analyse=analyse,
-                           resolve=partial(steps.resolve_remembered, cache=cache))
+                           resolve=partial(steps.resolve_remembered, cache=cache), names=inputs.speaker_names)
     archive = replace(archive, analysis_keys=analysed, figures_json=figures_json, figures_of=figures_of)
     files, pages, changed = steps.write_site_files(archive, options.out, options.content, options.templates,
                                                    salt=digest_text(inputs.version, inputs.templates),

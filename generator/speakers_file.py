@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import yaml
 
 from .frontmatter import nesting_problem, yaml_problem
-from .labels import normalise_spaces
+from .labels import label_key, normalise_spaces
 from .model import Problem, Source
 from .names import name_key
 from .slugs import SLUG_RE
@@ -103,6 +103,15 @@ def load_speakers(source: Source | None) -> tuple[tuple[SpeakerEntry, ...], list
     problems += name_clashes(entries, path)
     clashing = {p.line for p in problems if not p.warning}
     return tuple(e for e in entries if e.line not in clashing), problems
+
+
+def speaker_names(source: Source | None) -> frozenset[str]:
+    """Every name and alias of speakers.yaml as the parser compares labels (labels.label_key).
+
+    Its problems are left to resolve.resolve_speakers, which reports them.
+    """
+    entries, _ = load_speakers(source)
+    return frozenset(label_key(name) for entry in entries for name in (entry.name, *entry.aliases))
 
 
 def read_entry(node: yaml.Node, path: str, problems: list[Problem]) -> SpeakerEntry | None:

@@ -3,7 +3,8 @@
 A rebuild with nothing changed should answer in a fraction of a second, so
 this module reads the content, makes one digest of every input (content,
 templates, options, the generator's code) and compares it with the last
-build's record, using only light modules: no Jinja, no parser, no archive.
+build's record, using only light modules: no Jinja, no parser, no archive
+(speakers.yaml is read for its names, which every transcript's parse depends on).
 What it read is handed on to the build when something did change.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from .cache import Cache, code_version, default_cache_dir, digest_text
 from .model import ContentErrors, ContentInput, Problem, Source
 from .read import read_content
+from .speakers_file import speaker_names
 from .write import check_output_folder, clear_leftovers, site_unchanged
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -61,25 +63,32 @@ class Inputs:
     """Digest of the generator's code (cache.code_version)."""
     content: ContentInput
     keys: list[str]
-    """Each transcript's key: its path and text, with the code version."""
+    """Each transcript's key: its path and text, with the code version and the speaker names."""
+    speaker_names: frozenset[str]
+    """The names and aliases of speakers.yaml, which the parser takes as labels (speakers_file.speaker_names)."""
     templates: str
     """Digest of every template and static file."""
     digest: str
     """Digest of all of the above and the options."""
 
 
-def transcript_key(version: str, source: Source) -> str:
-    return digest_text(version, "parsed", source.path, source.text)
+def names_digest(names: frozenset[str]) -> str:
+    return digest_text("names", *sorted(names))
 
 
-def known_key(known: dict | None, version: str, source: Source) -> str:
+def transcript_key(version: str, source: Source, names: str = "") -> str:
+    """What a parse depends on: the code, the file, and the speaker names (names_digest)."""
+    return digest_text(version, "parsed", names, source.path, source.text)
+
+
+def known_key(known: dict | None, version: str, source: Source, names: str = "") -> str:
     """transcript_key, remembered with the file in `known` (digesting every text costs 0.1 s at 5,000)."""
     held = known.get(source.path) if known is not None else None
     if held is None or held[1] is not source:
-        return transcript_key(version, source)
-    if held[2] is None:
-        held[2] = transcript_key(version, source)
-    return held[2]
+        return transcript_key(version, source, names)
+    if held[2] is None or held[2][0] != names:
+        held[2] = (names, transcript_key(version, source, names))
+    return held[2][1]
 
 
 def source_digest(source: Source | None) -> str:
@@ -107,12 +116,14 @@ def read_inputs(options: Options, known: dict | None = None) -> Inputs:
     also keeps each transcript's key."""
     version = code_version()
     content = read_content(options.content, known)
-    keys = [known_key(known, version, source) for source in content.transcripts]
+    names = speaker_names(content.speakers)  # once a build: every transcript's parse depends on it
+    digest_of_names = names_digest(names)
+    keys = [known_key(known, version, source, digest_of_names) for source in content.transcripts]
     templates = template_digest(options.templates)
     digest = digest_text(version, templates, repr((options.base_url, options.strict, str(options.templates))),
                          *keys, source_digest(content.site), source_digest(content.speakers),
                          source_digest(content.glossary), *map(source_digest, content.annotations))
-    return Inputs(version, content, keys, templates, digest)
+    return Inputs(version, content, keys, names, templates, digest)
 
 
 def open_cache(options: Options, version: str) -> Cache:

@@ -329,3 +329,33 @@ def test_a_server_reuses_who_speaks_only_while_every_label_is_as_it_was(content,
 def edited(text: str, old: str, new: str) -> str:
     assert old in text
     return text.replace(old, new, 1)
+
+
+def test_a_name_added_to_speakers_yaml_parses_the_transcripts_again(content, tmp_path):
+    """The parser takes speakers.yaml's names as labels, so they are part of each transcript's cache key."""
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(edited(seed.read_text(encoding="utf-8"), "\nAlexander Lukashenko: No? That’s a plus for me.",
+                           "\nLukashenko: No? That’s a plus for me."), encoding="utf-8")
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    prose = '"para speech">Lukashenko: No? That’s a plus for me.'  # one word, unknown: read as speech
+    assert prose in (site / SEED_PAGE).read_text(encoding="utf-8")
+    speakers = content / "speakers.yaml"
+    speakers.write_text(edited(speakers.read_text(encoding="utf-8"), "aliases: [Lukashenka,",
+                               "aliases: [Lukashenko, Lukashenka,"), encoding="utf-8")
+    stream = io.StringIO()
+    make_site(Options(content=content, out=site, jobs=1), Progress(shown=True, stream=stream))
+    assert "parsed 11 of 11 transcripts" in stream.getvalue()
+    assert prose not in (site / SEED_PAGE).read_text(encoding="utf-8")
+    assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
+
+
+def test_a_servers_remembered_transcript_key_follows_the_speaker_names():
+    from generator.model import Source
+    from generator.uptodate import known_key, names_digest, transcript_key
+    source = Source("content/transcripts/x.txt", "Lukashenko: No? That’s a plus for me.\n")
+    known = {source.path: [None, source, None]}
+    none, some = names_digest(frozenset()), names_digest(frozenset({"lukashenko"}))
+    first = known_key(known, "v", source, none)
+    assert known_key(known, "v", source, some) == transcript_key("v", source, some) != first
+    assert known_key(known, "v", source, none) == first
