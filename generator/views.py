@@ -206,6 +206,7 @@ def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict,
             blocks.append({
                 "type": "turn",
                 "id": f"t{block.number}",
+                "number": block.number,
                 "speaker": person.slug if person else "",
                 "name": person.name if person else normalise_spaces(block.label.name),
                 "href": urls.speaker(person.slug) if person else "",

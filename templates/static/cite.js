@@ -24,7 +24,7 @@
     var line = turn && turn.querySelector(".speaker");
     if (!line) { return ""; }
     var copy = line.cloneNode(true);
-    Array.prototype.forEach.call(copy.querySelectorAll(".role, .label-note"), function (e) { e.remove(); });
+    Array.prototype.forEach.call(copy.querySelectorAll(".role, .label-note, .permalink"), function (e) { e.remove(); });
     return copy.textContent.replace(/\s+/g, " ").trim();
   }
 
@@ -121,7 +121,7 @@
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a.permalink");
     if (!link || !meeting.contains(link)) { return; }
-    var paragraph = link.closest("[id^='p']");
+    var paragraph = link.closest(".para[id]");  // a turn's permalink stays a plain link
     if (paragraph) { open(paragraph, link); }
   });
 })();
