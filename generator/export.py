@@ -157,6 +157,8 @@ def meeting_document(archive: Archive, meeting: Meeting, people: dict[str, Perso
                 "speaker": person.slug if person else None,
                 "line": paragraph.line,
                 "text": paragraph.text,
+                "interrupted_start": "start" in paragraph.interrupted,
+                "interrupted_end": "end" in paragraph.interrupted,
             })
     return {
         "version": VERSION,

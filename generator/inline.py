@@ -14,6 +14,7 @@ from html import escape
 
 from markupsafe import Markup
 
+from .model import interruptions
 from .urls import link
 
 SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -44,13 +45,16 @@ class Mark:
 
 
 def text_marks(text: str) -> list[Mark]:
-    """Marks that the transcript conventions imply: [insertions], (stage), <…>."""
+    """Marks that the transcript conventions imply: [insertions], (stage), <…>, and the
+    `…` of an interrupted sentence (lowest priority: it yields to any mark it crosses)."""
     marks = [Mark(m.start(), m.end(), "span", (("class", "insertion"),), 3)
              for m in INSERTION_RE.finditer(text)]
     marks += [Mark(m.start(), m.end(), "span", (("class", "stage"),), 3)
               for m in STAGE_RE.finditer(text)]
     marks += [Mark(m.start(), m.end(), "span", (("class", "omission"), ("title", "omitted passage")), 4)
               for m in OMISSION_RE.finditer(text)]
+    marks += [Mark(start, end, "span", (("class", "interruption"), ("title", "interrupted sentence")), 0)
+              for start, end in dict.fromkeys((start, end) for _, start, end in interruptions(text))]
     return marks
 
 

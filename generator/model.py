@@ -6,6 +6,7 @@ them. Nothing here touches the disk.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -52,6 +53,21 @@ class Label:
     """True for labels that are not a person (Question, Remark, …)."""
 
 
+INTERRUPTION_RES = (("start", re.compile(r"^\s*(…|\.\.\.)")), ("end", re.compile(r"(…|\.\.\.)\s*$")))
+"""A `…` (or `...`) that opens or closes a paragraph marks an interrupted sentence."""
+
+
+def interruptions(text: str) -> tuple[tuple[str, int, int], ...]:
+    """The dots that mark an interrupted sentence: ("start" or "end", start, end) in `text`.
+
+    Only dots at the very edge count: `…` inside a sentence ("we… One moment") is a
+    pause, dots before a closing quote or bracket ("lords …”") end a quotation, and
+    an omission `<…>` is neither.
+    """
+    matches = ((side, pattern.search(text)) for side, pattern in INTERRUPTION_RES)
+    return tuple((side, *match.span(1)) for side, match in matches if match)
+
+
 @dataclass(frozen=True)
 class Paragraph:
     """One paragraph of the file, numbered in document order (anchor p<number>)."""
@@ -67,6 +83,12 @@ class Paragraph:
     """Words in the text, counted once at parse time for speaking shares and stats."""
     format: tuple = ()
     """Markdown formatting over the text (mdtext.Span: em, strong, a, code, fnref); .md only."""
+
+    @property
+    def interrupted(self) -> tuple[str, ...]:
+        """"start" when the text opens with `…` (it picks up a sentence cut into),
+        "end" when it closes with one (the speaker was cut off); both, or neither."""
+        return tuple(side for side, _, _ in interruptions(self.text))
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,7 @@ def paragraph_view(paragraph: Paragraph, meeting: Meeting, marks: dict, page: st
         "id": f"p{paragraph.number}",
         "number": paragraph.number,
         "kind": paragraph.kind,
+        "interrupted": paragraph.interrupted,
         "notes": (notes or {}).get(paragraph.number, []),
         "html": render_text(paragraph.text, text_marks(paragraph.text) + format_marks(paragraph) + own, page),
     }
