@@ -767,13 +767,19 @@ def figure_marks(archive) -> dict:
     """(meeting slug, paragraph number) → [inline.Mark] for <data class="figure">.
 
     Vague amounts have no number to give, so they are listed in the index
-    but not marked in the text.
+    but not marked in the text. A range is one mark whose value is its low
+    end, a number as <data value> wants, and whose data-high is its high end:
+    value="40" data-high="60" for "40–60 percent".
     """
     marks: dict[tuple[str, int], list[Mark]] = {}
     for figure in archive.figures:
         if figure.vague:
             continue
-        attrs = (("class", "figure"), ("value", figure.normalised), ("data-unit", figure.unit))
+        if figure.value is None:
+            values = (("value", plain(figure.low)), ("data-high", plain(figure.high)))
+        else:
+            values = (("value", figure.normalised),)
+        attrs = (("class", "figure"), *values, ("data-unit", figure.unit))
         marks.setdefault((figure.meeting, figure.paragraph), []).append(
             Mark(figure.start, figure.end, "data", attrs, 2))
     return marks

@@ -413,8 +413,20 @@ def test_meeting_text_marks_figures_as_data(example_site):
     assert '<data class="figure" value="43000000000" data-unit="USD">over US$43 billion</data>' in meeting
     assert re.search(r'<data class="figure" value="1000" data-unit="count">up to a(?:\xa0|&nbsp;| )thousand component parts</data>', meeting)
     for value in re.findall(r'<data class="figure" value="([^"]*)"', meeting):
-        assert re.fullmatch(r"-?\d+(\.\d+)?(\.\.-?\d+(\.\d+)?)?", value), value
+        assert re.fullmatch(r"-?\d+(\.\d+)?", value), value
     assert not re.search(r"<data[^>]*>[^<]*(Su-25|MC-21|Superjet)", meeting)
+
+
+def test_a_range_is_one_mark_with_its_low_value_and_high_end():
+    from generator.render import render_site
+    text = ('---\ntitle: "Ranges"\ndate: 2024-01-02\n---\n'
+            'Speaker One: Prices fell 40–60 percent, <b>then</b> & "more", between 20 and 50 million rubles.\n')
+    archive = load_archive(ContentInput(transcripts=(Source("transcripts/2024-01-02_x.txt", text),)))
+    html = render_site(archive)["meetings/2024-01-02-x.html"].decode("utf-8")
+    paragraph = re.search(r'<p id="p1"[^>]*>(.*?) <a class="permalink"', html).group(1)
+    assert paragraph == ('Prices fell <data class="figure" value="40" data-high="60" data-unit="%">40–60 percent</data>, '
+                         '&lt;b&gt;then&lt;/b&gt; &amp; "more", <data class="figure" value="20000000" '
+                         'data-high="50000000" data-unit="RUB">between 20 and 50 million rubles</data>.')
 
 
 def test_figures_page_escapes_what_the_text_says(tmp_path):
