@@ -57,7 +57,7 @@ _REFERENCE_WORDS = (r"articles?|clauses?|sections?|paragraphs?|chapters?|items?|
                     r"decrees?|protocols?|annex|appendix|pages?|top|grades?|flights?|routes?|highway|platforms?|"
                     r"gates?|version|season|episodes?|volumes?|vol\.|parts?|phases?|rounds?|stages?|units?|blocks?|"
                     r"buildings?|halls?|rooms?|hospital|school|kindergarten|gymnasium|lyceum|order|law|code|"
-                    r"lines?|levels?|points?|sites?|ward")
+                    r"lines?|levels?|points?|sites?|ward|class|classes")
 _REFERENCE_FORMS = tuple(form for word in _REFERENCE_WORDS.replace("\\.", ".").split("|")
                          for form in ((word.replace("s?", "s"), word.replace("s?", "")) if "s?" in word else (word,)))
 """Every spelling of a reference word: "article", "articles", "no.", "nos." …"""
@@ -91,11 +91,22 @@ RATIO_RE = re.compile(r"\d(?<!\w.)\d*/\d+\b")
 """Ratios and schedules: "24/7", "1/3"."""
 PHONE_RE = re.compile(r"\+\d[\d\s()\-]{6,}\d|\b\d{1,4}(?:-\d{2,4}){2,}\b|(?:\b\d\s?)?\(\d{3,5}\)\s?\d[\d\s-]{4,}\d")
 """Phone numbers: "+7 495 606-36-02", "8-800-200-34-11"."""
+NUMBER_SIGN_RE = re.compile(r"[#№]\s*\d+")
+"""Numbers that name a thing: "Resolution #719", "school № 5"."""
+GROUP_OF_RE = re.compile(r"G(?<!\w.)roup\s+of\s+\d+\b")
+""""the Group of 20": a name, like "G20"."""
+LIST_TAIL_RE = re.compile(r"\s+(?:and|or)\s+(?:no\.\s*)?\d+(?:[.\-–]\d+)*[a-z]?(?!\w|[.,]\d)"
+                          r"(?=\s*(?:$|[^\w\s%]|(?:of|in|at|on|are|were|is|was|will|have|has|which|respectively)\b))",
+                          re.IGNORECASE)
+"""The next number of a list that a date or a reference opens: "units 3 and 4", "on April 24 and 30".
+Only a number that nothing counts or measures: "Article 15 and 300 companies" keeps its figure."""
 
 _MASK_RES = (DATE_RE, DAY_MONTH_RE, CLOCK_RE, HOURS_MINUTES_RE, WORD_CLOCK_RE, REFERENCE_RE, MODEL_RE, GLUED_RE,
-             LETTERS_DIGITS_RE, ITEM_RE, RATIO_RE, PHONE_RE)
+             LETTERS_DIGITS_RE, ITEM_RE, RATIO_RE, PHONE_RE, NUMBER_SIGN_RE, GROUP_OF_RE)
 _LOWER_MASK_RES = (WORD_CLOCK_RE, REFERENCE_RE)
 """Masks written in lower case and matched on lower-cased text; the only ones a text without digits needs."""
+_LISTING_RES = (DATE_RE, REFERENCE_RE)
+"""Masks whose number may be the first of a list (LIST_TAIL_RE)."""
 
 # Cheap tests: each pattern below starts with a fixed character, which the engine finds fast.
 _AM_PM_RE = re.compile(r"m(?<=[\d\s][ap]m)")
@@ -183,7 +194,7 @@ def masked_spans(text: str, extra: tuple = (), lower: str | None = None,
         if "clock" in lower or ".m." in lower:
             spans += map(_SPAN, WORD_CLOCK_RE.finditer(lower))
         if _may_refer(lower, numerals_in(text, lower) if numerals is None else numerals):
-            spans += map(_SPAN, REFERENCE_RE.finditer(lower))
+            spans += spans_of(REFERENCE_RE, lower)
     if has_digit:
         spans += _digit_spans(text, lower)
     spans += _extra_spans(text, extra)
@@ -194,7 +205,7 @@ def masked_spans(text: str, extra: tuple = (), lower: str | None = None,
 
 def _digit_spans(text: str, lower: str) -> list[tuple[int, int]]:
     """The masks that hold digits, each looked for only where its cheap test passes."""
-    months = list(map(_SPAN, DATE_RE.finditer(text)))
+    months = spans_of(DATE_RE, text)
     spans = list(months)
     if any(_after_day(text, start) for start, _ in months):
         spans += map(_SPAN, DAY_MONTH_RE.finditer(text))
@@ -217,23 +228,43 @@ def _digit_spans(text: str, lower: str) -> list[tuple[int, int]]:
         spans += map(_SPAN, RATIO_RE.finditer(text))
     if "+" in text or "(" in text or _PHONE_DASHES_RE.search(text):
         spans += map(_SPAN, PHONE_RE.finditer(text))
+    if "#" in text or "№" in text:
+        spans += map(_SPAN, NUMBER_SIGN_RE.finditer(text))
+    if "Group" in text:
+        spans += map(_SPAN, GROUP_OF_RE.finditer(text))
     return spans
 
 
 def _every_span(text: str, extra, lower: str) -> list[tuple[int, int]]:
     """Every mask looked for without cheap tests: for a text whose case the tests cannot trust."""
     if len(lower) == len(text):
-        spans = [m.span() for pattern in _LOWER_MASK_RES for m in pattern.finditer(lower)]
+        spans = [span for pattern in _LOWER_MASK_RES for span in spans_of(pattern, lower)]
     else:                            # a letter grew when lower-cased: match case-blind instead
-        spans = [m.span() for pattern in _LOWER_MASK_RES
-                 for m in re.compile(pattern.pattern, re.IGNORECASE).finditer(text)]
+        spans = [span for pattern in _LOWER_MASK_RES
+                 for span in spans_of(pattern, text, re.compile(pattern.pattern, re.IGNORECASE))]
     has_digit = bool(_DIGIT_RE.search(text))
     if has_digit:
-        spans += [m.span() for pattern in _MASK_RES if pattern not in _LOWER_MASK_RES for m in pattern.finditer(text)]
+        spans += [span for pattern in _MASK_RES if pattern not in _LOWER_MASK_RES for span in spans_of(pattern, text)]
     spans += _extra_spans(text, extra)
     if has_digit:
         spans += _name_spans(text)
     return spans + _list_number(text)
+
+
+def spans_of(mask: re.Pattern, text: str, matcher: re.Pattern | None = None) -> list[tuple[int, int]]:
+    """Spans of one mask in text (found with `matcher`, the mask by default); a date or a
+    reference takes in the numbers listed after it ("units 3 and 4")."""
+    spans = list(map(_SPAN, (matcher or mask).finditer(text)))
+    if mask in _LISTING_RES:
+        spans = [_with_list_tail(text, span) for span in spans]
+    return spans
+
+
+def _with_list_tail(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    if not text[span[1] - 1:span[1]].isdigit():
+        return span
+    tail = LIST_TAIL_RE.match(text, span[1])
+    return (span[0], tail.end()) if tail else span
 
 
 def _after_day(text: str, start: int) -> bool:

@@ -190,6 +190,8 @@ class Numeral(NamedTuple):
 
 _ORDINAL_AFTER_RE = re.compile(r"-(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|\w+th)\b")
 _YEAR_RE = re.compile(r"(?:18|19|20)\d\d")
+_EARLY_YEAR_RE = re.compile(r"1[0-7]\d\d")
+_IN_BEFORE_RE = re.compile(r"(?<!\w)in\s+$", re.IGNORECASE)
 _LEADING_ZERO_RE = re.compile(r"0\d")
 
 
@@ -211,6 +213,8 @@ def find_numerals(text: str, masks, lower: str | None = None,
         words = not first.isdigit()        # is_words(said): a numeral is all digits or all words
         if words and first.isupper() and not at_sentence_start(text, start):
             continue
+        if words and start > 1 and text[start - 1] in "-‑" and text[start - 2].isalpha():
+            continue       # "inline-six", "category-one": part of a word
         if text.startswith("-", end) and _ORDINAL_AFTER_RE.match(text, end):
             continue
         if first == "0" and _LEADING_ZERO_RE.match(said):
@@ -226,9 +230,14 @@ def as_masks(masks) -> Masks:
 
 
 def _is_year(said: str, text: str, start: int, end: int) -> bool:
-    """Four bare digits from 1800 to 2099 are a year unless a unit or currency says otherwise."""
+    """Four bare digits from 1800 to 2099 are a year unless a unit or currency says otherwise;
+    from 1000 to 1799 only after "in" and before no plural ("in 1612", not "in 1200 companies")."""
     if not _YEAR_RE.fullmatch(said):
-        return False
+        if not (_EARLY_YEAR_RE.fullmatch(said) and _IN_BEFORE_RE.search(text[max(0, start - 8):start])):
+            return False
+        next_word = _NEXT_WORD_RE.match(text, end)
+        if next_word and is_plural(next_word.group(1)):
+            return False
     if CURRENCY_SIGN_RE.search(text[max(0, start - 6):start]):
         return False
     after = text[end:end + 40]
@@ -411,10 +420,16 @@ def find_in_text(text: str, extra_masks: tuple = ()) -> list[Found]:
                 found.append(figure)
             continue
         reading = read_after(text, numeral, sign, masks)
+        value = numeral.value
+        shared = _shared_scale(text, numerals, index) if reading is None or reading.end == numeral.end else None
+        if shared:         # "the 10 and 7.4 billion": 10 billion, of what the next one is
+            value = value * shared.magnitude
+            if not sign:
+                reading = read_after(text, shared, sign_before(text, shared.start)[0], masks)
+                reading = reading and reading._replace(end=numeral.end)
         index += 1
         if reading is None:
             continue
-        value = numeral.value
         minus = (_MINUS_RE.search(text[max(0, start - 8):start])
                  if _space_before(text, start) and _may_follow_minus(text, start) else None)
         if minus:
@@ -426,6 +441,19 @@ def find_in_text(text: str, extra_masks: tuple = ()) -> list[Found]:
     found += [f for f in vague_figures(text, masks, lower) if not any(f.start < g.end and g.start < f.end for g in found)]
     found.sort(key=lambda f: f.start)
     return link_figures(text, found)
+
+
+_AND_OR_RE = re.compile(r"\s+(?:and|or)\s+", re.IGNORECASE)
+
+
+def _shared_scale(text: str, numerals: list[Numeral], index: int) -> Numeral | None:
+    """The next numeral when it says the magnitude of this one too: "10" in "the 10 and 7.4 billion"."""
+    if index + 1 >= len(numerals):
+        return None
+    numeral, following = numerals[index], numerals[index + 1]
+    if numeral.magnitude > 1 or numeral.words or following.magnitude == 1:
+        return None
+    return following if _AND_OR_RE.fullmatch(text, numeral.end, following.start) else None
 
 
 def _may_follow_minus(text: str, position: int) -> bool:
@@ -465,18 +493,34 @@ def join_range(text: str, numerals: list[Numeral], index: int, masks,
     opener = RANGE_START_RE.search(text[max(0, start - 10):start]) if _space_before(text, start) else None
     if joiner.group().strip().lower() == "and" and not (opener and opener.group(1).lower() == "between"):
         return None
+    if _RANGE_GOES_ON_RE.match(text, high.end):
+        end = _chain_end(text, numerals, index + 1)
+        reading = read_after(text, numerals[end - 1], "", masks)
+        if reading and reading.kind != "count":
+            return None, end - 1   # "9.6–9.7–9.5 trillion rubles": the last is said with its unit
+        return None, end           # "3–1–0": a score or a code, no figure in it
     reading = read_after(text, high, sign, masks)
-    if (reading is None or _RANGE_GOES_ON_RE.match(text, high.end)
+    if (reading is None
             or (reading.kind == "count" and not reading.noun
                 and (_AGE_RE.search(text[max(0, low.start - 20):low.start])
                      or max(low.value, high.value) < 100 and high.magnitude == 1))):
-        return None, index + 2   # "in 7 to 10 years", "3–1–0", "aged 3 through 15": neither end is a figure
+        return None, index + 2   # "in 7 to 10 years", "aged 3 through 15": neither end is a figure
     low_value = low.value * high.magnitude if low.magnitude == 1 else low.value
     if opener:
         start -= len(opener.group())
     qualifier, start = qualifier_before(text, start)
     lo, hi = sorted((low_value, high.value))
     return Found(start, reading.end, None, reading.unit, reading.kind, reading.noun, qualifier, lo, hi), index + 2
+
+
+_DASH_RE = re.compile(r"\s*[-–—−]\s*")
+
+
+def _chain_end(text: str, numerals: list[Numeral], last: int) -> int:
+    """The index after the last numeral of a chain joined by dashes that goes on from numerals[last]."""
+    while last + 1 < len(numerals) and _DASH_RE.fullmatch(text, numerals[last].end, numerals[last + 1].start):
+        last += 1
+    return last + 1
 
 
 _SIGN_ENDS = frozenset("$€£¥₽DRBPYbl")
@@ -723,13 +767,19 @@ def figure_marks(archive) -> dict:
     """(meeting slug, paragraph number) → [inline.Mark] for <data class="figure">.
 
     Vague amounts have no number to give, so they are listed in the index
-    but not marked in the text.
+    but not marked in the text. A range is one mark whose value is its low
+    end, a number as <data value> wants, and whose data-high is its high end:
+    value="40" data-high="60" for "40–60 percent".
     """
     marks: dict[tuple[str, int], list[Mark]] = {}
     for figure in archive.figures:
         if figure.vague:
             continue
-        attrs = (("class", "figure"), ("value", figure.normalised), ("data-unit", figure.unit))
+        if figure.value is None:
+            values = (("value", plain(figure.low)), ("data-high", plain(figure.high)))
+        else:
+            values = (("value", figure.normalised),)
+        attrs = (("class", "figure"), *values, ("data-unit", figure.unit))
         marks.setdefault((figure.meeting, figure.paragraph), []).append(
             Mark(figure.start, figure.end, "data", attrs, 2))
     return marks

@@ -292,6 +292,66 @@ def test_not_figures(text):
     assert said_in(text) == []
 
 
+CORPUS_NOT_FIGURES = {
+    # (corpus file, sentence as said there, NBSPs as spaces): what it says, once its non-figures are gone
+    "a year after in": ("2013-02-01_17409", "These intrinsic national character traits helped our people to "
+                        "overcome the Time of Troubles in 1612 and gain victory in the Great Patriotic War of 1812, "
+                        "which was as great a victory for our people as was the 1941–1945 Great Patriotic War.", []),
+    "a number after #": ("2016-07-29_52619", "To encourage the consumption of Russian rare earth metals we advise "
+                         "using Government Resolution #719, which determines the criteria of the country of origin "
+                         "as regards rare earth metals.", []),
+    "a school number": ("2018-12-20_59455", "There is also school #55 that was closed and now children have to go "
+                        "to faraway schools.", []),
+    "power units": ("2016-10-13_53082", "Rosatom State Atomic Energy Corporation and the Nuclear Power Corporation "
+                    "of India began preparations for the construction of units 3 and 4.", []),
+    "hazard classes": ("2017-09-27_55714", "Mr President, I would like to stress that at present Russia, in fact, "
+                       "does not have the necessary capacities to neutralise industrial wastes of hazard class 1 and "
+                       "class 2 which total about 400,000 tonnes per year.",
+                       [("about 400,000 tonnes", "400000", "tonne")]),
+    "a date list": ("2020-05-15_63355", "The first such centre, in Nizhny Novgorod, opened on April 17, and then "
+                    "seven more were commissioned on April 24 and 30.", []),
+    "the Group of 20": ("2016-10-13_53082", "Our countries actively cooperate within the Group of 20, including "
+                        "under the current Chinese chairmanship.", []),
+    "a score": ("2017-10-19_55882", "The procedure is 3–1–0.", []),
+    "a score as a name": ("2017-10-19_55882", "So the 3–1–0 approach solves a lot of problems for increasing "
+                          "financing.", []),
+    "a self-correction keeps its last amount": (
+        "2018-06-07_57692", "Approximately 9.6–9.7–9.5 trillion rubles will be spent on road construction in "
+        "various regions of the Russian Federation.", [("9.5 trillion rubles", "9500000000000", "RUB")]),
+    "an engine": ("2019-02-12_59816", "The KAMAZ-Master team was represented in the race by four brand-new sport "
+                  "trucks (KAMAZ-43509) equipped with inline-six engines.",
+                  [("four brand-new sport trucks", "4", "count")]),
+    "a scale word said once for two amounts": (
+        "2018-06-07_57692", "And, Ms Skvortsova, about the resources that I have just mentioned, the 10 and 7.4 "
+        "billion – there are other areas to be supported in the regions.",
+        [("10", "10000000000", "count"), ("7.4 billion", "7400000000", "count")]),
+}
+
+
+@pytest.mark.parametrize("case", CORPUS_NOT_FIGURES)
+def test_identifiers_years_scores_and_names_in_the_corpus_are_not_figures(case):
+    _, sentence, expected = CORPUS_NOT_FIGURES[case]
+    assert said_in(sentence) == expected
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the project")
+def test_the_corpus_sentences_are_quoted_as_said():
+    for name, sentence, _ in CORPUS_NOT_FIGURES.values():
+        assert sentence in (CORPUS / f"{name}.txt").read_text(encoding="utf-8").replace("\u00a0", " "), name
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Under Order № 5 and order №12 of the Ministry.", []),
+    ("It was founded in 1200 and has branches in 1200 cities.", [("1200 cities", "1200", "count")]),
+    ("Units 3 and 4 are ready at 300 million rubles, and Article 15 and 300 companies stay.",
+     [("300 million rubles", "300000000", "RUB"), ("300 companies", "300", "count")]),
+    ("We spent $10 and 12 billion.", [("$10", "10000000000", "USD"), ("12 billion", "12000000000", "USD")]),
+    ("It is 10 and 7 billion rubles.", [("10", "10000000000", "RUB"), ("7 billion rubles", "7000000000", "RUB")]),
+])
+def test_identifier_and_scale_rules_keep_the_figures_beside_them(text, expected):
+    assert said_in(text) == expected
+
+
 def test_glossary_terms_with_digits_are_masked():
     class Entry:
         term, aliases = "iPhone 12", ("iPhone twelve",)
@@ -353,8 +413,20 @@ def test_meeting_text_marks_figures_as_data(example_site):
     assert '<data class="figure" value="43000000000" data-unit="USD">over US$43 billion</data>' in meeting
     assert re.search(r'<data class="figure" value="1000" data-unit="count">up to a(?:\xa0|&nbsp;| )thousand component parts</data>', meeting)
     for value in re.findall(r'<data class="figure" value="([^"]*)"', meeting):
-        assert re.fullmatch(r"-?\d+(\.\d+)?(\.\.-?\d+(\.\d+)?)?", value), value
+        assert re.fullmatch(r"-?\d+(\.\d+)?", value), value
     assert not re.search(r"<data[^>]*>[^<]*(Su-25|MC-21|Superjet)", meeting)
+
+
+def test_a_range_is_one_mark_with_its_low_value_and_high_end():
+    from generator.render import render_site
+    text = ('---\ntitle: "Ranges"\ndate: 2024-01-02\n---\n'
+            'Speaker One: Prices fell 40–60 percent, <b>then</b> & "more", between 20 and 50 million rubles.\n')
+    archive = load_archive(ContentInput(transcripts=(Source("transcripts/2024-01-02_x.txt", text),)))
+    html = render_site(archive)["meetings/2024-01-02-x.html"].decode("utf-8")
+    paragraph = re.search(r'<p id="p1"[^>]*>(.*?) <a class="permalink"', html).group(1)
+    assert paragraph == ('Prices fell <data class="figure" value="40" data-high="60" data-unit="%">40–60 percent</data>, '
+                         '&lt;b&gt;then&lt;/b&gt; &amp; "more", <data class="figure" value="20000000" '
+                         'data-high="50000000" data-unit="RUB">between 20 and 50 million rubles</data>.')
 
 
 def test_figures_page_escapes_what_the_text_says(tmp_path):
