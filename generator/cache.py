@@ -14,6 +14,9 @@ same site, only slower. Entries:
   built from, so an unchanged rebuild stops after reading, and a changed
   one renders only pages whose inputs changed.
 
+Entries made by the workers of a large build are written by those workers
+(Cache.store), from the bytes they send back anyway; the rest at the end.
+
 The cache lives beside the output folder (`.stenogram-cache/<site name>/`)
 unless --cache names another folder; never inside the site.
 """
@@ -125,6 +128,35 @@ class Cache:
         getattr(self, kind)[key] = value
         self._new[kind][key] = value
 
+    def ready(self, kind: str) -> bool:
+        """Make the folder ready for entries of `kind` written at once by store(); False
+        when there is no folder or it cannot be written (the entries then wait for save)."""
+        if self.folder is None:
+            return False
+        try:
+            self._claim()
+            (self.folder / kind).mkdir(exist_ok=True)
+        except OSError:
+            return False
+        return True
+
+    def store(self, kind: str, key: str, value) -> bytes:
+        """`value` pickled, and written as its entry now (in a worker: in parallel, not at the
+        end of the build in the parent); the bytes go back to the parent, which keeps the value
+        through put_stored. Call ready(kind) first, in the parent."""
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            write_bytes(self.folder / kind / key, data)
+        except OSError:
+            pass  # save() writes it again: it stays in _new
+        return data
+
+    def put_stored(self, kind: str, key: str, value) -> None:
+        """put(), for a value store() has written already."""
+        getattr(self, kind)[key] = value
+        if not (self.folder / kind / key).is_file():
+            self._new[kind][key] = value
+
     # --- saving ---------------------------------------------------------------------
 
     def save(self, prune: bool = False) -> None:
@@ -144,12 +176,7 @@ class Cache:
             self._new = {"parsed": {}, "analysed": {}}
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            if not self._on_disk:
-                for kind in self._new:
-                    self._prune(kind, set())
-                write_pickle(self.folder / "version", self.version)
-                self._on_disk = True
+            self._claim()
             for kind, entries in self._new.items():
                 (self.folder / kind).mkdir(exist_ok=True)
                 for key, value in entries.items():
@@ -160,6 +187,15 @@ class Cache:
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
         self._new = {"parsed": {}, "analysed": {}}
+
+    def _claim(self) -> None:
+        """The folder made ours: created, emptied of another code version's entries, marked with ours."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if not self._on_disk:
+            for kind in self._new:
+                self._prune(kind, set())
+            write_pickle(self.folder / "version", self.version)
+            self._on_disk = True
 
     def _prune(self, kind: str, keep: set[str]) -> None:
         folder = self.folder / kind
@@ -178,11 +214,15 @@ def read_pickle(path: Path):
 
 
 def write_pickle(path: Path, value) -> None:
+    write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
     """Written whole or not at all: a killed build never leaves half a file."""
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.write(data)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -17,6 +17,8 @@ task order.
 """
 from __future__ import annotations
 
+import os
+import pickle
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -51,9 +53,16 @@ def made_or_cached(kind: str, keys: list[str], make: Callable[[list[int]], list]
     missing = [i for i, key in enumerate(keys) if key not in known]
     groups = batches(len(missing), batch)
     count = [0]
+    parent = os.getpid()
+    # A worker pickles its results anyway, to send them back: it writes those bytes as the
+    # cache entries too, in parallel, instead of the parent pickling them again at the end.
+    stored = len(groups) > 1 and jobs > 1 and cache.ready(kind)
 
     def work(group: int) -> list:
-        return make([missing[i] for i in groups[group]])
+        results = make([missing[i] for i in groups[group]])
+        if not stored or os.getpid() == parent:
+            return results
+        return [cache.store(kind, keys[missing[i]], result) for i, result in zip(groups[group], results)]
 
     def tick(group: int) -> None:
         count[0] += len(groups[group])
@@ -61,8 +70,13 @@ def made_or_cached(kind: str, keys: list[str], make: Callable[[list[int]], list]
 
     for group, results in zip(groups, run_tasks(work, len(groups), jobs, tick)):
         for i, result in zip(group, results):
-            known[keys[missing[i]]] = result
-            cache.put(kind, keys[missing[i]], result)
+            key = keys[missing[i]]
+            if isinstance(result, bytes):
+                known[key] = pickle.loads(result)
+                cache.put_stored(kind, key, known[key])
+            else:
+                known[key] = result
+                cache.put(kind, key, result)
     return known, len(missing)
 
 

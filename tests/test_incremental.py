@@ -12,7 +12,7 @@ import pytest
 
 from conftest import CONTENT, ROOT
 from generator import jobs
-from generator.cache import code_version
+from generator.cache import code_version, read_pickle
 from generator.pipeline import Options, analyse_all, load_archive, make_site
 from generator.progress import Progress
 from generator.read import read_content
@@ -131,6 +131,32 @@ def test_a_server_compiles_templates_again_only_when_they_change(content, tmp_pa
     assert build(content, site, jobs=1).changed > 0
     assert "Second base." in (site / SEED_PAGE).read_text(encoding="utf-8")
     assert seen[0] is not seen[1] and jobs._environment[1] is seen[1]
+
+
+def test_workers_write_the_cache_entries_a_rebuild_then_reads(tmp_path, monkeypatch):
+    """With several batches on two jobs, the workers write the entries themselves: every one
+    is on disk and whole, and a build from that cache parses and analyses nothing again."""
+    content = tmp_path / "content"
+    (content / "transcripts").mkdir(parents=True)
+    text = (CONTENT / "transcripts" / SEED_NAME).read_text(encoding="utf-8")
+    for day in range(1, 41):  # 40 meetings: three parse batches of 16
+        (content / "transcripts" / f"2023-03-{day:02d}_{day}.txt").write_text(text, encoding="utf-8")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    first = build(content, site, jobs=2, cache=cache)
+    assert first.meetings == 40
+    for kind in ("parsed", "analysed"):
+        names = os.listdir(cache / kind)
+        assert len(names) == 40 and not [n for n in names if n.startswith(".tmp-")]
+        assert all(read_pickle(cache / kind / name) is not None for name in names)
+    made = tree(site)
+    shutil.rmtree(site)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a cached meeting was made again")
+    monkeypatch.setattr(jobs, "parse_with_problems", refuse)
+    monkeypatch.setattr(jobs, "analyse_one_by_one", refuse)
+    build(content, site, jobs=2, cache=cache)
+    assert differences(tree(site), made) == []
 
 
 def test_jobs_do_not_change_the_output(tmp_path):
