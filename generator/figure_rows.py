@@ -119,9 +119,10 @@ def escaped_speaker(speaker: Speaker) -> tuple[str, str]:
     return slug_html, (f'<a href="{href_html}">{name_html}</a>' if href_html else '<span class="muted">—</span>')
 
 
-ROW_TEXTS = 8
-"""The texts of a row that differ from row to row: said, qualifier, value, normalised,
-sort value, unit, and the sentence before and after the words said. Each is escaped
+ROW_TEXTS = 9
+"""The texts of a row that differ from row to row: said, qualifier, value, normalised
+(a range's low end), a range's high end, sort value, unit, and the sentence before and
+after the words said. Each is escaped
 a column at a time (all the rows' said, then all their qualifiers …)."""
 
 
@@ -153,31 +154,37 @@ def meeting_rows(meeting: MeetingCell, figures: Iterable[Figure], speakers: Mapp
         said = figure.said
         if not said.isprintable() or "  " in said:  # else no space to normalise (\s+ matches no printable but " ")
             said = _SPACES_RE.sub(" ", said)
+        high = ""
         if figure.value is not None:
             sort_value = plain(figure.value)
             value, normalised = grouped(sort_value), sort_value
         else:
             sort_value = plain(figure.low) if figure.low is not None else ""
             value, normalised = shown_value(figure), figure.normalised
+            if normalised:  # a range, as in the meeting's text: value="40" data-high="60"
+                normalised, high = plain(figure.low), plain(figure.high)
         before, marked, after = sentence_parts(figure.sentence, said)
-        texts += (said, figure.qualifier, value, normalised, sort_value, shown_unit(figure), before, after)
+        texts += (said, figure.qualifier, value, normalised, high, sort_value, shown_unit(figure), before, after)
         rows.append((kind_html, paragraph_html, speaker_html, figure.restates is not None, marked))
     lines = []
     columns_html = [escape_each(texts[i::ROW_TEXTS]) for i in range(ROW_TEXTS)]  # a column needing none is kept
-    for (said_html, qualifier_html, value_html, normalised_html, sort_value_html, unit_html, before_html, after_html,
+    for (said_html, qualifier_html, value_html, normalised_html, high_html, sort_value_html, unit_html, before_html,
+         after_html,
          ((kind_html, kind_label_html), (href_html, anchor_html), (speaker_slug_html, speaker_cell_html), restates,
           marked)) in zip(*columns_html, rows):
         if qualifier_html:
             qualifier_html = f'<span class="qualifier">{qualifier_html}</span> '
         if unit_html:
             unit_html = f' <span class="unit">{unit_html}</span>'
+        if high_html:
+            high_html = f' data-high="{high_html}"'
         restates_html = ' <span class="restates">(the amount before, restated)</span>' if restates else ""
         marked_html = f"<mark>{said_html}</mark>" if marked and said_html else ""
         lines.append(
             f'    <tr data-kind="{kind_html}" data-speaker="{speaker_slug_html}" data-meeting="{slug_html}">\n'
             f'      <td class="said"><a href="{href_html}">{said_html}</a></td>\n'
             f'      <td class="value" data-value="{sort_value_html}">{qualifier_html}'
-            f'<data value="{normalised_html}">{value_html}</data>{unit_html}{restates_html}</td>\n'
+            f'<data value="{normalised_html}"{high_html}>{value_html}</data>{unit_html}{restates_html}</td>\n'
             f'      <td class="kind">{kind_label_html}</td>\n'
             f'      <td class="speaker-cell">{speaker_cell_html}</td>\n'
             f'      {cell_html}\n'

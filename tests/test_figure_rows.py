@@ -41,7 +41,7 @@ OLD_ROWS = """\
          speaker, speaker_slug, speaker_href, before, marked, after in m.figures %}
     <tr data-kind="{{ kind }}" data-speaker="{{ speaker_slug }}" data-meeting="{{ m.slug }}">
       <td class="said"><a href="{{ href }}">{{ said }}</a></td>
-      <td class="value" data-value="{{ sort_value }}">{% if qualifier %}<span class="qualifier">{{ qualifier }}</span> {% endif %}<data value="{{ normalised }}">{{ value }}</data>{% if unit %} <span class="unit">{{ unit }}</span>{% endif %}{% if restates %} <span class="restates">(the amount before, restated)</span>{% endif %}</td>
+      <td class="value" data-value="{{ sort_value }}">{% if qualifier %}<span class="qualifier">{{ qualifier }}</span> {% endif %}<data value="{{ normalised.split('..')[0] }}"{% if '..' in normalised %} data-high="{{ normalised.split('..')[1] }}"{% endif %}>{{ value }}</data>{% if unit %} <span class="unit">{{ unit }}</span>{% endif %}{% if restates %} <span class="restates">(the amount before, restated)</span>{% endif %}</td>
       <td class="kind">{{ kind_label }}</td>
       <td class="speaker-cell">{% if speaker_href %}<a href="{{ speaker_href }}">{{ speaker }}</a>{% else %}<span class="muted">—</span>{% endif %}</td>
       {{ meeting_cell }}
@@ -129,6 +129,7 @@ def test_rows_of_every_shape_are_the_rows_the_template_made():
          False, *PUTIN, "Not in the sentence.", "", ""),
     ])
     assert made == old
+    assert '<data value="40" data-high="60">40–60</data>' in made  # as the meeting's text marks a range
 
 
 @pytest.mark.parametrize("hostile", HOSTILE[:5])

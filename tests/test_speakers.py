@@ -20,6 +20,7 @@ from generator import urls
 from generator.checks import content_checks
 from generator.model import ContentInput, Source
 from generator.names import name_key
+from generator.numbers import plain
 from generator.parse import parse_transcript
 from generator.pipeline import load_archive
 from generator.read import read_content
@@ -509,6 +510,11 @@ def test_the_speaker_page_lists_the_figures_cited_and_terms_used_most(example_si
     for item, figure in zip(items, reversed(said)):  # the newest first, each linked to its paragraph
         assert find_all(item, "a")[0].attrs["href"] == urls.link(urls.paragraph(figure.meeting, figure.paragraph), path)
         assert " ".join(figure.said.split()) in text_of(item)
+        if not figure.vague:  # a range as the meeting's text marks it: value="40" data-high="60"
+            data = find_all(item, "data")[0].attrs
+            low, high = (figure.low, figure.high) if figure.value is None else (figure.value, None)
+            assert (data["value"], data.get("data-high")) == (plain(low), high and plain(high))
+    assert any("data-high" in data.attrs for item in items for data in find_all(item, "data"))
     terms = find_all(tree, "section", "used-terms")[0]
     shown = [(text_of(find_all(item, "a")[0]), text_of(item).rsplit(" ", 1)[1]) for item in find_all(terms, "li")]
     names = {e.slug: e.term for e in archive.glossary.entries}
