@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .frontmatter import SAFE_LOADER, nesting_problem, yaml_problem
+from .frontmatter import SAFE_LOADER, nesting_problem, node_line, yaml_problem
 from .model import Meeting, Problem, Source
 
 KINDS = ("note", "correction", "source", "context")
@@ -75,7 +75,7 @@ def load_notes(source: Source) -> tuple[list[tuple[int, dict]], list[Problem]]:
         return [], [Problem(source.path, 1, "annotation file must be a list of notes (or have 'notes:')")]
     notes, problems = [], []
     for node, item in zip(root.value, data):
-        line = node.start_mark.line + 1
+        line = node_line(node, source.text)
         if not isinstance(item, dict):
             problems.append(Problem(source.path, line, "a note must be a mapping with quote and body"))
             continue

@@ -104,6 +104,19 @@ def yaml_problem(error: yaml.YAMLError, path: str, text: str, first_line: int = 
     return Problem(path, first_line + yaml_error_line(error, text), f"invalid YAML: {reason}")
 
 
+def mark_line(mark: yaml.Mark, text: str | None = None) -> int:
+    """0-based line of a YAML mark in `text` (or the mark's own buffer), counting "\\n" only: YAML
+    also breaks lines at U+0085, U+2028 and U+2029, which editors show inside a line, so its own
+    count can point past the file. libyaml's marks carry no buffer: pass the text."""
+    buffer = text if text is not None else getattr(mark, "buffer", None)
+    return buffer.count("\n", 0, mark.index) if isinstance(buffer, str) else mark.line
+
+
+def node_line(node: yaml.Node, text: str | None = None) -> int:
+    """1-based line where a YAML node starts."""
+    return mark_line(node.start_mark, text) + 1
+
+
 def yaml_error_line(error: yaml.YAMLError, text: str) -> int:
     """0-based line of a YAML error within `text`.
 
@@ -117,9 +130,9 @@ def yaml_error_line(error: yaml.YAMLError, text: str) -> int:
     last = text.count("\n")
     context = getattr(error, "context_mark", None)
     unclosed = str(getattr(error, "context", "")).startswith(("while parsing a flow", "while scanning a quoted"))
-    if context is not None and (unclosed or mark.line > last or mark.index >= len(text.rstrip())):
-        return min(context.line, last)
-    return min(mark.line, last)
+    if context is not None and (unclosed or mark_line(mark, text) > last or mark.index >= len(text.rstrip())):
+        return min(mark_line(context, text), last)
+    return min(mark_line(mark, text), last)
 
 
 def key_lines(yaml_text: str, first_line: int) -> dict[str, int]:

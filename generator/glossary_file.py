@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import yaml
 from markdown_it import MarkdownIt
 
-from .frontmatter import nesting_problem, yaml_problem
+from .frontmatter import nesting_problem, node_line, yaml_problem
 from .model import Problem, Source
 from .slugs import unique_slugs
 
@@ -108,10 +108,6 @@ def first_sentence(text: str) -> str:
 
 
 # --- reading the YAML nodes -------------------------------------------------
-
-def node_line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
 
 def scalar_text(node: yaml.Node) -> str | None:
     """A plain or quoted scalar as text; None for lists, mappings and nulls."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .frontmatter import nesting_problem, yaml_problem
+from .frontmatter import nesting_problem, node_line, yaml_problem
 from .labels import label_key, normalise_spaces
 from .model import Problem, Source
 from .names import name_key
@@ -64,10 +64,6 @@ class SpeakerEntry:
     line: int
     meetings: tuple[str, ...] = ()
     """Transcript stems the aliases are limited to; empty means everywhere."""
-
-
-def node_line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
 
 
 def scalar_text(node: yaml.Node) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 from html.parser import HTMLParser
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator import urls
@@ -84,6 +84,8 @@ def test_front_matter_reports_only_problems_inside_the_file(yaml_text):
 
 @settings(max_examples=200, deadline=None)
 @given(yaml_texts)
+@example("\x85- ")  # YAML breaks lines at U+0085 (and U+2028/9); an editor shows one line
+@example("a: 1\u2028b: [\n")
 def test_data_files_report_only_problems_inside_the_file(text):
     _, problems = load_glossary(Source("content/glossary.yaml", text))
     assert_lines_inside(problems, text)
