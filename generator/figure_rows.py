@@ -154,15 +154,13 @@ def meeting_rows(meeting: MeetingCell, figures: Iterable[Figure], speakers: Mapp
         said = figure.said
         if not said.isprintable() or "  " in said:  # else no space to normalise (\s+ matches no printable but " ")
             said = _SPACES_RE.sub(" ", said)
-        high = ""
+        normalised, high = figure.bounds  # a range as in the meeting's text: value="40" data-high="60"
         if figure.value is not None:
-            sort_value = plain(figure.value)
-            value, normalised = grouped(sort_value), sort_value
+            sort_value = normalised
+            value = grouped(sort_value)
         else:
             sort_value = plain(figure.low) if figure.low is not None else ""
-            value, normalised = shown_value(figure), figure.normalised
-            if normalised:  # a range, as in the meeting's text: value="40" data-high="60"
-                normalised, high = plain(figure.low), plain(figure.high)
+            value = shown_value(figure)
         before, marked, after = sentence_parts(figure.sentence, said)
         texts += (said, figure.qualifier, value, normalised, high, sort_value, shown_unit(figure), before, after)
         rows.append((kind_html, paragraph_html, speaker_html, figure.restates is not None, marked))

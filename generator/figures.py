@@ -79,11 +79,19 @@ class Figure:
     @property
     def normalised(self) -> str:
         """The value as a plain decimal string; "low..high" for a range; "" when vague."""
+        value, high = self.bounds
+        return f"{value}..{high}" if high else value
+
+    @property
+    def bounds(self) -> tuple[str, str]:
+        """(value, high) as a <data> element gives them, value="40" data-high="60" for "40–60
+        percent": the amount or a range's low end, and a range's high end ("" otherwise);
+        ("", "") when vague."""
         if self.value is not None:
-            return plain(self.value)
+            return plain(self.value), ""
         if self.low is not None and self.high is not None:
-            return f"{plain(self.low)}..{plain(self.high)}"
-        return ""
+            return plain(self.low), plain(self.high)
+        return "", ""
 
 
 class Found(NamedTuple):
@@ -775,10 +783,8 @@ def figure_marks(archive) -> dict:
     for figure in archive.figures:
         if figure.vague:
             continue
-        if figure.value is None:
-            values = (("value", plain(figure.low)), ("data-high", plain(figure.high)))
-        else:
-            values = (("value", figure.normalised),)
+        value, high = figure.bounds
+        values = (("value", value), ("data-high", high)) if high else (("value", value),)
         attrs = (("class", "figure"), *values, ("data-unit", figure.unit))
         marks.setdefault((figure.meeting, figure.paragraph), []).append(
             Mark(figure.start, figure.end, "data", attrs, 2))

@@ -174,10 +174,9 @@ def cited_view(figures: list, meetings: dict[str, Meeting]) -> dict:
     return {
         "total": len(figures),
         "kinds": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]],
-        # A range as in the meeting's text: value="40" data-high="60".
-        "newest": [{"said": f.said, "value": low, "high": high, "href": urls.paragraph(f.meeting, f.paragraph),
-                    "meeting": meeting_link(meetings[f.meeting])}
-                   for f in reversed(figures[-FIGURES_SHOWN:]) for low, _, high in (f.normalised.partition(".."),)],
+        "newest": [{"said": f.said, "value": f.bounds[0], "high": f.bounds[1],
+                    "href": urls.paragraph(f.meeting, f.paragraph), "meeting": meeting_link(meetings[f.meeting])}
+                   for f in reversed(figures[-FIGURES_SHOWN:])],
     }
 
 
