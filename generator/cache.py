@@ -90,6 +90,9 @@ class Cache:
         self.site = SiteRecord()
         self.resolved: tuple[str, tuple] | None = None
         """(digest of every label, resolve_speakers' answer) of the last build: memory only."""
+        self.search_blocks: dict[tuple, object] = {}
+        """The search index's blocks of postings of the last server build (search_index.blocks_of):
+        memory only, so a server's rebuild joins again only the edited meeting's block."""
         self.reads: dict[str, list] = {}
         """Each file read by the last build, with its stat signature (read.read_text): memory
         only, so a server reads again only the files that changed."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import partial
-from itertools import groupby
+from itertools import chain, groupby
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -62,22 +62,33 @@ class RelativeHrefs:
         return href + hash_ + fragment
 
 
-def ranked_figures(archive: Archive) -> list[Figure]:
-    """Every figure, newest meeting first, then in the order said.
+Share = tuple[str, tuple[Figure, ...]]
+"""One meeting's figures: (its slug, its figures in the order said)."""
 
-    As sorted(figures, key=(-meeting's place, paragraph, start)), but sorted meeting by
-    meeting: half a million figures each sorted by a Python key cost a second a build.
-    A build's own figures (Archive.figures_of) are in that order already, as extracted.
+
+def ranked_shares(archive: Archive) -> list[Share]:
+    """Each meeting's figures, newest meeting first, then in the order said.
+
+    Meeting by meeting, not figure by figure: half a million figures each sorted, grouped
+    or counted by a Python key cost seconds a build. A build's own figures
+    (Archive.figures_of) are in that order already, as extracted.
     """
     order = {m.slug: i for i, m in enumerate(archive.meetings)}
     said_in = archive.figures_of
     if said_in is None:
         said_in = {slug: sorted(figures, key=attrgetter("paragraph", "start"))
                    for slug, figures in (figures_by_meeting(archive) or group_by_meeting(archive.figures)).items()}
-    ranked: list[Figure] = []
-    for slug in sorted(said_in, key=order.__getitem__, reverse=True):
-        ranked += said_in[slug]
-    return ranked
+    return [(slug, tuple(said_in[slug])) for slug in sorted(said_in, key=order.__getitem__, reverse=True)]
+
+
+def ranked_figures(archive: Archive) -> list[Figure]:
+    """Every figure, newest meeting first, then in the order said: as
+    sorted(figures, key=(-meeting's place, paragraph, start))."""
+    return flat(ranked_shares(archive))
+
+
+def flat(shares: list[Share]) -> list[Figure]:
+    return list(chain.from_iterable(said for _, said in shares))
 
 
 def speakers_of(archive: Archive, figures: list[Figure], href: RelativeHrefs) -> dict[str | None, Speaker]:
@@ -122,30 +133,33 @@ def filter_options(figures: list[Figure], speakers: dict[str | None, Speaker], g
     }
 
 
-def page_chunks(ranked: list[Figure], size: int | None = None) -> list[list[Figure]]:
-    """The ranked figures cut into pages between meetings, each page up to `size` rows
-    (FIGURES_PAGE_SIZE by default; a meeting with more has a page of its own)."""
+def page_chunks(shares: list[Share], size: int | None = None) -> list[list[Share]]:
+    """The ranked meetings' figures cut into pages between meetings, each page up to `size`
+    rows (FIGURES_PAGE_SIZE by default; a meeting with more has a page of its own)."""
     size = FIGURES_PAGE_SIZE if size is None else size
-    chunks: list[list[Figure]] = [[]]
-    for _, said in groupby(ranked, key=lambda f: f.meeting):
-        said = list(said)
-        if chunks[-1] and len(chunks[-1]) + len(said) > size:
+    chunks: list[list[Share]] = [[]]
+    rows = 0
+    for share in shares:
+        if chunks[-1] and rows + len(share[1]) > size:
             chunks.append([])
-        chunks[-1].extend(said)
+            rows = 0
+        chunks[-1].append(share)
+        rows += len(share[1])
     return chunks
 
 
-def date_span(meetings: dict, figures: list[Figure]) -> str:
+def date_span(meetings: dict, chunk: list[Share]) -> str:
     """"8 October 2024 – 3 September 2024": the dates of a page's newest and oldest meeting."""
-    if not figures:
+    if not chunk:
         return ""
-    newest, oldest = (format_date(meetings[figures[i].meeting].date) for i in (0, -1))
+    newest, oldest = (format_date(meetings[chunk[i][0]].date) for i in (0, -1))
     return newest if newest == oldest else f"{newest} – {oldest}"
 
 
-def figures_page_view(archive: Archive, figures: list[Figure], common: dict, number: int) -> dict:
+def figures_page_view(archive: Archive, chunk: list[Share], common: dict, number: int) -> dict:
     """One page's view: its rows and filters, and what every page shows (`common`; on the
     first page also the archive's totals)."""
+    figures = flat(chunk)
     href = RelativeHrefs(urls.FIGURES)      # every figure page is in figures/: the same hrefs serve all
     speakers = speakers_of(archive, figures, href)
     groups = meeting_figures(archive, figures, speakers, href)
@@ -163,16 +177,16 @@ def figures_page_view(archive: Archive, figures: list[Figure], common: dict, num
 
 def figures_pages(archive: Archive):
     meetings = {m.slug: m for m in archive.meetings}
-    ranked = ranked_figures(archive)
-    chunks = page_chunks(ranked)
+    shares = ranked_shares(archive)
+    chunks = page_chunks(shares)
     pages = [{"number": n, "href": urls.figures(n), "link": urls.link(urls.figures(n), urls.FIGURES),
               "span": date_span(meetings, chunk)}
              for n, chunk in enumerate(chunks, start=1)]   # link: relative to figures/, where every page is
-    kinds = Counter(f.kind for f in ranked)
+    kinds = Counter(map(attrgetter("kind"), chain.from_iterable(said for _, said in shares)))
     # The archive's totals are on the first page only: on every page, any figure added
     # anywhere would make every page (each up to a megabyte) be made again.
     later = {"pages": pages if len(pages) > 1 else [], "script": SCRIPT, "first_page": pages[0]["link"]}
-    first = {**later, "total": len(ranked),
+    first = {**later, "total": sum(len(said) for _, said in shares),
              "summary": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]]}
     people = {p.key: p for p in archive.people}
     shared = {1: fingerprint(first), 2: fingerprint(later)}  # once, not once a page: `pages` grows with the archive
@@ -184,15 +198,13 @@ def figures_pages(archive: Archive):
             if made_from else None)
 
 
-def figures_page_inputs(archive: Archive, figures: list[Figure], shared: str, number: int,
+def figures_page_inputs(archive: Archive, chunk: list[Share], shared: str, number: int,
                         meetings: dict, people: dict) -> tuple:
     """All that figures_page_view reads, cheap to compare: what every page shows (`shared`, a
     fingerprint), per meeting its cell and what decides its figures, and who the speakers are
     as named and linked."""
-    said_in = []
-    for slug, said in groupby(figures, key=lambda f: f.meeting):
-        meeting = meetings[slug]
-        said_in.append((slug, meeting.title, meeting.date, analysis_identity(archive, slug, tuple(said))))
-    speakers = sorted((key, person.name, person.slug) for key in {f.speaker for f in figures} - {None}
-                      for person in (people.get(key),) if person)
+    said_in = [(slug, meeting.title, meeting.date, analysis_identity(archive, slug, said))
+               for slug, said in chunk for meeting in (meetings[slug],)]
+    keys = set().union(*(map(attrgetter("speaker"), said) for _, said in chunk)) - {None}
+    speakers = sorted((key, person.name, person.slug) for key in keys for person in (people.get(key),) if person)
     return number, shared, said_in, speakers

@@ -21,11 +21,12 @@ import os
 import pickle
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 
 from . import feeds
 from .cache import Cache, digest_text
-from .export import figure_json, figure_record
+from .export import figure_json, figure_record, packed
 from .figures import extract_figures
 from .lazy import fingerprint, view_of
 from .model import Archive, ContentErrors, Meeting, Problem, Source
@@ -34,7 +35,7 @@ from .parse import parse_with_problems
 from .progress import Progress
 from .render import RAW_FILES, make_environment, page_list, render_page, static_files, view_digest
 from .resolve import resolve_speakers
-from .search_index import meeting_postings, search_file_items
+from .search_index import blocks_of, meeting_postings, search_file_items
 from .terms import find_terms
 from .uptodate import source_digest
 from .views import site_view
@@ -55,14 +56,16 @@ def made_or_cached(kind: str, keys: list[str], make: Callable[[list[int]], list]
     count = [0]
     parent = os.getpid()
     # A worker pickles its results anyway, to send them back: it writes those bytes as the
-    # cache entries too, in parallel, instead of the parent pickling them again at the end.
+    # cache entries too, in parallel, instead of the parent pickling them again at the end;
+    # the parent writes those of its own tasks as it makes them.
     stored = len(groups) > 1 and jobs > 1 and cache.ready(kind)
 
     def work(group: int) -> list:
         results = make([missing[i] for i in groups[group]])
-        if not stored or os.getpid() == parent:
+        if not stored:
             return results
-        return [cache.store(kind, keys[missing[i]], result) for i, result in zip(groups[group], results)]
+        data = [cache.store(kind, keys[missing[i]], result) for i, result in zip(groups[group], results)]
+        return results if os.getpid() == parent else data
 
     def tick(group: int) -> None:
         count[0] += len(groups[group])
@@ -71,12 +74,8 @@ def made_or_cached(kind: str, keys: list[str], make: Callable[[list[int]], list]
     for group, results in zip(groups, run_tasks(work, len(groups), jobs, tick)):
         for i, result in zip(group, results):
             key = keys[missing[i]]
-            if isinstance(result, bytes):
-                known[key] = pickle.loads(result)
-                cache.put_stored(kind, key, known[key])
-            else:
-                known[key] = result
-                cache.put(kind, key, result)
+            known[key] = pickle.loads(result) if isinstance(result, bytes) else result
+            (cache.put_stored if stored else cache.put)(kind, key, known[key])
     return known, len(missing)
 
 
@@ -119,7 +118,7 @@ def analysis_key(version: str, meeting_key: str, glossary_key: str, config, spea
 def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict, config) -> list[tuple]:
     """(term hits, figures, search postings, figures as JSON) of each meeting: find_terms and
     extract_figures cut at meeting boundaries, the meeting's share of the search index, and
-    its share of data/figures.json."""
+    its share of data/figures.json (compressed: Archive.figures_json)."""
     hits: dict[str, list] = defaultdict(list)
     figures: dict[str, list] = defaultdict(list)
     for hit in find_terms(meetings, glossary, config):
@@ -127,7 +126,7 @@ def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict, conf
     for figure in extract_figures(meetings, glossary, speaker_of):
         figures[figure.meeting].append(figure)
     return [(tuple(hits[m.slug]), tuple(figures[m.slug]), meeting_postings(m),
-             figure_json([figure_record(f) for f in figures[m.slug]])) for m in meetings]
+             packed(figure_json([figure_record(f) for f in figures[m.slug]]))) for m in meetings]
 
 
 def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config, *, keys: dict[str, str],
@@ -157,8 +156,8 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config
         figures_json.update((m.slug, found[3]) for m, found in zip(meetings, used))
     if figures_of is not None:
         figures_of.update((m.slug, found[1]) for m, found in zip(meetings, used) if found[1])
-    return (tuple(hit for found in used for hit in found[0]),
-            tuple(figure for found in used for figure in found[1]))
+    return (tuple(chain.from_iterable(found[0] for found in used)),
+            tuple(chain.from_iterable(found[1] for found in used)))
 
 
 # --- rendering and writing ---------------------------------------------------------------
@@ -231,22 +230,26 @@ class Output:
 
 def write_site_files(archive: Archive, out: Path, content: Path, templates: Path | None, salt: str,
                      cache: Cache, jobs: int, progress: Progress, postings: dict | None = None,
-                     remove_later: bool = False) -> tuple[dict[str, Stamp], dict[str, str], int]:
+                     server: bool = False) -> tuple[dict[str, Stamp], dict[str, str], int]:
     """Render every page and data file into a new site beside `out` and swap it in.
 
     Returns every file's Stamp, the inputs digest of every page and lazy
     file, and how many files changed. A page made from the same inputs as in
     the last build keeps its old file unrendered. `postings` are the
-    meetings' search postings made while analysing them; `remove_later`: see
-    SiteWriter.finish.
+    meetings' search postings made while analysing them. A `server`'s
+    rebuild updates the old site in place (SiteWriter.in_place) and keeps
+    the search index's blocks on the cache for the next one.
     """
     previous = cache.site.files if cache.site.out == str(out.absolute()) else {}
-    writer = SiteWriter(out, content, previous)
+    writer = SiteWriter(out, content, previous, in_place=server)
     search = None
+    kept = cache.search_blocks if server else None
+    if kept is not None:  # made here, before the index's process forks, so that they outlive it
+        blocks_of(archive, postings if postings is not None else {}, kept)
     try:
         output = Output(archive, templates, salt, writer, cache.site.pages if previous else {})
         def search_files() -> list:
-            return [output.file(path, data) for path, data in search_file_items(archive, postings)]
+            return [output.file(path, data) for path, data in search_file_items(archive, postings, kept)]
 
         # The search index is the longest single task and needs no page list: on a rebuild
         # it starts first, in its own process, while the pages are listed. A first build
@@ -298,7 +301,7 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         if changed == 0 and files.keys() == previous.keys() and site_unchanged(out, previous):
             writer.abandon()  # the site in place is already this one
         else:
-            writer.finish(remove_later)
+            writer.finish(files, remove_later=server)
     except BaseException:
         if search is not None:
             search.wait()  # it writes into the new site: done before that is removed

@@ -2,8 +2,9 @@
 
 The archive is made once, in the parent; forked workers see it as it was
 when they started, so a task is only an index into work the parent listed
-(no archive is pickled), and a result is whatever the task returns. With one
-job, or on a platform without fork, tasks run in this process, in order.
+(no archive is pickled), and a result is whatever the task returns. The
+parent is one of the `jobs`: it takes tasks too. With one job, or on a
+platform without fork, tasks run in this process, in order.
 Results come back in task order whatever the number of jobs, so output
 never depends on it.
 """
@@ -62,11 +63,14 @@ def _exit_with_parent(parent: int) -> None:
 
 def run_tasks(work: Callable[[int], object], count: int, jobs: int,
               done: Callable[[int], None] | None = None) -> list:
-    """[work(0), …, work(count - 1)], computed by `jobs` forked processes.
+    """[work(0), …, work(count - 1)], computed by this process and `jobs - 1` forked ones.
 
     `work` may use anything the parent holds: the workers are forked after
-    it is set. `done(i)` is called in the parent as each task finishes, for
-    progress. An exception in a task is raised here.
+    it is set. The parent works too rather than wait: its tasks cost no
+    pickling, and it touches its own memory where a worker copies every page
+    it touches, so each worker saved is most of a copy of the archive.
+    `done(i)` is called in the parent as each task finishes, for progress.
+    An exception in a task is raised here.
     """
     global _work
     jobs = min(jobs, count)
@@ -83,26 +87,76 @@ def run_tasks(work: Callable[[int], object], count: int, jobs: int,
     # copy the parent's whole memory into each worker.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+        with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
-            pending = {pool.submit(_run, index): index for index in range(count)}
-            results: list = [None] * count
-            try:
-                while pending:
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        index = pending.pop(future)
-                        results[index] = future.result()
-                        if done:
-                            done(index)
-            except BaseException:
-                for future in pending:
-                    future.cancel()
-                raise
-            return results
+            return _shared(pool, jobs - 1, work, count, done or (lambda index: None))
     finally:
         _work = None
         gc.unfreeze()
+
+
+def _shared(pool: ProcessPoolExecutor, workers: int, work: Callable[[int], object], count: int,
+            done: Callable[[int], None]) -> list:
+    """The tasks shared between the pool, which takes them from the front, and this
+    process, which takes them from the back (the first tasks are the longest).
+
+    A thread keeps the pool fed while this process works, so that a long task
+    here never leaves a worker waiting for its next one.
+    """
+    results: list = [None] * count
+    ends = [0, count]  # [next task from the front, one past the next from the back]
+    lock = threading.Lock()
+    failed: list[BaseException] = []
+
+    def take(front: bool) -> int | None:
+        with lock:
+            if ends[0] >= ends[1]:
+                return None
+            if front:
+                ends[0] += 1
+                return ends[0] - 1
+            ends[1] -= 1
+            return ends[1]
+
+    def finish(index: int, result) -> None:
+        results[index] = result
+        with lock:
+            done(index)
+
+    def feed() -> None:
+        pending: dict = {}
+        try:
+            while True:
+                while len(pending) < 2 * workers and (index := take(front=True)) is not None:
+                    pending[pool.submit(_run, index)] = index
+                if not pending:
+                    return
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    finish(pending.pop(future), future.result())
+        except BaseException as error:  # noqa: BLE001 - raised again by the caller's thread
+            failed.append(error)
+            stop()
+            for future in pending:
+                future.cancel()
+
+    def stop() -> None:
+        with lock:
+            ends[1] = ends[0]
+
+    feeder = threading.Thread(target=feed, name="feed-workers", daemon=True)
+    feeder.start()
+    try:
+        while (index := take(front=False)) is not None:
+            finish(index, work(index))
+    except BaseException:
+        stop()
+        raise
+    finally:
+        feeder.join()
+    if failed:
+        raise failed[0]
+    return results
 
 
 class Early:

@@ -125,7 +125,7 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
     files, pages, changed = steps.write_site_files(archive, options.out, options.content, options.templates,
                                                    salt=digest_text(inputs.version, inputs.templates),
                                                    cache=cache, jobs=jobs, progress=progress, postings=postings,
-                                                   remove_later=options.server)
+                                                   server=options.server)
     cache.site = SiteRecord(out=str(options.out.absolute()), inputs=inputs.digest, files=files, pages=pages,
                             meetings=len(archive.meetings), warnings=archive.warnings)
     cache.save(prune=True)

@@ -28,6 +28,7 @@ import math
 from array import array
 import re
 import unicodedata
+import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -317,35 +318,116 @@ def meeting_postings(meeting: Meeting) -> MeetingPostings:
                            tails=b"".join(entry[2] for entry in found.values()), cuts=cuts)
 
 
-def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None = None) -> SearchIndex:
-    """Postings, shards and tables for the whole archive, in one pass over the meetings.
+BLOCK_EVERY = 64
+"""Meetings in a block of joined postings, on average (BlockKey)."""
+BLOCK_MOST = 256
 
-    `made` may hold meeting_postings of some meetings (by slug), made before.
+
+@dataclass(frozen=True)
+class Block:
+    """The postings of consecutive meetings joined, as the archive's are: for each term, the
+    bytes from its first meeting's tail to its last meeting's postings in the block.
+
+    The archive's postings join blocks as blocks join meetings, so a server that keeps
+    the blocks of its last build joins again one block's meetings and a few hundred
+    blocks, not every (term, meeting) pair of the archive.
     """
-    speakers, by_key, generic = speaker_table(archive)
-    # Postings are encoded as they are joined (as encode_postings would), so a
-    # large archive never holds millions of tuples: term → [last meeting, encoded bytes so far].
-    postings: dict[str, list] = {}
-    meetings, norms, runs = [], [], []
-    next_id = total_words = 0
-    for number, meeting in enumerate(archive.meetings):
-        paragraphs = meeting.paragraphs
-        meetings.append([meeting.slug, meeting.title, meeting.date.isoformat() if meeting.date else "",
-                         meeting.place, next_id, len(paragraphs)])
-        runs.append(encode_numbers(run_lengths(paragraph_speakers(archive, meeting, by_key, generic))))
-        own = (made or {}).get(meeting.slug) or meeting_postings(meeting)
-        norms.append(own.norms)
-        total_words += own.words
+
+    meetings: int
+    postings: dict[str, tuple[int, int, int, bytes]]
+    """Term → (its first meeting here, its last, 1 when the first holds it more than once, bytes)."""
+
+
+def join_block(owns: list[MeetingPostings]) -> Block:
+    postings: dict[str, list] = {}  # term → [first meeting, last meeting, multiple, encoded bytes so far]
+    for number, own in enumerate(owns):
         multiple, tails, cuts = own.multiple, own.tails, own.cuts
         for i, term in enumerate(own.terms.split("\n") if own.terms else ()):
             entry = postings.get(term)
             if entry is None:
-                entry = postings[term] = [-1, bytearray()]
-            code = (number - entry[0] - 1) * 4 + 2 + multiple[i]
-            out = entry[1]
+                postings[term] = [number, number, multiple[i], bytearray(tails[cuts[i]:cuts[i + 1]])]
+                continue
+            code = (number - entry[1] - 1) * 4 + 2 + multiple[i]
+            out = entry[3]
             out += SMALL_BYTES[code] if code < 4096 else encoded(code).encode()
             out += tails[cuts[i]:cuts[i + 1]]
-            entry[0] = number
+            entry[1] = number
+    return Block(len(owns), {term: (first, last, multiple, bytes(out))
+                             for term, (first, last, multiple, out) in postings.items()})
+
+
+def block_bounds(archive: Archive) -> list[range]:
+    """The archive's meetings cut into blocks where a slug's digest says so, not every
+    64th meeting: a meeting added or removed then changes only its own block."""
+    bounds, start = [], 0
+    for number, meeting in enumerate(archive.meetings):
+        if (zlib.crc32(meeting.slug.encode()) % BLOCK_EVERY == 0 or number + 1 - start >= BLOCK_MOST
+                or number + 1 == len(archive.meetings)):
+            bounds.append(range(start, number + 1))
+            start = number + 1
+    return bounds
+
+
+def own_postings(made: dict[str, MeetingPostings], meeting: Meeting) -> MeetingPostings:
+    """The meeting's postings from `made`, or made now and kept there."""
+    own = made.get(meeting.slug)
+    if own is None:
+        own = made[meeting.slug] = meeting_postings(meeting)
+    return own
+
+
+def blocks_of(archive: Archive, made: dict[str, MeetingPostings], kept: dict | None = None) -> list[Block]:
+    """The archive's blocks; `kept` (block identity → Block, filled here) holds those of an
+    earlier build, reused when their meetings and analysis are the same."""
+    blocks, used = [], {}
+    for bounds in block_bounds(archive):
+        meetings = archive.meetings[bounds.start:bounds.stop]
+        identity = tuple((m.slug, archive.analysis_keys.get(m.slug)) for m in meetings)
+        block = kept.get(identity) if kept is not None and None not in (key for _, key in identity) else None
+        if block is None:
+            block = join_block([own_postings(made, m) for m in meetings])
+        used[identity] = block
+        blocks.append(block)
+    if kept is not None:
+        kept.clear()
+        kept.update(used)
+    return blocks
+
+
+def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None = None,
+                       kept: dict | None = None) -> SearchIndex:
+    """Postings, shards and tables for the whole archive, in one pass over the meetings.
+
+    `made` may hold meeting_postings of some meetings (by slug), made before;
+    `kept`, blocks of postings (blocks_of) made before.
+    """
+    speakers, by_key, generic = speaker_table(archive)
+    made = {} if made is None else made
+    # Postings are encoded as they are joined (as encode_postings would), so a
+    # large archive never holds millions of tuples: term → [last meeting, encoded bytes so far].
+    postings: dict[str, list] = {}
+    start = 0
+    for block in blocks_of(archive, made, kept):
+        for term, (first, last, multiple, data) in block.postings.items():
+            entry = postings.get(term)
+            if entry is None:
+                entry = postings[term] = [-1, bytearray()]
+            code = (start + first - entry[0] - 1) * 4 + 2 + multiple
+            out = entry[1]
+            out += SMALL_BYTES[code] if code < 4096 else encoded(code).encode()
+            out += data
+            entry[0] = start + last
+        start += block.meetings
+    meetings, norms, runs = [], [], []
+    next_id = total_words = 0
+    for meeting in archive.meetings:
+        paragraphs = meeting.paragraphs
+        meetings.append([meeting.slug, meeting.title, meeting.date.isoformat() if meeting.date else "",
+                         meeting.place, next_id, len(paragraphs)])
+        runs.append(encode_numbers(run_lengths(paragraph_speakers(archive, meeting, by_key, generic))))
+        own = own_postings(made, meeting)
+        norms.append(own.norms)
+        total_words += own.words
         next_id += len(paragraphs)
     encoded_terms = {term: entry[1].decode("ascii") for term, entry in postings.items()}
     del postings
@@ -382,9 +464,9 @@ def search_files(archive: Archive) -> dict[str, bytes]:
     return files
 
 
-def search_file_items(archive: Archive, made: dict[str, MeetingPostings] | None = None):
-    """(site path, bytes) of the manifest and each term shard, one at a time."""
-    index = build_search_index(archive, made)
+def search_file_items(archive: Archive, made: dict[str, MeetingPostings] | None = None, kept: dict | None = None):
+    """(site path, bytes) of the manifest and each term shard, one at a time (see build_search_index)."""
+    index = build_search_index(archive, made, kept)
     yield MANIFEST, script("__stenogramIndex", index.manifest, ascii_only=False)
     for key, terms in index.shards.items():
         yield shard_path(key), script("__stenogramShard", key, terms)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from functools import lru_cache, partial
 from typing import NamedTuple
 
@@ -101,13 +102,12 @@ def speaker_pages(archive: Archive):
     """
     stats = speaker_stats(archive)
     render_bio = bio_renderer()
-    said = said_by(archive)
     entries = {e.slug: e for e in (archive.glossary.entries if archive.glossary else ())}
     for person in archive.people:
         entry = stats.get(person.key)
         if entry is None:
             continue
-        common = LazyView(speaker_common, person, entry, render_bio, said.get(person.key, NOTHING_SAID), entries)
+        common = LazyView(speaker_common, person, entry, render_bio, partial(said_of, archive, person.key), entries)
         made_from = person_digest(archive, person, entry) if archive.analysis_keys else None
         yield urls.speaker(person.slug, 1), "speaker.html", LazyView(
             speaker_view, common, person, entry, 1, inputs=partial(speaker_inputs, 1, made_from) if made_from else None)
@@ -154,6 +154,12 @@ class SaidBy(NamedTuple):
 NOTHING_SAID = SaidBy([], Counter())
 
 
+def said_of(archive: Archive, key: str) -> SaidBy:
+    """What one person said: asked only by the worker that renders their first page, so
+    a rebuild that renders none makes no pass over half a million figures."""
+    return said_by(archive).get(key, NOTHING_SAID)
+
+
 @per_archive
 def said_by(archive: Archive) -> dict[str, SaidBy]:
     """Person key → their figures and glossary terms, in one pass over each."""
@@ -187,9 +193,10 @@ def used_terms_view(terms: Counter, entries: dict) -> list[dict]:
             for slug, count in ranked[:TERMS_SHOWN]]
 
 
-def speaker_common(person: Person, entry, render_bio, said: SaidBy, entries: dict) -> dict:
+def speaker_common(person: Person, entry, render_bio, said_of: Callable[[], SaidBy], entries: dict) -> dict:
     """What every page of one person shows: who they are, their roles, their totals, the pager,
-    and what they said that the figures index and the glossary list."""
+    and what they said that the figures index and the glossary list (said_of)."""
+    said = said_of()
     by_slug = {m.slug: m for m in entry.meetings}
     return {
         "cited": cited_view(said.figures, by_slug),

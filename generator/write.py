@@ -148,12 +148,17 @@ class SiteWriter:
     a file of it that is still as stamped can be kept as a hard link.
     """
 
-    def __init__(self, out: Path, content: Path, previous: dict[str, Stamp] | None = None):
+    def __init__(self, out: Path, content: Path, previous: dict[str, Stamp] | None = None,
+                 in_place: bool = False):
         check_output_folder(out, content)
         self.out = out.absolute()
         self.out.parent.mkdir(parents=True, exist_ok=True)
         clear_leftovers(self.out.parent, self.out.name)
         self.previous = previous if previous and self.out.is_dir() else {}
+        self.in_place = in_place and bool(self.previous)
+        """Update the old site file by file (finish) instead of swapping in a whole new one:
+        a server's rebuild then costs nothing per unchanged file. The new folder holds only
+        the changed files until then."""
         self.new = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{self.out.name}-{os.getpid()}-",
                                          dir=self.out.parent))
         self._lock = hold(self.new)
@@ -177,7 +182,8 @@ class SiteWriter:
             found = os.stat(source)
             if (found.st_size, found.st_mtime_ns, found.st_ino) != (old.size, old.mtime_ns, old.inode):
                 return None
-            os.link(source, self._target(path))
+            if not self.in_place:
+                os.link(source, self._target(path))
         except OSError:
             return None
         return old
@@ -203,10 +209,15 @@ class SiteWriter:
             os.close(handle)
         return Stamp(digest, found.st_size, found.st_mtime_ns, found.st_ino), True
 
-    def finish(self, remove_later: bool = False) -> None:
-        """Swap the new site in place of the old one; with `remove_later` (a server, which
+    def finish(self, files: dict[str, Stamp], remove_later: bool = False) -> None:
+        """Swap the new site in place of the old one, or move its files into the old one
+        (in_place); `files` are all the site's files. With `remove_later` (a server, which
         reports the rebuild as soon as the new site is in place) the old one is removed by a
         thread: 16,000 files take half a second."""
+        if self.in_place:
+            update_in_place(self.new, self.out, self.previous.keys() - files.keys())
+            self.abandon()
+            return
         os.chmod(self.new, 0o755)
         swap_in(self.new, self.out, remove_later)
         release(self._lock)
@@ -222,12 +233,39 @@ def write_site(pages: dict[str, bytes], out: Path, content: Path) -> None:
     """Write every page into a new folder, then swap it in place of `out`."""
     writer = SiteWriter(out, content)
     try:
-        for path, data in sorted(pages.items()):
-            writer.put(path, data)
-        writer.finish()
+        files = {path: writer.put(path, data)[0] for path, data in sorted(pages.items())}
+        writer.finish(files)
     except BaseException:
         writer.abandon()
         raise
+
+
+def update_in_place(new: Path, out: Path, gone) -> None:
+    """Move every file of `new` over its namesake in `out` (each replaced whole, in one
+    step), then remove the files in `gone` and the folders they leave empty.
+
+    Not one step for the whole site, as swap_in is: a reader may see some pages of the
+    new build beside others of the last one for a moment, and a build killed meanwhile
+    leaves such a mix, which the next build, finding those files changed, makes whole.
+    """
+    root = len(str(new)) + 1
+    for folder, _, names in os.walk(new):
+        target = os.path.join(out, folder[root:])
+        os.makedirs(target, exist_ok=True)
+        for name in names:
+            os.replace(os.path.join(folder, name), os.path.join(target, name))
+    for path in sorted(gone, reverse=True):
+        try:
+            os.unlink(os.path.join(out, path))
+        except FileNotFoundError:
+            pass
+        folder = path.rpartition("/")[0]
+        while folder:
+            try:
+                os.rmdir(os.path.join(out, folder))
+            except OSError:  # not empty
+                break
+            folder = folder.rpartition("/")[0]
 
 
 def site_unchanged(out: Path, previous: dict[str, Stamp]) -> bool:

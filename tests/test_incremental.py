@@ -352,6 +352,52 @@ def test_a_server_reuses_who_speaks_only_while_every_label_is_as_it_was(content,
     assert (site / "speakers" / "president-putin.html").is_file()
 
 
+def test_a_server_joins_again_only_the_search_block_of_the_edited_meeting(content, tmp_path, monkeypatch):
+    """A server keeps the search index's blocks of postings between rebuilds: after an edit
+    it joins one block's meetings again, and the index is the one a clean build makes."""
+    from generator import search_index
+    monkeypatch.setattr(search_index, "BLOCK_EVERY", 3)  # the 11 example meetings in several blocks
+    joined = []
+    join = search_index.join_block
+    monkeypatch.setattr(search_index, "join_block", lambda owns: joined.append(len(owns)) or join(owns))
+    site = tmp_path / "site"
+    options = Options(content=content, out=site, jobs=1, server=True)
+    cache = open_cache(options, code_version())
+    make_site(options, Progress(), cache)
+    blocks = len(search_index.block_bounds(load_archive(read_content(content))))
+    assert blocks > 2 and len(joined) == blocks and sum(joined) == 11
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    joined.clear()
+    make_site(options, Progress(), cache)
+    assert len(joined) == 1
+    clean = build(content, tmp_path / "clean", jobs=1, use_cache=False)
+    assert clean.changed > 0 and differences(tree(site), tree(tmp_path / "clean")) == []
+
+
+def test_a_server_updates_its_site_in_place_and_it_equals_a_clean_build(content, tmp_path):
+    """A server's rebuild moves only the changed files into the site it serves and removes
+    the ones no longer made; the folder is not replaced, nor is any unchanged file."""
+    site = tmp_path / "site"
+    options = Options(content=content, out=site, jobs=1, server=True)
+    cache = open_cache(options, code_version())
+    make_site(options, Progress(), cache)
+    before = {path: (site / path).stat().st_ino for path in tree(site)}
+    folder = site.stat().st_ino
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    (content / "transcripts" / "2018-06-04_57675.txt").unlink()
+    built = make_site(options, Progress(), cache)
+    after = {path: (site / path).stat().st_ino for path in tree(site)}
+    assert site.stat().st_ino == folder
+    assert "meetings/2018-06-04-57675.html" in before and "meetings/2018-06-04-57675.html" not in after
+    assert after[SEED_PAGE] != before[SEED_PAGE] and after[OTHER_PAGE] == before[OTHER_PAGE]
+    assert sum(after[path] != before.get(path) for path in after) == built.changed
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith((".stenogram-new", ".stenogram-old"))] == []
+    build(content, tmp_path / "clean", jobs=1, use_cache=False)
+    assert differences(tree(site), tree(tmp_path / "clean")) == []
+
+
 def edited(text: str, old: str, new: str) -> str:
     assert old in text
     return text.replace(old, new, 1)

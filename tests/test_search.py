@@ -97,6 +97,28 @@ def test_a_paragraph_added_to_one_meeting_changes_only_the_shards_of_its_words(i
                               ["zyxwvut"]) == [(0, len(first.paragraphs), 1)]
 
 
+@pytest.mark.parametrize("every, most", [(1, 1), (3, 256), (64, 2), (64, 256)])
+def test_postings_joined_by_blocks_are_each_terms_postings_in_archive_order(archive, monkeypatch, every, most):
+    """Whatever the blocks, every term's postings are its (meeting, place, frequency) in the
+    archive, counted here the plain way, paragraph by paragraph."""
+    from collections import Counter, defaultdict
+    monkeypatch.setattr(si, "BLOCK_EVERY", every)
+    monkeypatch.setattr(si, "BLOCK_MOST", most)
+    expected = defaultdict(list)
+    for number, meeting in enumerate(archive.meetings):
+        for place, paragraph in enumerate(meeting.paragraphs):
+            if paragraph.kind in si.INDEXED_KINDS:
+                for term, frequency in Counter(si.tokenize(paragraph.text)).items():
+                    expected[term].append((number, place, frequency))
+    index = si.build_search_index(archive)
+    found = {term: text for shard in index.shards.values() for term, text in shard.items()}
+    assert found.keys() == expected.keys()
+    assert all(found[term] == si.encode_postings(postings) for term, postings in expected.items())
+    bounds = si.block_bounds(archive)
+    assert [number for block in bounds for number in block] == list(range(11))
+    assert max(len(block) for block in bounds) <= most
+
+
 def test_every_term_is_in_its_longest_prefix_shard(index):
     keys = set(index.shards)
     for key, terms in index.shards.items():

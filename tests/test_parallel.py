@@ -1,0 +1,57 @@
+"""run_tasks shares tasks between the parent and its forked workers, results in task order."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from generator.parallel import can_fork, run_tasks
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="workers are forked")
+
+
+def slow_square(index: int) -> tuple[int, int]:
+    time.sleep(0.01)
+    return index * index, os.getpid()
+
+
+def test_results_come_back_in_task_order_and_the_parent_takes_tasks_too():
+    finished = []
+    results = run_tasks(slow_square, 40, 2, finished.append)
+    assert [square for square, _ in results] == [i * i for i in range(40)]
+    assert sorted(finished) == list(range(40))
+    workers = {pid for _, pid in results}
+    assert os.getpid() in workers  # the parent worked rather than waited
+    assert len(workers) == 2       # and one forked worker did the rest
+
+
+def test_the_worker_is_not_starved_while_the_parent_runs_a_long_task():
+    # The parent starts from the back: a long last task must not leave the worker idle.
+    def work(index: int) -> int:
+        time.sleep(1.5 if index == 19 else 0.02)
+        return os.getpid()
+
+    pids = run_tasks(work, 20, 2)
+    assert pids[19] == os.getpid()
+    # The worker did all the others meanwhile; had it waited for the parent to hand
+    # it more, the parent would have taken some of them after its long one.
+    assert pids[:19] == [pids[0]] * 19 and pids[0] != os.getpid()
+
+
+def fails_at_seven(index: int) -> int:
+    if index == 7:
+        raise ValueError("task seven")
+    return index
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_an_exception_in_any_task_is_raised_in_the_caller(jobs):
+    with pytest.raises(ValueError, match="task seven"):
+        run_tasks(fails_at_seven, 12, jobs)
+
+
+def test_one_job_runs_every_task_here_in_order():
+    seen = []
+    assert run_tasks(lambda i: seen.append(i) or os.getpid(), 5, 1) == [os.getpid()] * 5
+    assert seen == [0, 1, 2, 3, 4]
