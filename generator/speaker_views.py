@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from functools import lru_cache, partial
+from operator import attrgetter
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
@@ -176,7 +177,7 @@ def said_by(archive: Archive) -> dict[str, SaidBy]:
 
 def cited_view(figures: list, meetings: dict[str, Meeting]) -> dict:
     """How many figures a person cited, by kind, and the newest of them."""
-    kinds = Counter(f.kind for f in figures)
+    kinds = Counter(map(attrgetter("kind"), figures))
     return {
         "total": len(figures),
         "kinds": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]],
