@@ -37,12 +37,16 @@ WORDS = (rf"(?:half\s+an?\s+(?:{_MAG}|hundred\b|dozen\b)"
 
 _DIGITS_TAIL = (r"(?:[.·]\d+)?"
                 rf"(?:(?:\s+|-){_MAG})*(?:\s?(?:bn|mln|mn|trln|tn)\b|(?<=\d)[mk]\b)?")
-DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|\d+)" + _DIGITS_TAIL
+_DECIMAL_COMMA = r"\d+,\d{1,2}(?![\d,])"
+"""A comma before one or two digits is no thousands separator: "2,5%" is 2.5 percent, as
+translated transcripts sometimes keep the Russian decimal comma."""
+DIGITS = (r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?!\d)|" + _DECIMAL_COMMA + r"|\d+)"
+          + _DIGITS_TAIL)
 """Digits with optional thousands separators, decimals and a magnitude."""
 
 NUMERAL_RE = re.compile(rf"(?<![\d.,·])(?:{DIGITS})|\b{WORDS}", re.IGNORECASE)
-_DIGITS_RE = re.compile(r"\d(?<![\d.,·].)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d{0,2}(?:[\u00a0\u202f]\d{3})+(?!\d)|\d*)"
-                        + _DIGITS_TAIL, re.IGNORECASE)
+_DIGITS_RE = re.compile(r"\d(?<![\d.,·].)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d{0,2}(?:[\u00a0\u202f]\d{3})+(?!\d)"
+                        r"|\d*,\d{1,2}(?![\d,])|\d*)" + _DIGITS_TAIL, re.IGNORECASE)
 r"""DIGITS as NUMERAL_RE finds them, with the first digit matched before the rest ("\d{1,3}" as
 "\d\d{0,2}", "\d+" as "\d\d*": the same tries in the same order), so the engine jumps from digit to
 digit instead of trying every position."""
@@ -72,6 +76,7 @@ def numerals_in(text: str, lower: str | None = None) -> list[tuple[int, int]]:
     spans += map(_SPAN_1, _WORDS_RE.finditer(lower, first.end() if first else 0))
     return sorted(spans)
 
+_DECIMAL_COMMA_RE = re.compile(_DECIMAL_COMMA)
 _TOKEN_RE = re.compile(r"and\s+a\s+half|\d[\d,\u00a0\u202f]*(?:[.·]\d+)?|[a-z]+", re.IGNORECASE)
 
 
@@ -84,7 +89,8 @@ def parse_numeral(text: str) -> Decimal:
     for token in _TOKEN_RE.findall(text):
         word = token.lower()
         if word[0].isdigit():
-            group += Decimal(re.sub(r"[,\u00a0\u202f]", "", token).replace("·", "."))
+            digits = token.replace(",", ".") if _DECIMAL_COMMA_RE.fullmatch(token) else token
+            group += Decimal(re.sub(r"[,\u00a0\u202f]", "", digits).replace("·", "."))
         elif word in ONES:
             group += ONES[word]
         elif word in TENS:

@@ -252,6 +252,10 @@ def said_in(text: str) -> list[tuple[str, str, str]]:
     ("This created 15,000 jobs.", [("15,000 jobs", "15000", "count")]),
     ("Nearly 40 percent agreed.", [("Nearly 40 percent", "40", "%")]),
     ("The road is 10\u00a0km long.", [("10 km", "10", "kilometre")]),
+    # A Russian decimal comma: one or two digits after it are no thousands.
+    ("Inflation is now 2,5%.", [("2,5%", "2.5", "%")]),
+    ("It rose by 3,25 percent, to 2,5 billion rubles.", [("3,25 percent", "3.25", "%"), ("2,5 billion rubles", "2500000000", "RUB")]),
+    ("We sold 2,500 tonnes and 12,345 more.", [("2,500 tonnes", "2500", "tonne"), ("12,345", "12345", "count")]),
 ])
 def test_figures_of_every_kind(text, expected):
     assert said_in(text) == expected
