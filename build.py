@@ -10,6 +10,9 @@ if __name__ == "__main__":
     # Leave without taking the archive apart object by object: the site and the cache
     # are on disk by now, and at 5,000 meetings the interpreter's own teardown takes
     # 2.5 s more after the build has finished.
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # a reader that went away (`| head`): nothing more to tell it
+            pass
     os._exit(code)
