@@ -6,6 +6,7 @@ import importlib.util
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -56,6 +57,21 @@ def test_peak_memory_is_per_run_not_the_harness_lifetime_maximum(tmp_path):
     assert big > 150
     assert small < 60
     assert log.strip() == "hello"
+
+
+def test_costly_memory_samples_are_spaced_out(tmp_path, monkeypatch):
+    """A sample that takes 50 ms (a large process tree's page tables) waits 20 times that
+    before the next, so the harness does not slow down the build it measures."""
+    calls = []
+
+    def slow_sample(pid: int) -> int:
+        calls.append(pid)
+        time.sleep(0.05)
+        return 1
+
+    monkeypatch.setattr(bench, "tree_memory_bytes", slow_sample)
+    run = bench.run_measured([sys.executable, "-c", "import time; time.sleep(1.5)"], tmp_path, timeout=60)
+    assert run.ok and 1 <= len(calls) <= 3  # every 20 ms, it would be about 20
 
 
 def test_failed_build_keeps_its_exit_code_and_output(tmp_path):
