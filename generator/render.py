@@ -51,11 +51,32 @@ def link_filter(context, target: str) -> str:
     return urls.link(target, context["page"])
 
 
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class ViewEnvironment(Environment):
+    """Jinja's Environment, with `view.key` on a dict looked up as an item straight away.
+
+    Jinja tries the attribute first and the item after an AttributeError: for
+    our views, which are dicts, that is an exception raised and caught on
+    nearly every `{{ x.y }}` (three quarters of a million a thousand meetings).
+    The answer is the same: a dict's only attributes are its methods.
+    """
+
+    def getattr(self, obj, attribute: str):
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def make_environment(user_templates: Path | None = None) -> Environment:
     """Jinja with autoescape and StrictUndefined; a user's folder overrides ours."""
     loaders = [FileSystemLoader(str(user_templates))] if user_templates else []
     loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
-    env = Environment(loader=ChoiceLoader(loaders), autoescape=True,
+    env = ViewEnvironment(loader=ChoiceLoader(loaders), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, auto_reload=False)
     env.filters["link"] = link_filter
