@@ -182,11 +182,12 @@ def figures_pages(archive: Archive):
     pages = [{"number": n, "href": urls.figures(n), "link": urls.link(urls.figures(n), urls.FIGURES),
               "span": date_span(meetings, chunk)}
              for n, chunk in enumerate(chunks, start=1)]   # link: relative to figures/, where every page is
-    kinds = Counter(map(attrgetter("kind"), chain.from_iterable(said for _, said in shares)))
+    every = flat(shares)
+    kinds = Counter(map(attrgetter("kind"), every))
     # The archive's totals are on the first page only: on every page, any figure added
     # anywhere would make every page (each up to a megabyte) be made again.
     later = {"pages": pages if len(pages) > 1 else [], "script": SCRIPT, "first_page": pages[0]["link"]}
-    first = {**later, "total": sum(len(said) for _, said in shares),
+    first = {**later, "total": len(every),
              "summary": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]]}
     people = {p.key: p for p in archive.people}
     shared = {1: fingerprint(first), 2: fingerprint(later)}  # once, not once a page: `pages` grows with the archive

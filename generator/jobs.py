@@ -8,7 +8,8 @@
 - rendering and writing: every page and data file. A page made from the
   same inputs as in the last build (its view, or the values a LazyView
   names as its inputs, with the same templates and code) is not made
-  again; a file whose bytes are unchanged is linked from the old site.
+  again; a file whose bytes are unchanged is linked from the old site
+  (a server's rebuild leaves it where it is).
 
 The results are the same, byte for byte, as the plain steps in one process
 (pipeline.load_archive, render.render_site) whatever the number of jobs:
@@ -231,7 +232,8 @@ class Output:
 def write_site_files(archive: Archive, out: Path, content: Path, templates: Path | None, salt: str,
                      cache: Cache, jobs: int, progress: Progress, postings: dict | None = None,
                      server: bool = False) -> tuple[dict[str, Stamp], dict[str, str], int]:
-    """Render every page and data file into a new site beside `out` and swap it in.
+    """Render every page and data file into a new site beside `out` and swap it in
+    (or, for a server, move the changed files into the site it serves).
 
     Returns every file's Stamp, the inputs digest of every page and lazy
     file, and how many files changed. A page made from the same inputs as in

@@ -11,6 +11,11 @@ A file whose bytes are the same as the last build's is not written again:
 the new folder gets a hard link to the old file, after checking (size, time,
 inode) that nobody changed it since. Pages may be written by several worker
 processes at once, each with its own SiteWriter forked from the parent's.
+
+A server's rebuilds update the site they serve in place instead
+(SiteWriter.in_place): the new folder receives only the changed files, each
+then moved over its namesake in one step, and unchanged files are not
+touched, which for a large archive is most of a rebuild's writing.
 """
 from __future__ import annotations
 
