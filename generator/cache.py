@@ -89,7 +89,9 @@ class Cache:
         self.analysed: dict[str, object] = {}
         self.site = SiteRecord()
         self.resolved: tuple[str, tuple] | None = None
-        """(digest of every label, resolve_speakers' answer) of the last build: memory only."""
+        """(digest of every label, resolve_speakers' answer) of the last build, saved too: a
+        rebuild after an edit to what was said, not who said it, does not resolve again."""
+        self._resolved_saved: tuple[str, tuple] | None = None
         self.search_blocks: dict[tuple, object] = {}
         """The search index's blocks of postings of the last server build (search_index.blocks_of):
         memory only, so a server's rebuild joins again only the edited meeting's block."""
@@ -104,6 +106,9 @@ class Cache:
             record = read_pickle(folder / "site.pickle")
             if isinstance(record, SiteRecord):
                 self.site = record
+            resolved = read_pickle(folder / "resolved.pickle")
+            if isinstance(resolved, tuple) and len(resolved) == 2:
+                self.resolved = self._resolved_saved = resolved
 
     # --- loading ---------------------------------------------------------------------
 
@@ -187,6 +192,9 @@ class Cache:
                 if used and kind in used:
                     self._prune(kind, used[kind])
             write_pickle(self.folder / "site.pickle", self.site)
+            if self.resolved is not None and self.resolved is not self._resolved_saved:
+                write_pickle(self.folder / "resolved.pickle", self.resolved)
+                self._resolved_saved = self.resolved
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
         self._new = {"parsed": {}, "analysed": {}}

@@ -352,6 +352,29 @@ def test_a_server_reuses_who_speaks_only_while_every_label_is_as_it_was(content,
     assert (site / "speakers" / "president-putin.html").is_file()
 
 
+def test_a_command_line_rebuild_reuses_who_speaks_from_the_cache_on_disk(content, tmp_path, monkeypatch):
+    """The last answer of resolve_speakers is saved with the cache: a new process (a new
+    Cache read from disk) resolves again only when a label changed."""
+    calls = []
+    resolve = jobs.resolve_speakers
+    monkeypatch.setattr(jobs, "resolve_speakers", lambda *args: calls.append(1) or resolve(*args))
+    site = tmp_path / "site"
+    seed = content / "transcripts" / SEED_NAME
+    text = seed.read_text(encoding="utf-8")
+    steps = [
+        ("first build", lambda: None, 1),
+        ("what was said, not who", lambda: seed.write_text(edited(text, "we have ensured our food security", "we have made our food secure"), encoding="utf-8"), 0),
+        ("a label renamed", lambda: seed.write_text(edited(text, "\nVladimir Putin:", "\nPresident Putin:"), encoding="utf-8"), 1),
+    ]
+    for what, edit, resolved in steps:
+        calls.clear()
+        edit()
+        build(content, site, jobs=1)  # a Cache read from disk each time, as a new process has
+        assert len(calls) == resolved, what
+        build(content, tmp_path / "clean", jobs=1, use_cache=False)
+        assert differences(tree(site), tree(tmp_path / "clean")) == [], what
+
+
 def test_a_server_joins_again_only_the_search_block_of_the_edited_meeting(content, tmp_path, monkeypatch):
     """A server keeps the search index's blocks of postings between rebuilds: after an edit
     it joins one block's meetings again, and the index is the one a clean build makes."""
