@@ -77,8 +77,8 @@ def make_environment(user_templates: Path | None = None) -> Environment:
     loaders = [FileSystemLoader(str(user_templates))] if user_templates else []
     loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
     env = ViewEnvironment(loader=ChoiceLoader(loaders), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True, auto_reload=False)
+                          undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                          keep_trailing_newline=True, auto_reload=False)
     env.filters["link"] = link_filter
     env.globals["urls"] = urls
     return env

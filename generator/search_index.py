@@ -319,8 +319,9 @@ def meeting_postings(meeting: Meeting) -> MeetingPostings:
 
 
 BLOCK_EVERY = 64
-"""Meetings in a block of joined postings, on average (BlockKey)."""
+"""Meetings in a block of joined postings, on average (block_bounds)…"""
 BLOCK_MOST = 256
+"""…and at most."""
 
 
 @dataclass(frozen=True)
@@ -347,10 +348,7 @@ def join_block(owns: list[MeetingPostings]) -> Block:
             if entry is None:
                 postings[term] = [number, number, multiple[i], bytearray(tails[cuts[i]:cuts[i + 1]])]
                 continue
-            code = (number - entry[1] - 1) * 4 + 2 + multiple[i]
-            out = entry[3]
-            out += SMALL_BYTES[code] if code < 4096 else encoded(code).encode()
-            out += tails[cuts[i]:cuts[i + 1]]
+            entry[3] += small((number - entry[1] - 1) * 4 + 2 + multiple[i]) + tails[cuts[i]:cuts[i + 1]]
             entry[1] = number
     return Block(len(owns), {term: (first, last, multiple, bytes(out))
                              for term, (first, last, multiple, out) in postings.items()})
@@ -412,10 +410,7 @@ def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None
             entry = postings.get(term)
             if entry is None:
                 entry = postings[term] = [-1, bytearray()]
-            code = (start + first - entry[0] - 1) * 4 + 2 + multiple
-            out = entry[1]
-            out += SMALL_BYTES[code] if code < 4096 else encoded(code).encode()
-            out += data
+            entry[1] += small((start + first - entry[0] - 1) * 4 + 2 + multiple) + data
             entry[0] = start + last
         start += block.meetings
     meetings, norms, runs = [], [], []
