@@ -29,6 +29,7 @@ from .figure_rows import KIND_LABELS, NOBODY, MeetingCell, Speaker, meeting_rows
 from .figures import FIGURE_KINDS, Figure
 from .lazy import LazyView, fingerprint
 from .model import Archive, analysis_identity, figures_by_meeting, group_by_meeting
+from .once import per_item
 from .views import format_date
 
 FIGURES_PAGE_SIZE = 1000
@@ -182,12 +183,13 @@ def figures_pages(archive: Archive):
     pages = [{"number": n, "href": urls.figures(n), "link": urls.link(urls.figures(n), urls.FIGURES),
               "span": date_span(meetings, chunk)}
              for n, chunk in enumerate(chunks, start=1)]   # link: relative to figures/, where every page is
-    every = flat(shares)
-    kinds = Counter(map(attrgetter("kind"), every))
+    kinds = Counter()
+    for _, said in shares:
+        kinds.update(kinds_in(archive, said))
     # The archive's totals are on the first page only: on every page, any figure added
     # anywhere would make every page (each up to a megabyte) be made again.
     later = {"pages": pages if len(pages) > 1 else [], "script": SCRIPT, "first_page": pages[0]["link"]}
-    first = {**later, "total": len(every),
+    first = {**later, "total": sum(len(said) for _, said in shares),
              "summary": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]]}
     people = {p.key: p for p in archive.people}
     shared = {1: fingerprint(first), 2: fingerprint(later)}  # once, not once a page: `pages` grows with the archive
@@ -199,6 +201,18 @@ def figures_pages(archive: Archive):
             if made_from else None)
 
 
+@per_item
+def kinds_in(said: tuple[Figure, ...]) -> Counter:
+    """How many of one meeting's figures are of each kind: a server's rebuild counts only the edited meeting's."""
+    return Counter(map(attrgetter("kind"), said))
+
+
+@per_item
+def speakers_in(said: tuple[Figure, ...]) -> frozenset:
+    """The person keys (None for nobody named) who say one meeting's figures."""
+    return frozenset(map(attrgetter("speaker"), said))
+
+
 def figures_page_inputs(archive: Archive, chunk: list[Share], shared: str, number: int,
                         meetings: dict, people: dict) -> tuple:
     """All that figures_page_view reads, cheap to compare: what every page shows (`shared`, a
@@ -206,6 +220,6 @@ def figures_page_inputs(archive: Archive, chunk: list[Share], shared: str, numbe
     as named and linked."""
     said_in = [(slug, meeting.title, meeting.date, analysis_identity(archive, slug, said))
                for slug, said in chunk for meeting in (meetings[slug],)]
-    keys = set().union(*(map(attrgetter("speaker"), said) for _, said in chunk)) - {None}
+    keys = set().union(*(speakers_in(archive, said) for _, said in chunk)) - {None}
     speakers = sorted((key, person.name, person.slug) for key in keys for person in (people.get(key),) if person)
     return number, shared, said_in, speakers

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .model import Archive, Meeting, Turn
-from .once import per_archive
+from .once import per_archive, per_item
 
 WORD_RE = re.compile(r"[\w’'-]+")
 
@@ -47,17 +47,22 @@ class SpeakerStats:
     meetings: list[Meeting] = field(default_factory=list)
 
 
+@per_item
+def words_of_turns(meeting: Meeting) -> list[int]:
+    """turn_words of each of a meeting's turns: a server's rebuild counts only the edited meeting's."""
+    return [turn_words(turn) for turn in meeting.turns]
+
+
 @per_archive
 def speaker_stats(archive: Archive) -> dict[str, SpeakerStats]:
     """Person key → their turns, words, and meetings (in date order)."""
     stats: dict[str, SpeakerStats] = defaultdict(SpeakerStats)
     for meeting in archive.meetings:
-        for turn in meeting.turns:
+        for turn, words in zip(meeting.turns, words_of_turns(archive, meeting)):
             key = archive.speaker_of.get((meeting.slug, turn.number))
             if key is None:
                 continue
             entry = stats[key]
-            words = turn_words(turn)
             entry.turns.append((meeting, turn))
             entry.words += words
             if meeting.slug not in entry.words_by_meeting:

@@ -29,3 +29,29 @@ def per_archive(function):
         return last[1]
 
     return remembered
+
+
+def per_item(function):
+    """`function(item)` for an item of an archive, remembered by the item's identity while
+    the archive is the last or the one before it.
+
+    A server's rebuild makes a new Archive but keeps the objects of every meeting it did
+    not reparse (the cache holds them): a table of the whole archive summed from parts
+    made by this function remakes only the edited meeting's part. `function` must depend
+    on nothing but `item`, which must be immutable. Items of the archive before last are
+    dropped, so a long-running server keeps no more than two archives' worth.
+    """
+    generations: list = [None, {}, {}]  # [weak reference to the archive, its values, the last archive's]
+
+    @functools.wraps(function)
+    def remembered(archive, item):
+        if generations[0] is None or generations[0]() is not archive:
+            generations[:] = [weakref.ref(archive), {}, generations[1]]
+        now, before = generations[1], generations[2]
+        known = now.get(id(item)) or before.get(id(item))
+        if known is None or known[0] is not item:  # an id can be reused once its object is gone
+            known = (item, function(item))
+        now[id(item)] = known
+        return known[1]
+
+    return remembered

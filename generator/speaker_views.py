@@ -27,9 +27,9 @@ from .figures import FIGURE_KINDS
 from .index import speaker_stats, turn_words
 from .labels import CONNECTORS, normalise_spaces
 from .lazy import LazyView, fingerprint
-from .model import Archive, Meeting, Person
+from .model import Archive, Meeting, Person, figures_by_meeting
 from .names import fold
-from .once import per_archive
+from .once import per_archive, per_item
 from .views import format_date, meeting_summary
 
 SPEAKER_PAGE_SIZE = 100
@@ -165,14 +165,30 @@ def said_of(archive: Archive, key: str) -> SaidBy:
 def said_by(archive: Archive) -> dict[str, SaidBy]:
     """Person key → their figures and glossary terms, in one pass over each."""
     said: dict[str, SaidBy] = defaultdict(lambda: SaidBy([], Counter()))
-    for figure in archive.figures:
-        if figure.speaker:
-            said[figure.speaker].figures.append(figure)
+    grouped = figures_by_meeting(archive)
+    if grouped is None:  # figures not listed meeting by meeting (a hand-made archive)
+        for figure in archive.figures:
+            if figure.speaker:
+                said[figure.speaker].figures.append(figure)
+    else:
+        for meeting in archive.meetings:
+            for key, figures in figures_by_speaker(archive, grouped.get(meeting.slug, ())).items():
+                said[key].figures.extend(figures)
     for hit in archive.term_hits:
         key = archive.speaker_of.get((hit.meeting, hit.turn))
         if key:
             said[key].terms[hit.term] += 1
     return dict(said)
+
+
+@per_item
+def figures_by_speaker(said: tuple) -> dict[str, list]:
+    """One meeting's figures by who says them (named speakers only), in the order said."""
+    by: dict[str, list] = defaultdict(list)
+    for figure in said:
+        if figure.speaker:
+            by[figure.speaker].append(figure)
+    return by
 
 
 def cited_view(figures: list, meetings: dict[str, Meeting]) -> dict:

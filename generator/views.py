@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import replace
-from functools import partial
+from functools import lru_cache, partial
 
 from . import urls
 from .feeds import FEED
@@ -30,7 +30,10 @@ ATTRIBUTION = ("Transcripts: Presidential Executive Office of the Russian Federa
                "en.kremlin.ru, licensed under CC BY 4.0.")
 
 
+@lru_cache(maxsize=8192)
 def format_date(date: dt.date | None) -> str:
+    """"5 March 2019". Remembered: strftime costs 4 µs, and listings show every meeting's date
+    (30,000 calls in a rebuild of 5,000 meetings, from a few thousand distinct dates)."""
     return f"{date.day} {date:%B %Y}" if date else "Undated"
 
 

@@ -7,7 +7,7 @@ import weakref
 from dataclasses import replace
 
 from generator.index import speaker_stats
-from generator.once import per_archive
+from generator.once import per_archive, per_item
 from generator.pipeline import load_archive
 from generator.read import read_content
 
@@ -42,3 +42,33 @@ def test_speaker_stats_are_shared_and_still_right():
     putin = next(key for key in stats if "putin" in key)
     assert stats[putin].words == sum(stats[putin].words_by_meeting.values())
     assert len(stats[putin].meetings) == len(stats[putin].words_by_meeting)
+
+
+def test_per_item_values_outlive_one_archive_but_not_two():
+    """A server's rebuild reuses each unedited meeting's part; an edited meeting's is made
+    again; and parts of meetings gone for two archives are let go."""
+    calls = []
+
+    @per_item
+    def turns_in(meeting):
+        calls.append(meeting.slug)
+        return len(meeting.turns)
+
+    first = load_archive(read_content(CONTENT))
+    counts = [turns_in(first, m) for m in first.meetings]
+    assert counts == [len(m.turns) for m in first.meetings] and len(calls) == 11
+    assert [turns_in(first, m) for m in first.meetings] == counts and len(calls) == 11
+    edited = replace(first.meetings[4], blocks=first.meetings[4].blocks[:3])
+    second = replace(first, meetings=first.meetings[:4] + (edited,) + first.meetings[5:])
+    calls.clear()
+    assert turns_in(second, edited) == len(edited.turns) < counts[4]
+    assert [turns_in(second, m) for m in second.meetings][:4] == counts[:4]
+    assert calls == [edited.slug]  # the same objects as in the last archive: not counted again
+    watch = weakref.ref(first.meetings[4])
+    third = replace(second)
+    fourth = replace(second)
+    turns_in(third, edited)
+    turns_in(fourth, edited)
+    del first, counts
+    gc.collect()
+    assert watch() is None  # two archives later, the replaced meeting is no longer held
