@@ -73,6 +73,8 @@ class SiteRecord:
     """Site path → digest of what each page (and each lazily made file) was made from."""
     meetings: int = 0
     warnings: tuple = ()
+    figures: dict = field(default_factory=dict)
+    """export.figures_layout of the data/figures.json written."""
 
 
 class Cache:

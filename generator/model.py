@@ -269,6 +269,9 @@ class Archive:
     (export.packed), when they were made (or cached) with the analysis: data/figures.json
     then only joins them. Kept compressed: at 5,000 meetings they are 170 MB as text,
     held by the parent and copied into workers, and 25 MB packed."""
+    figures_before: dict = field(default_factory=dict)
+    """export.figures_layout of the last build's data/figures.json, when the build knows it:
+    the records of meetings analysed as then are copied from that file."""
     figures_of: dict[str, tuple] | None = None
     """Meeting slug → its share of `figures`, when the build kept them apart (jobs.py): the
     pages by meeting then need not group half a million figures again."""

@@ -21,6 +21,7 @@ from . import jobs as steps
 from .annotations import anchor_annotations
 from .cache import Cache, SiteRecord, digest_text
 from .config import read_site_config
+from .export import figures_layout
 from .figures import extract_figures
 from .glossary import find_terms, load_glossary
 from .model import Archive, ContentErrors, ContentInput, Meeting, Problem, Source
@@ -121,13 +122,16 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
                       figures_json=figures_json, figures_of=figures_of)
     archive = load_archive(content, options.base_url, options.strict, parse=parse, analyse=analyse,
                            resolve=partial(steps.resolve_remembered, cache=cache), names=inputs.speaker_names)
-    archive = replace(archive, analysis_keys=analysed, figures_json=figures_json, figures_of=figures_of)
+    same_site = cache.site.out == str(options.out.absolute())
+    archive = replace(archive, analysis_keys=analysed, figures_json=figures_json, figures_of=figures_of,
+                      figures_before=cache.site.figures if same_site else {})
     files, pages, changed = steps.write_site_files(archive, options.out, options.content, options.templates,
                                                    salt=digest_text(inputs.version, inputs.templates),
                                                    cache=cache, jobs=jobs, progress=progress, postings=postings,
                                                    server=options.server)
     cache.site = SiteRecord(out=str(options.out.absolute()), inputs=inputs.digest, files=files, pages=pages,
-                            meetings=len(archive.meetings), warnings=archive.warnings)
+                            meetings=len(archive.meetings), warnings=archive.warnings,
+                            figures=figures_layout(archive))
     cache.save(prune=True)
     return Built(archive, len(archive.meetings), len(files), changed, archive.warnings)
 

@@ -22,12 +22,15 @@ from __future__ import annotations
 import ctypes
 import errno
 import hashlib
+import mmap
 import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .model import ContentErrors, Problem
 from .read import display_path
@@ -128,6 +131,15 @@ def release(handle: int | None) -> None:
         os.close(handle)
 
 
+class Reuse(NamedTuple):
+    """A chunk of a file (SiteWriter.put) that is `length` bytes at `offset` of the last build's
+    file at the same path; `fallback()` makes them when that file is gone or was changed."""
+
+    offset: int
+    length: int
+    fallback: Callable[[], bytes]
+
+
 @dataclass(frozen=True)
 class Stamp:
     """A file as the build left it: its bytes' digest, and what says it is untouched since."""
@@ -182,23 +194,52 @@ class SiteWriter:
         old = self.previous.get(path)
         if old is None or (digest is not None and old.digest != digest):
             return None
+        source = self._as_written(path)
+        if source is None:
+            return None
+        if not self.in_place:
+            try:
+                os.link(source, self._target(path))
+            except OSError:
+                return None
+        return old
+
+    def _as_written(self, path: str) -> str | None:
+        """Where the last build's file of `path` is, if it is still as that build left it."""
+        old = self.previous.get(path)
+        if old is None:
+            return None
         source = os.path.join(self.out, path)
         try:
             found = os.stat(source)
-            if (found.st_size, found.st_mtime_ns, found.st_ino) != (old.size, old.mtime_ns, old.inode):
-                return None
-            if not self.in_place:
-                os.link(source, self._target(path))
         except OSError:
             return None
-        return old
+        return source if (found.st_size, found.st_mtime_ns, found.st_ino) == (old.size, old.mtime_ns, old.inode) else None
+
+    def _reused(self, path: str, chunks: list) -> list:
+        """`chunks` with each Reuse replaced by the bytes it names of the last build's file, or
+        by what its `fallback` makes when that file is gone or was changed since."""
+        if not any(isinstance(chunk, Reuse) for chunk in chunks):
+            return chunks
+        view = memoryview(b"")
+        source = self._as_written(path)
+        if source is not None:
+            try:
+                with open(source, "rb") as handle:  # mapped, not read: the file may be hundreds of MB
+                    view = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+            except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
+                pass
+        return [chunk if not isinstance(chunk, Reuse)
+                else view[chunk.offset:chunk.offset + chunk.length] if chunk.offset + chunk.length <= len(view)
+                else chunk.fallback() for chunk in chunks]
 
     def put(self, path: str, data: bytes | list[bytes]) -> tuple[Stamp, bool]:
         """Write one file (or keep the old one when the bytes are the same); (stamp, changed).
 
-        `data` is the file's bytes, or a list of chunks (a large file never joined in memory).
+        `data` is the file's bytes, or a list of chunks (a large file never joined in memory),
+        some of which may be Reuse: bytes of the last build's file.
         """
-        chunks = [data] if isinstance(data, (bytes, bytearray)) else data
+        chunks = [data] if isinstance(data, (bytes, bytearray)) else self._reused(path, data)
         digest = digest_of(*chunks)
         kept = self.keep(path, digest)
         if kept is not None:

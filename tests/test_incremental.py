@@ -454,3 +454,36 @@ def test_a_servers_remembered_transcript_key_follows_the_speaker_names():
     first = known_key(known, "v", source, none)
     assert known_key(known, "v", source, some) == transcript_key("v", source, some) != first
     assert known_key(known, "v", source, none) == first
+
+
+def test_a_rebuild_copies_unedited_meetings_figures_from_the_last_figures_file(content, tmp_path, monkeypatch):
+    """data/figures.json is rewritten after any edit; each meeting analysed as last time has
+    its records copied from the last build's file (not unpacked again), wherever they now
+    fall, and a file changed since that build is not trusted. Each result equals a clean build."""
+    from generator import export
+    unpacked = []
+    unpack = export.unpacked
+    monkeypatch.setattr(export, "unpacked", lambda data: unpacked.append(1) or unpack(data))
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    with_figures = len({figure.meeting for figure in load_archive(read_content(content)).figures})
+    assert with_figures >= 8
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    (content / "transcripts" / "2010-10-09_9200.txt").unlink()  # the oldest: every later part moves
+    unpacked.clear()
+    build(content, site, jobs=1)  # a new process's build: the layout is read from the cache on disk
+    assert len(unpacked) == 2  # the edited meeting's own data file, and its part of figures.json
+    clean = tmp_path / "clean"
+    build(content, clean, jobs=1, use_cache=False)
+    assert differences(tree(site), tree(clean)) == []
+
+    figures_file = site / "data" / "figures.json"
+    figures_file.write_bytes(figures_file.read_bytes())  # same bytes, but no longer as the build left it
+    seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    unpacked.clear()
+    build(content, site, jobs=1)
+    assert len(unpacked) >= with_figures - 1  # every part made again from the packed records
+    build(content, clean, jobs=1, use_cache=False)
+    assert differences(tree(site), tree(clean)) == []
+
