@@ -261,8 +261,14 @@ class SiteWriter:
         reports the rebuild as soon as the new site is in place) the old one is removed by a
         thread: 16,000 files take half a second."""
         if self.in_place:
-            update_in_place(self.new, self.out, self.previous.keys() - files.keys())
-            self.abandon()
+            replaced = self.new / REPLACED if remove_later else None
+            update_in_place(self.new, self.out, self.previous.keys() - files.keys(), replaced)
+            if remove_later:  # the replaced files with it: freeing a 170 MB file's pages takes 0.06 s
+                release(self._lock)
+                self._lock = None
+                remove_in_thread(self.new)
+            else:
+                self.abandon()
             return
         os.chmod(self.new, 0o755)
         swap_in(self.new, self.out, remove_later)
@@ -286,23 +292,39 @@ def write_site(pages: dict[str, bytes], out: Path, content: Path) -> None:
         raise
 
 
-def update_in_place(new: Path, out: Path, gone) -> None:
+REPLACED = ".replaced"
+"""The folder of the staging folder that update_in_place moves the old files into."""
+
+
+def update_in_place(new: Path, out: Path, gone, replaced: Path | None = None) -> None:
     """Move every file of `new` over its namesake in `out` (each replaced whole, in one
-    step), then remove the files in `gone` and the folders they leave empty.
+    step), then remove the files in `gone` and the folders they leave empty. With
+    `replaced` (a folder to make), the old files are moved there rather than deleted,
+    for the caller to delete when it can wait.
 
     Not one step for the whole site, as swap_in is: a reader may see some pages of the
     new build beside others of the last one for a moment, and a build killed meanwhile
     leaves such a mix, which the next build, finding those files changed, makes whole.
     """
     root = len(str(new)) + 1
-    for folder, _, names in os.walk(new):
-        target = os.path.join(out, folder[root:])
-        os.makedirs(target, exist_ok=True)
-        for name in names:
-            os.replace(os.path.join(folder, name), os.path.join(target, name))
-    for path in sorted(gone, reverse=True):
+    moves = [(os.path.join(folder, name), os.path.join(out, folder[root:], name))
+             for folder, _, names in os.walk(new) for name in names]
+    if replaced is not None:
+        os.mkdir(replaced)
+    for number, (source, target) in enumerate(moves):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if replaced is not None:
+            try:
+                os.link(target, os.path.join(replaced, str(number)))
+            except OSError:  # none yet, or links refused: it is deleted by the move
+                pass
+        os.replace(source, target)
+    for number, path in enumerate(sorted(gone, reverse=True), start=len(moves)):
         try:
-            os.unlink(os.path.join(out, path))
+            if replaced is not None:
+                os.rename(os.path.join(out, path), os.path.join(replaced, str(number)))
+            else:
+                os.unlink(os.path.join(out, path))
         except FileNotFoundError:
             pass
         folder = path.rpartition("/")[0]
@@ -343,6 +365,12 @@ def site_unchanged(out: Path, previous: dict[str, Stamp]) -> bool:
     return seen == len(previous)
 
 
+def remove_in_thread(folder: Path) -> None:
+    """Remove a folder of ours by a thread; a build that starts meanwhile removes it too, as a leftover."""
+    threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
+                     name="remove-old-files").start()
+
+
 def swap_in(new: Path, out: Path, remove_later: bool = False) -> None:
     """Replace `out` by `new`, then remove the old site.
 
@@ -353,8 +381,7 @@ def swap_in(new: Path, out: Path, remove_later: bool = False) -> None:
     """
     if out.is_dir() and not out.is_symlink() and exchange(new, out):
         if remove_later:
-            threading.Thread(target=shutil.rmtree, args=(new,), kwargs={"ignore_errors": True},
-                             name="remove-old-site").start()
+            remove_in_thread(new)
         else:
             shutil.rmtree(new, ignore_errors=True)
         return

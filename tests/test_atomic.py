@@ -301,7 +301,30 @@ def test_a_server_removes_the_replaced_site_in_a_thread(tmp_path, monkeypatch):
     write.swap_in(new, out, remove_later=True)
     assert (out / "index.html").read_text(encoding="utf-8") == "new home"
     for thread in threading.enumerate():
-        if thread.name == "remove-old-site":
+        if thread.name == "remove-old-files":
             thread.join(timeout=30)
-    assert removed_by == ["remove-old-site"]
+    assert removed_by == ["remove-old-files"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_servers_in_place_update_leaves_the_replaced_files_to_a_thread(tmp_path, monkeypatch):
+    """A server's rebuild moves each changed file over the old one; the old files (and
+    those no longer made) are deleted later, by a thread, not while the reader waits."""
+    out = tmp_path / "site"
+    (out / "data").mkdir(parents=True)
+    (out / "data" / "big.json").write_text("old data", encoding="utf-8")
+    (out / "gone.html").write_text("gone", encoding="utf-8")
+    (out / "index.html").write_text("same", encoding="utf-8")
+    stamps = {path: write.Stamp("x", (out / path).stat().st_size, (out / path).stat().st_mtime_ns,
+                                (out / path).stat().st_ino) for path in ("data/big.json", "gone.html", "index.html")}
+    writer = write.SiteWriter(out, tmp_path / "content", stamps, in_place=True)
+    later = []
+    monkeypatch.setattr(write, "remove_in_thread", later.append)
+    files = {"data/big.json": writer.put("data/big.json", b"new data")[0], "index.html": writer.keep("index.html")}
+    writer.finish(files, remove_later=True)
+    assert (out / "data" / "big.json").read_bytes() == b"new data" and not (out / "gone.html").exists()
+    assert (out / "index.html").stat().st_ino == stamps["index.html"].inode
+    assert later == [writer.new]
+    left = sorted(p.read_bytes() for p in (writer.new / write.REPLACED).iterdir())
+    assert left == [b"gone", b"old data"]
+    shutil.rmtree(writer.new)

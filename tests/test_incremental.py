@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -416,6 +417,9 @@ def test_a_server_updates_its_site_in_place_and_it_equals_a_clean_build(content,
     assert "meetings/2018-06-04-57675.html" in before and "meetings/2018-06-04-57675.html" not in after
     assert after[SEED_PAGE] != before[SEED_PAGE] and after[OTHER_PAGE] == before[OTHER_PAGE]
     assert sum(after[path] != before.get(path) for path in after) == built.changed
+    for thread in threading.enumerate():  # the replaced files are deleted by a thread
+        if thread.name == "remove-old-files":
+            thread.join(timeout=30)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith((".stenogram-new", ".stenogram-old"))] == []
     build(content, tmp_path / "clean", jobs=1, use_cache=False)
     assert differences(tree(site), tree(tmp_path / "clean")) == []
