@@ -131,6 +131,10 @@ def release(handle: int | None) -> None:
         os.close(handle)
 
 
+UNCOMPARED = ""
+"""Stamp.digest of a file written without digesting its bytes: equal to no digest."""
+
+
 class Reuse(NamedTuple):
     """A chunk of a file (SiteWriter.put) that is `length` bytes at `offset` of the last build's
     file at the same path; `fallback()` makes them when that file is gone or was changed."""
@@ -142,7 +146,8 @@ class Reuse(NamedTuple):
 
 @dataclass(frozen=True)
 class Stamp:
-    """A file as the build left it: its bytes' digest, and what says it is untouched since."""
+    """A file as the build left it: its bytes' digest (UNCOMPARED for chunks), and what says
+    it is untouched since."""
 
     digest: str
     size: int
@@ -237,13 +242,16 @@ class SiteWriter:
         """Write one file (or keep the old one when the bytes are the same); (stamp, changed).
 
         `data` is the file's bytes, or a list of chunks (a large file never joined in memory),
-        some of which may be Reuse: bytes of the last build's file.
+        some of which may be Reuse: bytes of the last build's file. Chunks are always written:
+        they are made only when the file's inputs changed.
         """
-        chunks = [data] if isinstance(data, (bytes, bytearray)) else self._reused(path, data)
-        digest = digest_of(*chunks)
-        kept = self.keep(path, digest)
-        if kept is not None:
-            return kept, False
+        if isinstance(data, (bytes, bytearray)):
+            chunks, digest = [data], digest_of(data)
+            kept = self.keep(path, digest)
+            if kept is not None:
+                return kept, False
+        else:  # a large file, made because its inputs changed: hashing it to compare costs more than writing it
+            chunks, digest = self._reused(path, data), UNCOMPARED
         handle = os.open(self._target(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
             for chunk in chunks:
