@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import time
 from pathlib import Path
@@ -95,6 +96,10 @@ Python's default thresholds the collector walks all of them again and again (sec
 at 5,000 meetings) and frees nothing. Young objects are still collected."""
 
 
+SIGPIPE_STATUS = 141
+"""The status a shell gives a command ended by SIGPIPE (128 + 13)."""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     commands = {"build": run_build, "check": run_check, "serve": run_serve}
@@ -108,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the previous site is unchanged", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # whoever read our output left (`| head`): quiet, as a tool SIGPIPE ended
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return SIGPIPE_STATUS
     except OSError as error:
         where = error.filename or args.out
         print(f"{where}:1: {error.strerror or error}", file=sys.stderr)

@@ -150,3 +150,15 @@ def test_missing_content_folder(tmp_path):
     result = run(tmp_path, "--content", "nowhere", "--out", "site")
     assert result.returncode == 1
     assert result.stderr.splitlines() == ["nowhere:1: content folder not found"]
+
+
+def test_a_reader_that_leaves_early_ends_the_build_quietly(project):
+    """`build.py | head -0`: the site is built; the closed pipe gives the status a shell gives
+    a command SIGPIPE ended (141), no traceback, and no message blaming the output folder."""
+    reader_gone = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", "content", "--out", "site"],
+                                   cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader_gone.stdout.close()
+    _, stderr = reader_gone.communicate(timeout=300)
+    assert reader_gone.returncode == 141
+    assert stderr == b""
+    assert (project / "site" / "meetings" / "2023-02-17-70530.html").is_file()
