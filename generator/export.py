@@ -43,8 +43,10 @@ PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 
 @lru_cache(maxsize=None)
 def field_names(kind: type) -> tuple[str, ...] | None:
-    """The fields of a dataclass type (None for other types), looked up once per type."""
-    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+    """The fields of a dataclass or named tuple type (None for other types), looked up once per type."""
+    if dataclasses.is_dataclass(kind):
+        return tuple(f.name for f in dataclasses.fields(kind))
+    return getattr(kind, "_fields", None) if issubclass(kind, tuple) else None
 
 
 def plain(value):
