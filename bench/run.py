@@ -224,6 +224,8 @@ def stenogram_tool() -> Tool:
 
 REBUILT_RE = re.compile(r"^rebuilt \d+ meetings: .* in ([0-9.]+) s$")
 SERVE_EDITS = 3
+SERVE_START_WAIT = 300
+"""Seconds to wait for a server to build, load its cache and say so, before giving up on its times."""
 
 
 def free_port() -> int:
@@ -245,8 +247,15 @@ def stenogram_serve_edits(folder: Path, timeout: float) -> list[float] | None:
             "--port", str(free_port())]
     process = subprocess.Popen(argv, cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line.rstrip("\n")) for line in process.stderr], daemon=True).start()
+    lines: queue.Queue[str | None] = queue.Queue()
+    heard: list[str] = []
+
+    def read() -> None:
+        for line in process.stderr:
+            heard.append(line.rstrip("\n"))
+            lines.put(heard[-1])
+        lines.put(None)  # the server has closed its stderr: it has ended
+    threading.Thread(target=read, daemon=True).start()
 
     def next_line(wanted: Callable[[str], bool], within: float) -> str | None:
         deadline = time.monotonic() + within
@@ -255,15 +264,26 @@ def stenogram_serve_edits(folder: Path, timeout: float) -> list[float] | None:
                 line = lines.get(timeout=left)
             except queue.Empty:
                 break
+            if line is None:
+                lines.put(None)
+                break
             if wanted(line):
                 return line
         return None
+
+    def failed(waiting_for: str) -> None:
+        """Say why there are no serve times, with what the server said: a hang is never silent."""
+        ended = process.poll()
+        state = f"server ended with {ended}" if ended is not None else "server still running"
+        print(f"[bench] serve: no {waiting_for} line ({state}); its last lines: {heard[-12:]}",
+              file=sys.stderr, flush=True)
 
     victim = edit_target(folder / "txt")
     original = victim.read_bytes()
     times: list[float] = []
     try:
-        if next_line(lambda line: line.startswith("loaded "), timeout) is None:
+        if next_line(lambda line: line.startswith("loaded "), min(timeout, SERVE_START_WAIT)) is None:
+            failed("'loaded …'")
             return None
         text = original.decode("utf-8").rstrip("\n")
         for edited in (text + "\n\n" + EDIT_SENTENCE + "\n", text + "\n\n" + EDIT_SENTENCE[:-1] + " again.\n",
@@ -275,6 +295,7 @@ def stenogram_serve_edits(folder: Path, timeout: float) -> list[float] | None:
             os.replace(saved, victim)
             line = next_line(lambda line: REBUILT_RE.match(line) is not None, min(timeout, 120))
             if line is None:
+                failed("'rebuilt …'")
                 return None
             times.append(float(REBUILT_RE.match(line).group(1)))
             while next_line(lambda line: REBUILT_RE.match(line) is not None, 1.5):  # a second event of one save

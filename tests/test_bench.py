@@ -157,3 +157,20 @@ def test_serve_edits_time_three_real_rebuilds_and_restore_the_meeting(tmp_path):
 @pytest.mark.parametrize("name", ["pelicanconf.py", "pelicanconf_incremental.py"])
 def test_pelican_settings_are_valid_python(name):
     compile((ROOT / "bench" / "peers" / "pelican" / name).read_text(), name, "exec")
+
+
+def test_a_server_that_ends_without_loading_is_reported_at_once(tmp_path, monkeypatch, capsys):
+    """A server that dies (or never says it has loaded its cache) gives no serve times and a
+    line saying what it printed, as soon as it has ended: not a bench hung for half an hour."""
+    (tmp_path / "txt").mkdir()
+    shutil.copy(ROOT / "content" / "transcripts" / "2023-02-17_70530.txt", tmp_path / "txt")
+    fake = tmp_path / "fake-repo"
+    fake.mkdir()
+    (fake / "build.py").write_text("import sys\nprint('out/stenogram:1: cannot serve', file=sys.stderr)\n"
+                                   "sys.exit(3)\n", encoding="utf-8")
+    monkeypatch.setattr(bench, "REPO", fake)
+    started = time.monotonic()
+    assert bench.stenogram_serve_edits(tmp_path, timeout=600) is None
+    assert time.monotonic() - started < 60
+    said = capsys.readouterr().err
+    assert "no 'loaded …' line (server ended with 3)" in said and "cannot serve" in said
