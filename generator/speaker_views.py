@@ -165,15 +165,11 @@ def said_of(archive: Archive, key: str) -> SaidBy:
 def said_by(archive: Archive) -> dict[str, SaidBy]:
     """Person key → their figures and glossary terms, in one pass over each."""
     said: dict[str, SaidBy] = defaultdict(lambda: SaidBy([], Counter()))
-    grouped = figures_by_meeting(archive)
-    if grouped is None:  # figures not listed meeting by meeting (a hand-made archive)
-        for figure in archive.figures:
-            if figure.speaker:
-                said[figure.speaker].figures.append(figure)
-    else:
-        for meeting in archive.meetings:
-            for key, figures in figures_by_speaker(archive, grouped.get(meeting.slug, ())).items():
-                said[key].figures.extend(figures)
+    grouped = figures_by_meeting(archive)  # None for figures not listed meeting by meeting (a hand-made archive)
+    shares = [archive.figures] if grouped is None else [grouped.get(m.slug, ()) for m in archive.meetings]
+    for share in shares:
+        for key, figures in figures_by_speaker(archive, share).items():
+            said[key].figures.extend(figures)
     for hit in archive.term_hits:
         key = archive.speaker_of.get((hit.meeting, hit.turn))
         if key:
@@ -183,7 +179,7 @@ def said_by(archive: Archive) -> dict[str, SaidBy]:
 
 @per_item
 def figures_by_speaker(said: tuple) -> dict[str, list]:
-    """One meeting's figures by who says them (named speakers only), in the order said."""
+    """Figures (one meeting's, as a rule) by who says them, named speakers only, in the order said."""
     by: dict[str, list] = defaultdict(list)
     for figure in said:
         if figure.speaker:

@@ -154,6 +154,10 @@ class Stamp:
     mtime_ns: int
     inode: int
 
+    def describes(self, found: os.stat_result) -> bool:
+        """True when the file `found` (os.stat) is still the one stamped."""
+        return (found.st_size, found.st_mtime_ns, found.st_ino) == (self.size, self.mtime_ns, self.inode)
+
 
 def digest_of(*chunks: bytes) -> str:
     """SHA-256 (the fastest digest here, with CPU support), shortened: only our own files are compared."""
@@ -219,7 +223,7 @@ class SiteWriter:
             found = os.stat(source)
         except OSError:
             return None
-        return source if (found.st_size, found.st_mtime_ns, found.st_ino) == (old.size, old.mtime_ns, old.inode) else None
+        return source if old.describes(found) else None
 
     def _reused(self, path: str, chunks: list) -> list:
         """`chunks` with each Reuse replaced by the bytes it names of the last build's file, or
@@ -234,9 +238,11 @@ class SiteWriter:
                     view = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
             except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
                 pass
-        return [chunk if not isinstance(chunk, Reuse)
-                else view[chunk.offset:chunk.offset + chunk.length] if chunk.offset + chunk.length <= len(view)
-                else chunk.fallback() for chunk in chunks]
+
+        def bytes_of(chunk: Reuse):
+            end = chunk.offset + chunk.length
+            return view[chunk.offset:end] if end <= len(view) else chunk.fallback()
+        return [bytes_of(chunk) if isinstance(chunk, Reuse) else chunk for chunk in chunks]
 
     def put(self, path: str, data: bytes | list[bytes]) -> tuple[Stamp, bool]:
         """Write one file (or keep the old one when the bytes are the same); (stamp, changed).
@@ -367,7 +373,7 @@ def site_unchanged(out: Path, previous: dict[str, Stamp]) -> bool:
                 found = entry.stat(follow_symlinks=False)
             except OSError:
                 return False
-            if (found.st_size, found.st_mtime_ns, found.st_ino) != (old.size, old.mtime_ns, old.inode):
+            if not old.describes(found):
                 return False
             seen += 1
     return seen == len(previous)
