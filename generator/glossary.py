@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from . import urls
 from .glossary_file import Glossary, GlossaryEntry, Topic, load_glossary, name_key
 from .inline import Mark
-from .model import Archive
+from .model import Archive, Meeting, group_by_meeting
 from .once import per_archive
 from .slugs import unique_slugs
 from .terms import TermHit, find_terms
@@ -157,15 +157,23 @@ def topic_of(topics: tuple[ArchiveTopic, ...]) -> dict[str, ArchiveTopic]:
 
 def meeting_topics(archive: Archive, topics: tuple[ArchiveTopic, ...] | None = None) -> dict[str, list[ArchiveTopic]]:
     """Meeting slug → its topics: front matter first, then those of its terms, most mentioned first."""
-    topics = archive_topics(archive) if topics is None else topics
-    by_key = topic_of(topics)
+    topics_of = topic_finder(archive, topics)
+    return {meeting.slug: topics_of(meeting) for meeting in archive.meetings}
+
+
+def topic_finder(archive: Archive, topics: tuple[ArchiveTopic, ...] | None = None, hits: dict | None = None):
+    """meeting → its topics, as meeting_topics gives them, one meeting at a time.
+
+    `hits`: the archive's term hits by meeting slug (model.group_by_meeting), when the caller has them.
+    """
+    by_key = topic_of(archive_topics(archive) if topics is None else topics)
     entries = {e.slug: e for e in (archive.glossary.entries if archive.glossary else ())}
-    mentions: dict[str, Counter] = defaultdict(Counter)
-    for hit in archive.term_hits:
-        mentions[hit.meeting][name_key(entries[hit.term].topic)] += 1
-    out: dict[str, list[ArchiveTopic]] = {}
-    for meeting in archive.meetings:
+    hits = group_by_meeting(archive.term_hits) if hits is None else hits
+
+    def topics_of(meeting: Meeting) -> list[ArchiveTopic]:
+        mentions = Counter(name_key(entries[hit.term].topic) for hit in hits.get(meeting.slug, ()))
         keys = [name_key(name) for name in meeting.topics]
-        keys += [key for key, _ in sorted(mentions[meeting.slug].items(), key=lambda kv: (-kv[1], kv[0]))]
-        out[meeting.slug] = [by_key[key] for key in dict.fromkeys(keys) if key in by_key]
-    return out
+        keys += [key for key, _ in sorted(mentions.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return [by_key[key] for key in dict.fromkeys(keys) if key in by_key]
+
+    return topics_of

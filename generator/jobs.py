@@ -105,7 +105,8 @@ def resolve_remembered(meetings: list[Meeting], speakers: Source | None, *, cach
     last = cache.resolved
     if key is not None and last is not None and last[0] == key:
         return last[1]
-    found = resolve_speakers(meetings, speakers)
+    people, speaker_of, problems = resolve_speakers(meetings, speakers)
+    found = (tuple(people), speaker_of, problems)  # the Archive's own tuple: the same object next time
     cache.resolved = (key, found) if key is not None else None
     return found
 
@@ -182,13 +183,17 @@ class Output:
     Made in the parent before the workers are forked, so each worker has its own copy.
     """
 
-    def __init__(self, archive: Archive, templates: Path | None, salt: str, writer: SiteWriter, made: dict):
+    def __init__(self, archive: Archive, templates: Path | None, salt: str, writer: SiteWriter, made: dict,
+                 quick: tuple[bytes, dict] = (b"", {})):
         self.env = environment_for(templates, salt)
         self.site = site_view(archive)
         self.seed = digest_text(salt, repr(self.site)).encode()
         self.writer = writer
         self.made = made
         """Site path → inputs digest of each page and lazy file of the last build."""
+        self.quick = quick[1] if quick[0] == self.seed else {}
+        """Site path → LazyView.quick of each page and lazy file of the last build, if made
+        with the same templates, code and site settings (its seed)."""
 
     def compile(self, names: set[str]) -> None:
         """Compile the templates once here, before the workers fork, not once in every worker."""
@@ -204,8 +209,21 @@ class Output:
             return None
         return self.writer.keep(path)
 
+    def as_before(self, path: str, quick) -> tuple | None:
+        """(path, digest, stamp, False, False, quick) of the last build's file, linked into the new
+        site, when its quick key is as then: its inputs are not even made."""
+        if quick is None or self.quick.get(path) != quick or path not in self.made:
+            return None
+        kept = self.writer.keep(path)
+        return None if kept is None else (path, self.made[path], kept, False, False, quick)
+
     def page(self, path: str, template_name: str, view) -> tuple:
-        """(path, inputs digest, stamp, changed, rendered) of one page; ContentErrors from its template."""
+        """(path, inputs digest, stamp, changed, rendered, quick key) of one page; ContentErrors
+        from its template."""
+        quick = getattr(view, "quick", None)
+        same = self.as_before(path, quick)
+        if same is not None:
+            return same
         inputs = getattr(view, "inputs", None)
         if inputs is not None:  # compare what the view is made from, before making it
             digest = view_digest(path, template_name, ("inputs", inputs()), self.seed)
@@ -214,29 +232,34 @@ class Output:
             digest = view_digest(path, template_name, view, self.seed)
         kept = self.kept(path, digest)
         if kept is not None:
-            return path, digest, kept, False, False
+            return path, digest, kept, False, False, quick
         html = render_page(self.env, self.site, path, template_name, view_of(view))
-        return (path, digest, *self.writer.put(path, html), True)
+        return (path, digest, *self.writer.put(path, html), True, quick)
 
     def file(self, path: str, data) -> tuple:
-        """(path, inputs digest, stamp, changed, made) of a file that is not a page."""
+        """(path, inputs digest, stamp, changed, made, quick key) of a file that is not a page."""
+        quick = getattr(data, "quick", None)
+        same = self.as_before(path, quick)
+        if same is not None:
+            return same
         digest = None
         if getattr(data, "inputs", None) is not None:
             digest = view_digest(path, "", ("inputs", data.inputs()), self.seed)
             kept = self.kept(path, digest)
             if kept is not None:
-                return path, digest, kept, False, False
-        return (path, digest, *self.writer.put(path, view_of(data)), True)
+                return path, digest, kept, False, False, quick
+        return (path, digest, *self.writer.put(path, view_of(data)), True, quick)
 
 
 def write_site_files(archive: Archive, out: Path, content: Path, templates: Path | None, salt: str,
                      cache: Cache, jobs: int, progress: Progress, postings: dict | None = None,
-                     server: bool = False) -> tuple[dict[str, Stamp], dict[str, str], int]:
+                     server: bool = False) -> tuple[dict[str, Stamp], dict[str, str], int, tuple[bytes, dict]]:
     """Render every page and data file into a new site beside `out` and swap it in
     (or, for a server, move the changed files into the site it serves).
 
     Returns every file's Stamp, the inputs digest of every page and lazy
-    file, and how many files changed. A page made from the same inputs as in
+    file, how many files changed, and (seed, the quick key of each page and
+    file that has one) for Output.quick. A page made from the same inputs as in
     the last build keeps its old file unrendered. `postings` are the
     meetings' search postings made while analysing them. A `server`'s
     rebuild updates the old site in place (SiteWriter.in_place) and keeps
@@ -249,7 +272,8 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
     if kept is not None:  # made here, before the index's process forks, so that they outlive it
         blocks_of(archive, postings if postings is not None else {}, kept)
     try:
-        output = Output(archive, templates, salt, writer, cache.site.pages if previous else {})
+        output = Output(archive, templates, salt, writer, cache.site.pages if previous else {},
+                        cache.site.quick if previous else (b"", {}))
         def search_files() -> list:
             return [output.file(path, data) for path, data in search_file_items(archive, postings, kept)]
 
@@ -295,10 +319,11 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
             raise ContentErrors(list(dict.fromkeys(problems)))
         done += [output.file(path, data)
                  for path, data in feeds.feed_files(archive, [path for path, _, _ in pages]).items()]
-        files = {path: stamp for path, _, stamp, _, _ in done}
-        digests = {path: digest for path, digest, _, _, _ in done if digest is not None}
-        changed = sum(fresh for _, _, _, fresh, _ in done)
-        rendered = sum(made for path, _, _, _, made in done if path.endswith(".html"))
+        files = {path: stamp for path, _, stamp, _, _, _ in done}
+        digests = {path: digest for path, digest, _, _, _, _ in done if digest is not None}
+        quick = {path: key for path, _, _, _, _, key in done if key is not None}
+        changed = sum(fresh for _, _, _, fresh, _, _ in done)
+        rendered = sum(made for path, _, _, _, made, _ in done if path.endswith(".html"))
         progress.finish(f"rendered {rendered} of {len(pages)} pages; {changed} of {len(files)} files changed")
         if changed == 0 and files.keys() == previous.keys() and site_unchanged(out, previous):
             writer.abandon()  # the site in place is already this one
@@ -309,4 +334,4 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
             search.wait()  # it writes into the new site: done before that is removed
         writer.abandon()
         raise
-    return files, digests, changed
+    return files, digests, changed, (output.seed, quick)

@@ -20,12 +20,16 @@ class LazyView(Mapping):
     `inputs`, when given, is a function returning plain values that decide
     the view (all that `make` reads): a rebuild compares them with the last
     build's, which is much cheaper than making the view to compare it.
+    `quick`, when given, is a small plain value made while listing that
+    changes whenever the inputs may (a few analysis keys and one digest of
+    what the whole archive shares): when it is the last build's, the page is
+    as then, and not even its inputs are made.
     """
 
-    __slots__ = ("_make", "_args", "_view", "inputs")
+    __slots__ = ("_make", "_args", "_view", "inputs", "quick")
 
-    def __init__(self, make, *args, inputs=None):
-        self._make, self._args, self._view, self.inputs = make, args, None, inputs
+    def __init__(self, make, *args, inputs=None, quick=None):
+        self._make, self._args, self._view, self.inputs, self.quick = make, args, None, inputs, quick
 
     def resolve(self) -> dict:
         if self._view is None:

@@ -125,13 +125,13 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
     same_site = cache.site.out == str(options.out.absolute())
     archive = replace(archive, analysis_keys=analysed, figures_json=figures_json, figures_of=figures_of,
                       figures_before=cache.site.figures if same_site else {})
-    files, pages, changed = steps.write_site_files(archive, options.out, options.content, options.templates,
+    files, pages, changed, quick = steps.write_site_files(archive, options.out, options.content, options.templates,
                                                    salt=digest_text(inputs.version, inputs.templates),
                                                    cache=cache, jobs=jobs, progress=progress, postings=postings,
                                                    server=options.server)
     cache.site = SiteRecord(out=str(options.out.absolute()), inputs=inputs.digest, files=files, pages=pages,
                             meetings=len(archive.meetings), warnings=archive.warnings,
-                            figures=figures_layout(archive))
+                            figures=figures_layout(archive), quick=quick)
     cache.save(prune=True)
     return Built(archive, len(archive.meetings), len(files), changed, archive.warnings)
 

@@ -471,7 +471,8 @@ def search_doc_items(archive: Archive):
     """(site path, lazy bytes) of each meeting's texts for snippets: made apart from the index,
     each from its own meeting alone, so a rebuild makes only the edited meeting's."""
     for meeting in archive.meetings:
-        yield doc_path(meeting.slug), LazyView(doc_script, meeting, inputs=partial(doc_inputs, archive, meeting))
+        yield doc_path(meeting.slug), LazyView(doc_script, meeting, inputs=partial(doc_inputs, archive, meeting),
+                                               quick=archive.analysis_keys.get(meeting.slug))
 
 
 def doc_script(meeting: Meeting) -> bytes:

@@ -15,12 +15,13 @@ from . import urls
 from .feeds import FEED
 from .annotation_views import ANNOTATIONS_INDEX, NOTES_SCRIPT, annotation_marks, meeting_notes, notes_by_paragraph
 from .figures import figure_marks
-from .glossary import meeting_topics, term_marks, without_clashing_terms
+from .glossary import archive_topics, meeting_topics, term_marks, topic_finder, topic_of, without_clashing_terms
 from .index import meetings_by_year, neighbours, speaking_shares
 from .inline import Mark, render_text, text_marks
 from .labels import normalise_spaces
 from .lazy import LazyView, fingerprint
 from .names import name_key
+from .once import per_item
 from .resolve import role_at
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
                     group_by_meeting)
@@ -117,19 +118,71 @@ def format_marks(paragraph: Paragraph) -> list[Mark]:
 def meeting_pages(archive: Archive):
     """One page per meeting. Each view (marks included) is made only when read, from
     the meeting's own slice of the archive, so workers make them in parallel; and
-    each names its inputs (meeting_inputs), so a rebuild makes only changed ones."""
-    people = {p.key: p for p in archive.people}
+    each names its inputs (meeting_inputs), so a rebuild makes only changed ones.
+
+    What the pages share is made on first use (`context`), in whichever process
+    first needs it: a rebuild whose quick keys show nearly every page as it was
+    makes it once, for the few that changed, instead of while listing."""
     around = neighbours(archive)
-    topics = meeting_topics(archive)
-    notes = meeting_notes(archive)
-    parts = meeting_parts(archive)
-    roles = meeting_roles(archive)
     glossary = fingerprint(archive.glossary)
+    context = LazyView(meeting_context, archive)
+    shared = shared_digest(archive, glossary) if archive.analysis_keys else None
     for meeting in archive.meetings:
-        arguments = (parts[meeting.slug], meeting, people, around, topics.get(meeting.slug, []),
-                     notes.get(meeting.slug, []), roles)
+        arguments = (context, meeting, around)
         yield urls.meeting(meeting.slug), "meeting.html", LazyView(
-            meeting_part_view, *arguments, inputs=partial(meeting_inputs, *arguments, glossary))
+            meeting_page_view, *arguments, inputs=partial(meeting_page_inputs, *arguments, glossary),
+            quick=meeting_quick(archive, meeting, around, shared))
+
+
+def meeting_context(archive: Archive) -> dict:
+    """What every meeting page reads of the whole archive, made once: tables by meeting, from
+    which one meeting's share is taken when its page is made (meeting_arguments)."""
+    hits = group_by_meeting(archive.term_hits)
+    return {"archive": archive, "people": {p.key: p for p in archive.people},
+            "topics_of": topic_finder(archive, hits=hits), "notes": meeting_notes(archive),
+            "figures": figures_by_meeting(archive) or group_by_meeting(archive.figures), "hits": hits,
+            "annotations": group_by_meeting(archive.annotations), "roles": meeting_roles(archive)}
+
+
+def meeting_arguments(context: LazyView, meeting: Meeting, around: dict) -> tuple:
+    """meeting_part_view's arguments for one meeting, from its shared context."""
+    part = meeting_part(context["archive"], meeting.slug, context["figures"], context["hits"], context["annotations"])
+    return (part, meeting, context["people"], around, context["topics_of"](meeting),
+            context["notes"].get(meeting.slug, []), context["roles"])
+
+
+def meeting_page_view(context: LazyView, meeting: Meeting, around: dict) -> dict:
+    return meeting_part_view(*meeting_arguments(context, meeting, around))
+
+
+def meeting_page_inputs(context: LazyView, meeting: Meeting, around: dict, glossary: str | None) -> tuple:
+    return meeting_inputs(*meeting_arguments(context, meeting, around), glossary)
+
+
+def shared_digest(archive: Archive, glossary: str | None) -> str | None:
+    """One digest of all a meeting page reads beyond its own meeting and its neighbours (whose
+    analysis keys say the rest): everyone with their roles, the notes, the settings, the
+    glossary and the topics' names and slugs."""
+    topics = [(key, topic.name, topic.slug) for key, topic in topic_of(archive_topics(archive)).items()]
+    return fingerprint((people_digest(archive, archive.people), archive.annotations, archive.config,
+                        glossary, topics))
+
+
+@per_item
+def people_digest(people: tuple) -> str | None:
+    """fingerprint(people), remembered: a server's rebuild that resolved no speaker again keeps the
+    same tuple (15,000 roles at 5,000 meetings)."""
+    return fingerprint(people)
+
+
+def meeting_quick(archive: Archive, meeting: Meeting, around: dict, shared: str | None) -> tuple | None:
+    """LazyView.quick of a meeting's page: the shared digest and the analysis keys of the meeting
+    and its neighbours (their summaries are on the page); None when one is missing."""
+    keys = archive.analysis_keys
+    previous, following = around[meeting.slug]
+    found = (shared, keys.get(meeting.slug), keys.get(previous.slug) if previous else "",
+             keys.get(following.slug) if following else "")
+    return None if None in found else found
 
 
 def meeting_roles(archive: Archive) -> dict[tuple[str, str], str]:
@@ -168,17 +221,14 @@ def meeting_inputs(part: Archive, meeting: Meeting, people: dict, around: dict, 
             [(topic.name, topic.slug) for topic in topics], notes)
 
 
-def meeting_parts(archive: Archive) -> dict[str, Archive]:
-    """Meeting slug → the archive with only that meeting's figures, term hits and notes.
+def meeting_part(archive: Archive, slug: str, figures: dict, hits: dict, notes: dict) -> Archive:
+    """The archive with only one meeting's figures, term hits and notes (given by meeting slug).
 
     Marks are made per paragraph from these alone, so one meeting's marks
     made from its slice are the same as those made from the whole archive.
     """
-    figures = figures_by_meeting(archive) or group_by_meeting(archive.figures)
-    hits, notes = group_by_meeting(archive.term_hits), group_by_meeting(archive.annotations)
-    return {m.slug: replace(archive, figures=tuple(figures.get(m.slug, ())), term_hits=tuple(hits.get(m.slug, ())),
-                            annotations=tuple(notes.get(m.slug, ())), figures_of=None)
-            for m in archive.meetings}
+    return replace(archive, figures=tuple(figures.get(slug, ())), term_hits=tuple(hits.get(slug, ())),
+                   annotations=tuple(notes.get(slug, ())), figures_of=None)
 
 
 def meeting_part_view(part: Archive, meeting: Meeting, people: dict, around: dict, topics: list, notes: list,

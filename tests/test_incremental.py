@@ -491,3 +491,38 @@ def test_a_rebuild_copies_unedited_meetings_figures_from_the_last_figures_file(c
     build(content, clean, jobs=1, use_cache=False)
     assert differences(tree(site), tree(clean)) == []
 
+
+
+def test_unchanged_meetings_pages_and_files_are_kept_without_making_their_inputs(content, tmp_path, monkeypatch):
+    """LazyView.quick: an edit to what one meeting says makes the inputs of its page, data file
+    and search text, and of its neighbours' pages (their links show its title), and no others';
+    a change to who is who (speakers.yaml) makes every meeting page's inputs again. Both
+    rebuilds equal clean builds."""
+    from generator import export, search_index, views
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    made: list[tuple[str, str]] = []
+    for module, name in ((views, "meeting_inputs"), (export, "meeting_file_inputs"), (search_index, "doc_inputs")):
+        def counted(*args, _name=name, _function=getattr(module, name)):
+            made.append((_name, args[1].slug))
+            return _function(*args)
+        monkeypatch.setattr(module, name, counted)
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8").replace(
+        "Vladimir Putin: Why? No.", "Vladimir Putin: Why? No, not at all.", 1), encoding="utf-8")
+    built = build(content, site, jobs=1)
+    order = [m.slug for m in built.archive.meetings]
+    at = order.index("2023-02-17-70530")
+    around = set(order[at - 1:at + 2])
+    assert sorted(made) == sorted([("meeting_inputs", slug) for slug in around]
+                                  + [("meeting_file_inputs", "2023-02-17-70530"), ("doc_inputs", "2023-02-17-70530")])
+    assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
+
+    made.clear()
+    speakers = content / "speakers.yaml"
+    speakers.write_text(speakers.read_text(encoding="utf-8").replace(
+        "- name: Vladimir Putin\n", "- name: Vladimir Putin\n  slug: president-putin\n", 1), encoding="utf-8")
+    build(content, site, jobs=1)
+    assert {slug for name, slug in made if name == "meeting_inputs"} == set(order)
+    assert {slug for name, slug in made if name == "meeting_file_inputs"} == set(order)
+    assert tree(site) == tree(build_clean(content, tmp_path / "clean2"))
