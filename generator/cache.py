@@ -30,6 +30,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .once import PerItem
+
 CACHE_FOLDER = ".stenogram-cache"
 GENERATOR = Path(__file__).resolve().parent
 
@@ -102,6 +104,7 @@ class Cache:
         self.reads: dict[str, list] = {}
         """Each file read by the last build, with its stat signature (read.read_text): memory
         only, so a server reads again only the files that changed."""
+        self._remembered: dict[str, PerItem] = {}
         self._new: dict[str, dict[str, object]] = {"parsed": {}, "analysed": {}}
         self._used: dict[str, set[str]] = {"parsed": set(), "analysed": set()}
         self._on_disk = folder is not None and read_pickle(folder / "version") == version
@@ -113,6 +116,10 @@ class Cache:
             resolved = read_pickle(folder / "resolved.pickle")
             if isinstance(resolved, tuple) and len(resolved) == 2:
                 self.resolved = self._resolved_saved = resolved
+
+    def remembered(self, name: str) -> PerItem:
+        """Values made meeting by meeting under `name`, kept in memory from one build to the next."""
+        return self._remembered.setdefault(name, PerItem())
 
     # --- loading ---------------------------------------------------------------------
 

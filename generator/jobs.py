@@ -99,9 +99,8 @@ def resolve_remembered(meetings: list[Meeting], speakers: Source | None, *, cach
     """resolve_speakers, reused from the last build of this Cache when every label, and where
     it stands, is as then: a rebuild after an edit to what was said, not who said it, skips
     a pass over every turn of the archive (0.7 s at 5,000 meetings)."""
-    key = fingerprint((source_digest(speakers),
-                       [(m.path, m.slug, m.stem, m.date, [(t.number, t.line, t.label) for t in m.turns])
-                        for m in meetings]))
+    labels = cache.remembered("labels").each(meetings, labels_digest)
+    key = None if None in labels else fingerprint((source_digest(speakers), labels))
     last = cache.resolved
     if key is not None and last is not None and last[0] == key:
         return last[1]
@@ -111,10 +110,17 @@ def resolve_remembered(meetings: list[Meeting], speakers: Source | None, *, cach
     return found
 
 
+def labels_digest(meeting: Meeting) -> str | None:
+    """A digest of a meeting's speaker labels and where they stand (what resolution reads of it)."""
+    return fingerprint((meeting.path, meeting.slug, meeting.stem, meeting.date,
+                        [(t.number, t.line, t.label) for t in meeting.turns]))
+
+
 # --- terms and figures -----------------------------------------------------------------
 
-def analysis_key(version: str, meeting_key: str, glossary_key: str, config, speakers: tuple) -> str:
-    return digest_text(version, "analysed", meeting_key, glossary_key, repr(config), repr(speakers))
+def analysis_key(version: str, meeting_key: str, glossary_key: str, settings: str, speakers: tuple) -> str:
+    """`settings`: repr of the site's config."""
+    return digest_text(version, "analysed", meeting_key, glossary_key, settings, repr(speakers))
 
 
 def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict, config) -> list[tuple]:
@@ -143,8 +149,11 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config
     `figures_json` with its figures as JSON, for Archive.figures_json, and `figures_of`
     with its figures, for Archive.figures_of.
     """
-    wanted = [analysis_key(version, keys[m.path], glossary_key, config,
-                           tuple(speaker_of.get((m.slug, t.number)) for t in m.turns)) for m in meetings]
+    settings = repr(config)
+    wanted = cache.remembered("analysis keys").each(
+        meetings, lambda m: analysis_key(version, keys[m.path], glossary_key, settings,
+                                         tuple(speaker_of.get((m.slug, t.number)) for t in m.turns)),
+        context=(version, glossary_key, settings, speaker_of))  # a meeting object is parsed from one transcript key
     known, made = made_or_cached(
         "analysed", wanted,
         lambda indexes: analyse_one_by_one([meetings[i] for i in indexes], glossary, speaker_of, config),

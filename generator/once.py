@@ -55,3 +55,29 @@ def per_item(function):
         return known[1]
 
     return remembered
+
+
+class PerItem:
+    """Values made item by item, kept for the items of the last call only.
+
+    A server's rebuild passes the same objects for every meeting it did not
+    parse again: their values are reused, so a pass over the whole archive
+    costs only the edited meeting's. Everything else a value depends on must
+    be in `context`; when it differs from the last call's, everything is made again.
+    """
+
+    def __init__(self) -> None:
+        self._context: tuple | None = None
+        self._values: dict[int, tuple] = {}
+
+    def each(self, items, make, context: tuple = ()) -> list:
+        """[make(item) for item in items], reusing the last call's values of the same objects."""
+        before = self._values if context == self._context else {}
+        now: dict[int, tuple] = {}
+        for item in items:
+            found = before.get(id(item))
+            if found is None or found[0] is not item:  # an id can be reused once its object is gone
+                found = (item, make(item))
+            now[id(item)] = found
+        self._context, self._values = context, now
+        return [now[id(item)][1] for item in items]
