@@ -7,7 +7,7 @@ import weakref
 from dataclasses import replace
 
 from generator.index import speaker_stats
-from generator.once import per_archive, per_item
+from generator.once import PerItem, per_archive, per_item
 from generator.pipeline import load_archive
 from generator.read import read_content
 
@@ -72,3 +72,28 @@ def test_per_item_values_outlive_one_archive_but_not_two():
     del first, counts
     gc.collect()
     assert watch() is None  # two archives later, the replaced meeting is no longer held
+
+
+def test_per_item_values_are_reused_for_the_same_objects_while_the_context_is_the_same():
+    archive = load_archive(read_content(CONTENT))
+    meetings = list(archive.meetings)
+    made = []
+
+    def turns(meeting):
+        made.append(meeting.slug)
+        return meeting.title
+
+    remembered = PerItem()
+    first = remembered.each(meetings, turns, context=("a",))
+    assert first == [m.title for m in meetings] and len(made) == 11
+    edited = replace(meetings[4], title="Edited")  # a meeting parsed again: a new object
+    made.clear()
+    assert remembered.each(meetings[:4] + [edited] + meetings[5:], turns, context=("a",))[4] == "Edited"
+    assert made == [edited.slug]
+    made.clear()
+    assert remembered.each(meetings, turns, context=("b",)) == first  # another context: all made again
+    assert len(made) == 11
+    made.clear()
+    remembered.each(meetings[:2], turns, context=("b",))
+    assert made == [] and remembered.each(meetings[2:3], turns, context=("b",)) and made == [meetings[2].slug], \
+        "only the last call's items are kept"
