@@ -188,3 +188,25 @@ def test_the_cache_is_loaded_while_waiting_for_the_first_edit(served):
                            "cache loaded")
     transcripts = len(list((project / "content" / "transcripts").glob("*.txt")))
     assert line.startswith(f"loaded {2 * transcripts} cached transcripts and analyses in ")
+
+
+def test_the_warm_up_rebuilds_in_memory_and_leaves_the_site_as_it_was(tmp_path, monkeypatch):
+    """After loading the cache the server rebuilds the unchanged site once, in its own thread
+    and process, so the first edit reuses what later ones do; it writes nothing."""
+    from generator import jobs
+    from generator.pipeline import Options, make_site
+    from generator.serve import BuildState, warm_cache
+    content, out = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(CONTENT, content)
+    options = Options(content=content, out=out, server=True, stop_if_unchanged=True)
+    make_site(options)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    state = BuildState(options)
+    assert state.cache.search_blocks == {} and state.cache.resolved is not None
+    forked = []
+    monkeypatch.setattr(jobs, "run_tasks", lambda work, count, jobs_wanted, *rest: (
+        forked.append(jobs_wanted), [work(i) for i in range(count)])[1])
+    warm_cache(state, options, quiet=True)
+    assert state.cache.search_blocks, "the search index's blocks are kept for the first edit"
+    assert set(forked) == {1}, "no worker is forked from the warm-up's thread"
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
