@@ -179,7 +179,7 @@ def term_pages(archive: Archive):
 def topic_pages(archive: Archive):
     """One page per topic: its terms, and the meetings where they occur or that name the topic."""
     topics, views = shared_views(archive)
-    meetings = {m.slug: m for m in archive.meetings}
+    meetings = MeetingsInOrder(archive.meetings)
     entries = {e.slug: e for e in (archive.glossary.entries if archive.glossary else ())}
     mentions: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for hit in archive.term_hits:
@@ -192,13 +192,27 @@ def topic_pages(archive: Archive):
                                                              inputs=partial(topic_inputs, topic, used, meetings, views))
 
 
+def topic_meetings(used: dict, tagged: set, meetings: dict) -> list[str]:
+    """Slugs of the meetings that use a topic's terms or are tagged with it, in archive order,
+    found without a pass over every meeting (`meetings`: MeetingsInOrder)."""
+    return sorted((slug for slug in used.keys() | tagged if slug in meetings), key=meetings.order.__getitem__)
+
+
+class MeetingsInOrder(dict):
+    """Meeting slug → meeting in archive order, with each slug's place (`order`)."""
+
+    def __init__(self, meetings) -> None:
+        super().__init__((m.slug, m) for m in meetings)
+        self.order = {slug: i for i, slug in enumerate(self)}
+
+
 def topic_inputs(topic: ArchiveTopic, used: dict, meetings: dict, views: dict) -> tuple:
     """All topic_view reads, without making its rows: a topic tagged on thousands of meetings
     would otherwise be made again and rendered on every rebuild."""
     tagged = set(topic.tagged)
     rows = [(slug, m.title, m.date, m.place, m.summary, len(m.turns), slug in tagged,
              sorted(used.get(slug, {}).items()))
-            for slug, m in meetings.items() if slug in used or slug in tagged]
+            for slug in topic_meetings(used, tagged, meetings) for m in (meetings[slug],)]
     terms = {t for counts in used.values() for t in counts} | {e.slug for e in topic.terms}
     return topic, rows, [(t, views[t]) for t in sorted(terms)]
 
@@ -206,7 +220,7 @@ def topic_inputs(topic: ArchiveTopic, used: dict, meetings: dict, views: dict) -
 def topic_view(topic: ArchiveTopic, used: dict, meetings: dict, views: dict, md: MarkdownIt) -> dict:
     """A topic's page: `used` is meeting slug → {term slug: mentions} of this topic's terms."""
     tagged = set(topic.tagged)
-    slugs = [s for s in meetings if s in used or s in tagged]
+    slugs = topic_meetings(used, tagged, meetings)
     rows = [{**meeting_summary(meetings[s]),
              "tagged": s in tagged,
              "mentions": sum(used.get(s, {}).values()),
