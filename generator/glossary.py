@@ -137,8 +137,10 @@ def archive_topics(archive: Archive) -> tuple[ArchiveTopic, ...]:
     tagged: dict[str, dict[str, None]] = defaultdict(dict)  # an ordered set: no quadratic membership test
     for meeting in archive.meetings:
         for name in meeting.topics:
-            named.setdefault(name_key(name), Topic(name=name.strip()))
-            tagged[name_key(name)][meeting.slug] = None
+            key = name_key(name)
+            if key not in named:
+                named[key] = Topic(name=name.strip())
+            tagged[key][meeting.slug] = None
     terms: dict[str, list[GlossaryEntry]] = defaultdict(list)
     for entry in (archive.glossary.entries if archive.glossary else ()):
         terms[name_key(entry.topic)].append(entry)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .model import Archive, Meeting, Turn
-from .once import per_archive, per_item
+from .once import PerItem, per_archive, per_item
 
 WORD_RE = re.compile(r"[\w’'-]+")
 
@@ -53,23 +53,36 @@ def words_of_turns(meeting: Meeting) -> list[int]:
     return [turn_words(turn) for turn in meeting.turns]
 
 
+_speakers_of_meetings = PerItem()
+"""turns_by_speaker of each meeting of the last archive: a server's rebuild groups only the edited one's."""
+
+
 @per_archive
 def speaker_stats(archive: Archive) -> dict[str, SpeakerStats]:
     """Person key → their turns, words, and meetings (in date order)."""
     stats: dict[str, SpeakerStats] = defaultdict(SpeakerStats)
-    for meeting in archive.meetings:
-        for turn, words in zip(meeting.turns, words_of_turns(archive, meeting)):
-            key = archive.speaker_of.get((meeting.slug, turn.number))
-            if key is None:
-                continue
+    shares = _speakers_of_meetings.each(archive.meetings, lambda m: turns_by_speaker(archive, m),
+                                        context=(archive.speaker_of,))
+    for meeting, share in zip(archive.meetings, shares):
+        for key, (turns, words) in share.items():
             entry = stats[key]
-            entry.turns.append((meeting, turn))
+            entry.turns += turns
             entry.words += words
-            if meeting.slug not in entry.words_by_meeting:
-                entry.meetings.append(meeting)
-                entry.words_by_meeting[meeting.slug] = 0
-            entry.words_by_meeting[meeting.slug] += words
+            entry.meetings.append(meeting)
+            entry.words_by_meeting[meeting.slug] = words
     return dict(stats)
+
+
+def turns_by_speaker(archive: Archive, meeting: Meeting) -> dict[str, tuple[list, int]]:
+    """Person key → ([(meeting, turn), …], words) of one meeting's turns, in the order spoken."""
+    share: dict[str, tuple[list, int]] = {}
+    for turn, words in zip(meeting.turns, words_of_turns(archive, meeting)):
+        key = archive.speaker_of.get((meeting.slug, turn.number))
+        if key is not None:
+            turns, total = share.get(key, ([], 0))
+            turns.append((meeting, turn))
+            share[key] = (turns, total + words)
+    return share
 
 
 def speaking_shares(archive: Archive, meeting: Meeting) -> list[tuple[str | None, str, int]]:

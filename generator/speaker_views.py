@@ -87,10 +87,16 @@ def generic_labels(archive: Archive) -> list[dict]:
     """Labels that name nobody (Question, Remark, …): shown as printed, counted, never linked."""
     counts: Counter = Counter()
     for meeting in archive.meetings:
-        for turn in meeting.turns:
-            if turn.label.generic:
-                counts[normalise_spaces(turn.label.name)] += 1
+        found = generic_labels_in(archive, meeting)
+        if found:
+            counts.update(found)
     return [{"label": label, "turns": n} for label, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+
+
+@per_item
+def generic_labels_in(meeting: Meeting) -> Counter:
+    """Label → turns of one meeting's generic labels, remembered (a server's rebuild counts the edited meeting's)."""
+    return Counter(normalise_spaces(turn.label.name) for turn in meeting.turns if turn.label.generic)
 
 
 # --- one person ----------------------------------------------------------------
