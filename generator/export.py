@@ -25,7 +25,7 @@ from .index import speaker_stats, turn_words
 from .lazy import LazyView, fingerprint
 from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting
 from .once import per_item
-from .write import Reuse
+from .write import Reuse, chunk_bytes
 
 MEETINGS = "data/meetings.json"
 SPEAKERS = "data/speakers.json"
@@ -224,7 +224,7 @@ def data_files(archive: Archive) -> dict[str, bytes]:
 def as_bytes(data) -> bytes:
     """The bytes of a file as data_file_items gives it: bytes, chunks, or a lazy view of either."""
     data = data.made() if isinstance(data, LazyView) else data
-    return data if isinstance(data, bytes) else b"".join(data)
+    return data if isinstance(data, bytes) else b"".join(map(chunk_bytes, data))
 
 
 def data_file_items(archive: Archive):
@@ -271,7 +271,7 @@ def meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, term
     joined in rather than made again: half the time of a meeting's file is its figures."""
     kept = made.get(meeting.slug)
     if kept is None:
-        figures_json = figure_json([figure_record(figure) for figure in figures])
+        figures_json = records_json(figures)
         made[meeting.slug] = packed(figures_json)
     else:
         figures_json = unpacked(kept)
@@ -344,18 +344,22 @@ def figures_file(meetings, grouped: dict, made: dict, keys: dict[str, str], befo
     chunks: list = [FIGURES_HEAD]
     for meeting in meetings:
         figures = grouped.get(meeting.slug, ())
-        if figures:
+        if figures:  # each meeting's records made as they are written (SiteWriter.put): 170 MB at 5,000
             part = made.pop(meeting.slug, None)
             if part is None:
-                records = figure_json([figure_record(f) for f in figures])
+                records = partial(records_json, figures)
             else:
                 was = before.get(meeting.slug)
                 same = was is not None and was[0] == keys.get(meeting.slug)
-                records = Reuse(was[1], was[2], partial(unpacked, part)) if same else unpacked(part)
+                records = Reuse(was[1], was[2], partial(unpacked, part)) if same else partial(unpacked, part)
             chunks += [b",", records]
     if len(chunks) > 1:
         del chunks[1]  # the comma before the first figure
     return chunks + [FIGURES_TAIL]
+
+
+def records_json(figures) -> bytes:
+    return figure_json([figure_record(figure) for figure in figures])
 
 
 def figures_layout(archive: Archive) -> dict[str, tuple[str, int, int]]:

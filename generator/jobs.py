@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import feeds
 from .cache import Cache, digest_text
-from .export import figure_json, figure_record, packed
+from .export import packed, records_json
 from .figures import extract_figures
 from .lazy import fingerprint, view_of
 from .model import Archive, ContentErrors, Meeting, Problem, Source
@@ -134,7 +134,7 @@ def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict, conf
     for figure in extract_figures(meetings, glossary, speaker_of):
         figures[figure.meeting].append(figure)
     return [(tuple(hits[m.slug]), tuple(figures[m.slug]), meeting_postings(m),
-             packed(figure_json([figure_record(f) for f in figures[m.slug]]))) for m in meetings]
+             packed(records_json(figures[m.slug]))) for m in meetings]
 
 
 def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config, *, keys: dict[str, str],

@@ -136,9 +136,8 @@ def raw_files(archive: Archive, html_pages: list[str]) -> dict[str, bytes]:
     """Every file that is not a page: search index, data, feed and sitemap."""
     files: dict[str, bytes] = {}
     for raw_kind in RAW_FILES:
-        for path, data in raw_kind(archive):  # data: bytes, a list of byte chunks, or a LazyView of either
-            data = view_of(data)
-            files[path] = data if isinstance(data, bytes) else b"".join(data)
+        for path, data in raw_kind(archive):  # data: bytes, a list of chunks, or a LazyView of either
+            files[path] = export.as_bytes(data)
     files.update(feeds.feed_files(archive, html_pages))
     return files
 

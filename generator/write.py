@@ -144,6 +144,14 @@ class Reuse(NamedTuple):
     fallback: Callable[[], bytes]
 
 
+def chunk_bytes(chunk) -> bytes:
+    """The bytes of one chunk of a file (SiteWriter.put) made here: the chunk itself, what it
+    makes if it is a function, or what a Reuse's fallback makes."""
+    if isinstance(chunk, Reuse):
+        return chunk.fallback()
+    return chunk() if callable(chunk) else chunk
+
+
 @dataclass(frozen=True)
 class Stamp:
     """A file as the build left it: its bytes' digest (UNCOMPARED for chunks), and what says
@@ -225,11 +233,11 @@ class SiteWriter:
             return None
         return source if old.describes(found) else None
 
-    def _reused(self, path: str, chunks: list) -> list:
-        """`chunks` with each Reuse replaced by the bytes it names of the last build's file, or
-        by what its `fallback` makes when that file is gone or was changed since."""
+    def _reused(self, path: str, chunks: list):
+        """The bytes of each chunk, one at a time (see put): a Reuse as the bytes it names of the
+        last build's file, or what its `fallback` makes when that file is gone or was changed since."""
         if not any(isinstance(chunk, Reuse) for chunk in chunks):
-            return chunks
+            return map(chunk_bytes, chunks)
         view = memoryview(b"")
         source = self._as_written(path)
         if source is not None:
@@ -242,14 +250,15 @@ class SiteWriter:
         def bytes_of(chunk: Reuse):
             end = chunk.offset + chunk.length
             return view[chunk.offset:end] if end <= len(view) else chunk.fallback()
-        return [bytes_of(chunk) if isinstance(chunk, Reuse) else chunk for chunk in chunks]
+        return (bytes_of(chunk) if isinstance(chunk, Reuse) else chunk_bytes(chunk) for chunk in chunks)
 
-    def put(self, path: str, data: bytes | list[bytes]) -> tuple[Stamp, bool]:
+    def put(self, path: str, data: bytes | list) -> tuple[Stamp, bool]:
         """Write one file (or keep the old one when the bytes are the same); (stamp, changed).
 
-        `data` is the file's bytes, or a list of chunks (a large file never joined in memory),
-        some of which may be Reuse: bytes of the last build's file. Chunks are always written:
-        they are made only when the file's inputs changed.
+        `data` is the file's bytes, or a list of chunks (a large file never joined in memory):
+        bytes, functions that make them (called as the file is written, so that its parts are
+        never all in memory at once), or Reuse: bytes of the last build's file. Chunks are
+        always written: they are made only when the file's inputs changed.
         """
         if isinstance(data, (bytes, bytearray)):
             chunks, digest = [data], digest_of(data)

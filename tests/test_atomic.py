@@ -328,3 +328,24 @@ def test_a_servers_in_place_update_leaves_the_replaced_files_to_a_thread(tmp_pat
     left = sorted(p.read_bytes() for p in (writer.new / write.REPLACED).iterdir())
     assert left == [b"gone", b"old data"]
     shutil.rmtree(writer.new)
+
+
+def test_a_file_of_chunks_makes_each_chunk_as_it_is_written(tmp_path):
+    """data/figures.json is written from chunks that are made one at a time (170 MB at 5,000
+    meetings is never all in memory): a chunk's function runs once the chunks before it are
+    on disk."""
+    out = tmp_path / "site"
+    out.mkdir()
+    writer = write.SiteWriter(out, tmp_path / "content", {})
+    seen = []
+
+    def chunk(text: bytes):
+        def make() -> bytes:
+            seen.append(os.path.getsize(writer.new / "data" / "figures.json"))
+            return text
+        return make
+
+    writer.put("data/figures.json", [b"[", chunk(b"1,"), chunk(b"22"), b"]"])
+    assert seen == [1, 3]
+    assert (writer.new / "data" / "figures.json").read_bytes() == b"[1,22]"
+    writer.abandon()
