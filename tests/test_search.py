@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from conftest import CONTENT
+from conftest import CONTENT, CORPUS
 from generator import search_index as si
 from generator.pipeline import load_archive
 from generator.read import read_content
@@ -32,6 +32,24 @@ def index(archive):
 
 
 # ---- text folding and encoding ----
+
+@pytest.mark.parametrize("text", [
+    "Putin: “We’ll see” — in 2024… snake_case and __init__", "a\u00a0b\tc\u2028d", "Москва’s 2024 «слова»",
+    "Ⅻ ½ ١٢٣ e\u0301", "café—bar – x", "only ascii, punctuation! (and) [brackets]; 5.5%", ""])
+def test_the_fast_tokenizer_finds_what_the_regular_expression_finds(text):
+    assert si.tokenize(text) == si.TOKEN_RE.findall(si.fold(text))
+
+
+@given(st.text(alphabet=st.sampled_from("aZ9_ -.\u00a0\u2019\u201c\u2014éßςЖ½\u0301\t")))
+def test_the_fast_tokenizer_agrees_on_any_text(text):
+    assert si.tokenize(text) == si.TOKEN_RE.findall(si.fold(text))
+
+
+def test_the_fast_tokenizer_agrees_on_every_line_of_the_corpus():
+    lines = [line for path in sorted(CORPUS.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) > 10_000
+    assert [si.tokenize(line) for line in lines] == [si.TOKEN_RE.findall(si.fold(line)) for line in lines]
+
 
 def test_fold_and_tokenize_ignore_case_and_accents():
     assert si.tokenize("KAMAZ, Kámaz and kamaz") == ["kamaz", "kamaz", "and", "kamaz"]
