@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from conftest import CORPUS, build_site
 from sitecheck import find_all, find_one, parse_html, text_of
@@ -168,3 +169,13 @@ def test_turn_permalink_shows_on_focus_stays_plain_and_is_not_printed(example_si
         assert page.eval_on_selector(link, "e => getComputedStyle(e).display") == "none"
     finally:
         page.close()
+
+
+REFERENCE_INTERRUPTIONS = (("start", re.compile(r"^\s*(…|\.\.\.)")), ("end", re.compile(r"(…|\.\.\.)\s*$")))
+"""The rule as patterns: interruptions looks at the edges instead, and must find the same."""
+
+
+@given(st.text(alphabet=st.sampled_from(" .…a\n\u00a0\u2003”<>")))
+def test_interruptions_are_what_the_edge_patterns_find(text):
+    matches = ((side, pattern.search(text)) for side, pattern in REFERENCE_INTERRUPTIONS)
+    assert interruptions(text) == tuple((side, *match.span(1)) for side, match in matches if match)
