@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .once import PerItem
+from .read import Read, reads_from, remembered_reads
 
 CACHE_FOLDER = ".stenogram-cache"
 GENERATOR = Path(__file__).resolve().parent
@@ -101,9 +102,11 @@ class Cache:
         self.search_blocks: dict[tuple, object] = {}
         """The search index's blocks of postings of the last server build (search_index.blocks_of):
         memory only, so a server's rebuild joins again only the edited meeting's block."""
-        self.reads: dict[str, list] = {}
-        """Each file read by the last build, with its stat signature (read.read_text): memory
-        only, so a server reads again only the files that changed."""
+        self.reads: dict[str, Read] = {}
+        """Each file read by the last build, with its stat signature (read.read_text), so that
+        a build reads again only the files that changed; saved (read.remembered_reads) for
+        the next command-line build."""
+        self._reads_saved: dict = {}
         self._remembered: dict[str, PerItem] = {}
         self._new: dict[str, dict[str, object]] = {"parsed": {}, "analysed": {}}
         self._used: dict[str, set[str]] = {"parsed": set(), "analysed": set()}
@@ -116,6 +119,9 @@ class Cache:
             resolved = read_pickle(folder / "resolved.pickle")
             if isinstance(resolved, tuple) and len(resolved) == 2:
                 self.resolved = self._resolved_saved = resolved
+            reads = read_pickle(folder / "reads.pickle")
+            if isinstance(reads, dict):
+                self.reads, self._reads_saved = reads_from(reads), reads
 
     def remembered(self, name: str) -> PerItem:
         """Values made meeting by meeting under `name`, kept in memory from one build to the next."""
@@ -206,6 +212,10 @@ class Cache:
             if self.resolved is not None and self.resolved is not self._resolved_saved:
                 write_pickle(self.folder / "resolved.pickle", self.resolved)
                 self._resolved_saved = self.resolved
+            reads = remembered_reads(self.reads)
+            if reads != self._reads_saved:
+                write_pickle(self.folder / "reads.pickle", reads)
+                self._reads_saved = reads
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
         self._new = {"parsed": {}, "analysed": {}}

@@ -7,9 +7,11 @@ raised as tracebacks; symlinks that leave the content folder are refused.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import re
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -101,18 +103,81 @@ def file_signature(path: Path) -> tuple | None:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
+@dataclass
+class Read:
+    """A file as a build read it, kept to tell whether the next build must read it again."""
+
+    signature: tuple
+    """file_signature when it was read."""
+    source: Source
+    file: str
+    """Where it was read from (symlinks resolved)."""
+    key: tuple | None = None
+    """(speaker names digest, transcript key) of a transcript, once made (uptodate.known_key)."""
+    digest: str | None = None
+    """source_text_digest, once made."""
+
+
+class ReadLater(Source):
+    """A file whose signature is as when the last build read it: its text's digest is known
+    (`digest`), and the text is read only if something asks for it (a parse the cache does
+    not hold), and checked against the digest then."""
+
+    def __init__(self, path: str, file: str, digest: str) -> None:  # noqa: D107 - Source is frozen
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "digest", digest)
+
+    @property
+    def text(self) -> str:
+        if "_text" not in self.__dict__:
+            problem = Problem(self.path, 1, "the file changed while it was being built from; build again")
+            try:
+                text, _ = decode(Path(self.file).read_bytes(), self.path)
+            except OSError as error:
+                problem = Problem(self.path, 1, f"cannot read file: {error.strerror}")
+                text = None
+            if text is None or text_digest(text) != self.digest:
+                raise ContentErrors([problem])
+            object.__setattr__(self, "_text", text)
+        return self.__dict__["_text"]
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def source_text_digest(source: Source) -> str:
+    """The digest of a source's text, without reading a ReadLater's."""
+    return source.digest if isinstance(source, ReadLater) else text_digest(source.text)
+
+
+def remembered_reads(known: dict[str, Read]) -> dict[str, tuple]:
+    """What the cache keeps of `known` for the next command-line build: shown name →
+    (signature, file, text digest)."""
+    return {shown: (read.signature, read.file, read.digest or source_text_digest(read.source))
+            for shown, read in known.items()}
+
+
+def reads_from(saved: dict) -> dict[str, Read]:
+    """remembered_reads, as read_text's `known`: each file as a ReadLater."""
+    return {shown: Read(signature, ReadLater(shown, file, digest), file, digest=digest)
+            for shown, (signature, file, digest) in saved.items()}
+
+
 def read_text(path: Path, root: Path, problems: list[Problem], known: dict | None = None) -> Source | None:
     """One file as a Source, or None with a problem recorded.
 
-    `known` (a server's, kept between rebuilds): name shown → [signature, Source, …] of
-    files read before; a file whose signature is unchanged is not read again.
+    `known` (a server's, kept between rebuilds, or the last command-line build's, from the
+    cache): name shown → Read of files read before; a file whose signature is unchanged
+    is not read again.
     """
     shown = display_path(path)
     signature = file_signature(path) if known is not None else None
     if signature is not None:
         held = known.get(shown)
-        if held is not None and held[0] == signature:
-            return held[1]
+        if held is not None and held.signature == signature:
+            return held.source
     bad_name = name_problem(path)
     if bad_name:
         problems.append(bad_name)
@@ -140,7 +205,7 @@ def read_text(path: Path, root: Path, problems: list[Problem], known: dict | Non
         return None
     source = Source(path=shown, text=text)
     if signature is not None and time.time_ns() - max(signature[3:]) > SETTLED_NS:
-        known[shown] = [signature, source, None]
+        known[shown] = Read(signature, source, str(real))
     return source
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .cache import Cache, code_version, default_cache_dir, digest_text
 from .model import ContentErrors, ContentInput, Problem, Source
-from .read import read_content
+from .read import read_content, source_text_digest
 from .speakers_file import speaker_names
 from .write import check_output_folder, clear_leftovers, site_unchanged
 
@@ -76,23 +76,25 @@ def names_digest(names: frozenset[str]) -> str:
     return digest_text("names", *sorted(names))
 
 
-def transcript_key(version: str, source: Source, names: str = "") -> str:
-    """What a parse depends on: the code, the file, and the speaker names (names_digest)."""
-    return digest_text(version, "parsed", names, source.path, source.text)
+def transcript_key(version: str, source: Source, names: str = "", text: str | None = None) -> str:
+    """What a parse depends on: the code, the file, and the speaker names (names_digest).
+    `text`: source_text_digest(source), when known."""
+    return digest_text(version, "parsed", names, source.path, text or source_text_digest(source))
 
 
 def known_key(known: dict | None, version: str, source: Source, names: str = "") -> str:
     """transcript_key, remembered with the file in `known` (digesting every text costs 0.1 s at 5,000)."""
     held = known.get(source.path) if known is not None else None
-    if held is None or held[1] is not source:
+    if held is None or held.source is not source:
         return transcript_key(version, source, names)
-    if held[2] is None or held[2][0] != names:
-        held[2] = (names, transcript_key(version, source, names))
-    return held[2][1]
+    if held.key is None or held.key[0] != names:
+        held.digest = held.digest or source_text_digest(source)
+        held.key = (names, transcript_key(version, source, names, held.digest))
+    return held.key[1]
 
 
 def source_digest(source: Source | None) -> str:
-    return digest_text(source.path, source.text) if source else "-"
+    return digest_text(source.path, source_text_digest(source)) if source else "-"
 
 
 def template_digest(user_templates: Path | None) -> str:
@@ -116,6 +118,11 @@ def read_inputs(options: Options, known: dict | None = None) -> Inputs:
     also keeps each transcript's key."""
     version = code_version()
     content = read_content(options.content, known)
+    if known is not None:  # forget files that are gone: the cache keeps what is left for the next build
+        present = {s.path for s in (*content.transcripts, *content.annotations,
+                                    content.site, content.speakers, content.glossary) if s is not None}
+        for shown in [shown for shown in known if shown not in present]:
+            del known[shown]
     names = speaker_names(content.speakers)  # once a build: every transcript's parse depends on it
     digest_of_names = names_digest(names)
     keys = [known_key(known, version, source, digest_of_names) for source in content.transcripts]
@@ -141,8 +148,8 @@ def open_cache(options: Options, version: str) -> Cache:
 def check_inputs(options: Options, cache: Cache | None = None) -> tuple[Inputs, Cache, Built | None]:
     """The inputs and the cache, and the last build (as Built) if it is still the site for them."""
     check_output_folder(options.out, options.content)
-    inputs = read_inputs(options, cache.reads if cache is not None else None)
-    cache = cache or open_cache(options, inputs.version)
+    cache = cache or open_cache(options, code_version())
+    inputs = read_inputs(options, cache.reads)
     record = cache.site
     if (options.stop_if_unchanged and record.inputs == inputs.digest
             and record.out == str(options.out.absolute()) and site_unchanged(options.out, record.files)):

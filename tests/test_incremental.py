@@ -282,7 +282,7 @@ def test_a_server_reads_again_only_the_files_that_changed(content, monkeypatch):
     seed.write_text(seed.read_text(encoding="utf-8").replace("Why? On.", "Why? Ok.", 1), encoding="utf-8")
     fourth = read.read_content(content, known)
     edited = next(s for s in fourth.transcripts if s.path.endswith(SEED_NAME))
-    assert "Why? Ok." in edited.text and all(entry[1] is not edited for entry in known.values())
+    assert "Why? Ok." in edited.text and all(entry.source is not edited for entry in known.values())
 
 
 def build_clean(content: Path, out: Path) -> Path:
@@ -451,9 +451,10 @@ def test_a_name_added_to_speakers_yaml_parses_the_transcripts_again(content, tmp
 
 def test_a_servers_remembered_transcript_key_follows_the_speaker_names():
     from generator.model import Source
+    from generator.read import Read
     from generator.uptodate import known_key, names_digest, transcript_key
     source = Source("content/transcripts/x.txt", "Lukashenko: No? That’s a plus for me.\n")
-    known = {source.path: [None, source, None]}
+    known = {source.path: Read(None, source, "x.txt")}
     none, some = names_digest(frozenset()), names_digest(frozenset({"lukashenko"}))
     first = known_key(known, "v", source, none)
     assert known_key(known, "v", source, some) == transcript_key("v", source, some) != first
@@ -526,3 +527,39 @@ def test_unchanged_meetings_pages_and_files_are_kept_without_making_their_inputs
     assert {slug for name, slug in made if name == "meeting_inputs"} == set(order)
     assert {slug for name, slug in made if name == "meeting_file_inputs"} == set(order)
     assert tree(site) == tree(build_clean(content, tmp_path / "clean2"))
+
+
+def test_a_command_line_rebuild_reads_only_the_transcripts_that_changed(content, tmp_path, monkeypatch):
+    """The cache keeps each file's stat signature and text digest: the next build (a new Cache,
+    as a new process has) reads again only the transcripts whose signature changed. One whose
+    parse the cache no longer holds is read when it is parsed."""
+    from generator import read
+    monkeypatch.setattr(read, "SETTLED_NS", 0)
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    decoded = []
+    decode = read.decode
+    monkeypatch.setattr(read, "decode", lambda data, shown: (decoded.append(Path(shown).name), decode(data, shown))[1])
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Why? No.", "Why? No, not at all.", 1), encoding="utf-8")
+    build(content, site, jobs=1)
+    transcripts = sorted(p.name for p in (content / "transcripts").glob("*.txt"))
+    assert [name for name in decoded if name in transcripts] == [SEED_NAME]
+    assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
+    decoded.clear()
+    shutil.rmtree(tmp_path / ".stenogram-cache" / "site" / "parsed")
+    build(content, site, jobs=1)
+    assert sorted(name for name in decoded if name in transcripts) == transcripts  # each parsed again, so read
+    assert tree(site) == tree(tmp_path / "clean")
+
+
+def test_a_file_read_later_is_checked_against_its_digest(tmp_path):
+    from generator.model import ContentErrors
+    from generator.read import ReadLater, text_digest
+    path = tmp_path / "a.txt"
+    path.write_text("Putin: One.\n", encoding="utf-8")
+    assert ReadLater("a.txt", str(path), text_digest("Putin: One.\n")).text == "Putin: One.\n"
+    path.write_text("Putin: Two.\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as raised:
+        ReadLater("a.txt", str(path), text_digest("Putin: One.\n")).text
+    assert str(raised.value.problems[0]) == "a.txt:1: the file changed while it was being built from; build again"
