@@ -8,7 +8,8 @@
 - rendering and writing: every page and data file. A page made from the
   same inputs as in the last build (its view, or the values a LazyView
   names as its inputs, with the same templates and code) is not made
-  again; a file whose bytes are unchanged is linked from the old site
+  again, and one listed with the same quick key (LazyView.quick: a few
+  analysis keys) is not even asked for its inputs; a file whose bytes are unchanged is linked from the old site
   (a server's rebuild leaves it where it is).
 
 The results are the same, byte for byte, as the plain steps in one process

@@ -1,10 +1,12 @@
 """Is the site already built from these very inputs? Found before anything heavy is loaded.
 
 A rebuild with nothing changed should answer in a fraction of a second, so
-this module reads the content, makes one digest of every input (content,
-templates, options, the generator's code) and compares it with the last
-build's record, using only light modules: no Jinja, no parser, no archive
-(speakers.yaml is read for its names, which every transcript's parse depends on).
+this module reads the content (a file is not read again while its stat
+signature is as when the last build read it: read.ReadLater), makes one
+digest of every input (content, templates, options, the generator's code)
+and compares it with the last build's record, using only light modules: no
+Jinja, no parser, no archive (speakers.yaml is read for its names, which
+every transcript's parse depends on).
 What it read is handed on to the build when something did change.
 """
 from __future__ import annotations
