@@ -1,8 +1,10 @@
 """Reading the content folder: the first of the two steps that touch the disk.
 
-Everything is read and decoded here, so the steps after it are pure. Files
-that cannot be read as text are reported as `file:line: message`, never
-raised as tracebacks; symlinks that leave the content folder are refused.
+Everything is read and decoded here, so the steps after it are pure (but for
+a transcript unchanged since the last build read it, whose text is read only
+if its parse is not in the cache: ReadLater). Files that cannot be read as
+text are reported as `file:line: message`, never raised as tracebacks;
+symlinks that leave the content folder are refused.
 """
 from __future__ import annotations
 
