@@ -100,10 +100,12 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
 
 
 def make_site(options: Options, progress: Progress | None = None, cache: Cache | None = None,
-              checked: tuple[Inputs, Cache, Built | None] | None = None) -> Built:
+              checked: tuple[Inputs, Cache, Built | None] | None = None, save: bool = True) -> Built:
     """Read, load, render and write, on every core, reusing the cache; see the module docstring.
 
-    `checked` is what uptodate.check_inputs found, when the caller asked it first.
+    `checked` is what uptodate.check_inputs found, when the caller asked it first. Without
+    `save`, the cache is updated in memory only: the caller saves it (cache.save(prune=True))
+    before it is used again.
     """
     progress = progress or Progress()
     inputs, cache, built = checked or check_inputs(options, cache)
@@ -132,7 +134,8 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
     cache.site = SiteRecord(out=str(options.out.absolute()), inputs=inputs.digest, files=files, pages=pages,
                             meetings=len(archive.meetings), warnings=archive.warnings,
                             figures=figures_layout(archive), quick=quick)
-    cache.save(prune=True)
+    if save:
+        cache.save(prune=True)
     return Built(archive, len(archive.meetings), len(files), changed, archive.warnings)
 
 

@@ -116,29 +116,38 @@ def warm_cache(state: BuildState, options: Options, quiet: bool) -> None:
 
 def rebuild(options: Options, state: BuildState, quiet: bool) -> None:
     with state.lock:
-        _rebuild(options, state, quiet)
+        built = _rebuild(options, state, quiet)
+    if built:  # the cache is written to disk once livereload has told the browser to reload
+        IOLoop.current().add_callback(save_cache, state)
     # The build's cycles (Jinja environments…) left for a full collection, which the
     # command line's thresholds rarely run: one, after the page has been reloaded.
     IOLoop.current().call_later(1.0, gc.collect)
 
 
-def _rebuild(options: Options, state: BuildState, quiet: bool) -> None:
+def save_cache(state: BuildState) -> None:
+    """Write what the last rebuild added to the cache, for the next command-line build."""
+    with state.lock:
+        state.cache.save(prune=True)
+
+
+def _rebuild(options: Options, state: BuildState, quiet: bool) -> bool:
+    """One rebuild, reported; True when the site was built (the cache is then to be saved)."""
     started = time.perf_counter()
     try:
-        built = make_site(options, Progress.for_terminal(quiet), state.cache)
+        built = make_site(options, Progress.for_terminal(quiet), state.cache, save=False)
     except ContentErrors as errors:
         state.errors = [str(p) for p in errors.problems]
         for line in state.errors:
             print(line, file=sys.stderr)
-        return
+        return False
     except OSError as error:
         state.errors = [f"{error.filename or options.out}:1: {error.strerror or error}"]
         print(state.errors[0], file=sys.stderr)
-        return
+        return False
     except Exception as error:  # noqa: BLE001 - a bug in a rebuild must not stop the server
         traceback.print_exc()
         state.errors = [f"build failed: {type(error).__name__}: {error}"]
-        return
+        return False
     state.errors = []
     for problem in built.warnings:
         print(problem, file=sys.stderr)
@@ -146,6 +155,7 @@ def _rebuild(options: Options, state: BuildState, quiet: bool) -> None:
         what = f"{built.changed} of {built.files} files changed" if built.archive else "nothing changed"
         print(f"rebuilt {built.meetings} meetings: {what}, in {time.perf_counter() - started:.2f} s",
               file=sys.stderr, flush=True)
+    return built.archive is not None
 
 
 class StenogramServer(Server):

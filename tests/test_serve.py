@@ -124,6 +124,21 @@ def test_one_edit_rebuilds_once(served):
     assert "Edited while serving." in (project / "site" / SEED_PAGE.lstrip("/")).read_text(encoding="utf-8")
 
 
+def test_the_cache_on_disk_follows_the_servers_rebuilds(served):
+    """The server writes its cache after each rebuild (once the browser has been told to
+    reload): a command-line build run next finds the site up to date and reads nothing."""
+    project, server = served
+    record = project / ".stenogram-cache" / "site" / "site.pickle"
+    before = record.stat().st_mtime_ns
+    seed = project / "content" / "transcripts" / SEED
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nVladimir Putin: Saved for later.\n", encoding="utf-8")
+    server.wait_for(lambda: "Saved for later." in server.page(SEED_PAGE), "rebuilt page")
+    server.wait_for(lambda: record.stat().st_mtime_ns != before, "the cache saved")
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", "content", "--out", "site"],
+                          cwd=project, capture_output=True, text=True, timeout=WAIT)
+    assert done.returncode == 0 and "nothing changed" in done.stdout, done.stdout + done.stderr
+
+
 def test_an_error_is_shown_and_the_next_good_save_recovers(served):
     project, server = served
     seed = project / "content" / "transcripts" / SEED
