@@ -189,8 +189,10 @@ class Cache:
 
         With `prune` (after a successful build), entries that this build did
         not ask for are dropped, so the cache does not grow with old versions.
+        A save with nothing asked for since the last one (a server saves after
+        its warm-up and again for its first build) prunes nothing.
         """
-        used = self._used if prune else None
+        used = self._used if prune and any(self._used.values()) else None
         self._used = {"parsed": set(), "analysed": set()}
         if used:
             for kind, keys in used.items():

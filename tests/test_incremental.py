@@ -563,3 +563,20 @@ def test_a_file_read_later_is_checked_against_its_digest(tmp_path):
     with pytest.raises(ContentErrors) as raised:
         ReadLater("a.txt", str(path), text_digest("Putin: One.\n")).text
     assert str(raised.value.problems[0]) == "a.txt:1: the file changed while it was being built from; build again"
+
+
+def test_a_second_save_with_no_build_between_keeps_every_entry(content, tmp_path):
+    """A server saves its cache after the warm-up rebuild and again, later, for its first
+    build: pruning by what was asked since the last save must not then drop everything."""
+    from generator.cache import Cache
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    folder = tmp_path / ".stenogram-cache" / "site"
+    entries = sorted(p.name for p in (folder / "parsed").iterdir())
+    assert len(entries) == 11
+    cache = Cache(folder, code_version())
+    cache.load_all()
+    cache.save(prune=True)
+    cache.save(prune=True)
+    assert sorted(p.name for p in (folder / "parsed").iterdir()) == entries
+    assert len(cache.parsed) == 11
