@@ -29,7 +29,7 @@ from .figure_masks import (Masks, at_sentence_start, glossary_mask_needles, mask
 from .inline import Mark
 from .model import Turn
 from .numbers import (CURRENCY_SIGN_RE, CURRENCY_WORD_RE, MEASURE_RE, PERCENT_RE, SIGNS, TIME_WORDS,
-                      currency_code, is_words, measure_unit, numerals_in, parse_numeral, plain, value_and_magnitude)
+                      currency_code, measure_unit, numerals_in, parse_numeral, plain, value_and_magnitude)
 
 FIGURE_KINDS = ("money", "percent", "count", "measure", "multiple")
 TEXT_KINDS = ("speech", "preamble", "text")

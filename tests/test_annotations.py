@@ -6,11 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from conftest import CONTENT, ROOT, SEED
 from generator.annotations import anchor_annotations
-from generator.model import ContentErrors, Source
+from generator.model import Source
 from generator.parse import parse_transcript
 from sitecheck import find_all, find_one, parse_html, text_of
 

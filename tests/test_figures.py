@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
