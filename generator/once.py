@@ -3,6 +3,12 @@
 The speaker, glossary and data pages each need the same whole-archive tables
 (every speaker's turns and words, every topic); listing the pages of a large
 archive would otherwise build each table two or three times.
+
+Those tables are summed from per-meeting parts kept by the meeting's identity,
+so that a server's rebuild, which keeps the objects of every meeting it did not
+parse again, makes only the edited meeting's part: per_item for a part that
+depends on the meeting alone, PerItem for one that also depends on a context
+(who speaks, the settings) compared on each call.
 """
 from __future__ import annotations
 
