@@ -133,7 +133,8 @@ class ReadLater(Source):
     @property
     def text(self) -> str:
         if "_text" not in self.__dict__:
-            problem = Problem(self.path, 1, "the file changed while it was being built from; build again")
+            problem = Problem(self.path, 1, "the file changed while it was being built from; build again "
+                                            "(if this repeats, delete the build cache, .stenogram-cache)")
             try:
                 text, _ = decode(Path(self.file).read_bytes(), self.path)
             except OSError as error:

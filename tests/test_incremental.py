@@ -562,7 +562,8 @@ def test_a_file_read_later_is_checked_against_its_digest(tmp_path):
     path.write_text("Putin: Two.\n", encoding="utf-8")
     with pytest.raises(ContentErrors) as raised:
         ReadLater("a.txt", str(path), text_digest("Putin: One.\n")).text
-    assert str(raised.value.problems[0]) == "a.txt:1: the file changed while it was being built from; build again"
+    assert str(raised.value.problems[0]) == ("a.txt:1: the file changed while it was being built from; build again "
+                                             "(if this repeats, delete the build cache, .stenogram-cache)")
 
 
 def test_a_second_save_with_no_build_between_keeps_every_entry(content, tmp_path):
