@@ -37,7 +37,7 @@ from .parse import parse_with_problems
 from .progress import Progress
 from .render import RAW_FILES, make_environment, page_list, render_page, static_files, view_digest
 from .resolve import resolve_speakers
-from .search_index import blocks_of, meeting_postings, search_file_items
+from .search_index import blocks_of, meeting_postings, search_file_items, speaker_runs
 from .terms import find_terms
 from .uptodate import source_digest
 from .views import site_view
@@ -281,6 +281,7 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
     kept = cache.search_blocks if server else None
     if kept is not None:  # made here, before the index's process forks, so that they outlive it
         blocks_of(archive, postings if postings is not None else {}, kept)
+        speaker_runs(archive)
     try:
         output = Output(archive, templates, salt, writer, cache.site.pages if previous else {},
                         cache.site.quick if previous else (b"", {}))
