@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
 from operator import attrgetter
 from typing import NamedTuple
@@ -36,6 +36,8 @@ SPEAKER_PAGE_SIZE = 100
 """Turns listed on one speaker page; longer histories continue on -p2, -p3 …"""
 EXCERPT_CHARS = 200
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 640, 140, 28
+CHART_MOST_BARS = 120
+"""A speaker with more dated meetings has words_chart's bars by month or by year."""
 FIGURES_SHOWN = 10
 """Figures a speaker's first page lists, newest first; the figures index has every one."""
 TERMS_SHOWN = 10
@@ -228,7 +230,7 @@ def speaker_common(person: Person, entry, render_bio, said_of: Callable[[], Said
         "roles": role_history(person, by_slug),
         "spans": [{"role": s.role, "from": format_date(s.start) if s.start else "",
                    "to": format_date(s.end) if s.end else "",
-                   "meetings": [meeting_link(m) for m in entry.meetings if s.covers(m.date)]}
+                   "meetings": MeetingLinks([m for m in entry.meetings if s.covers(m.date)])}
                   for s in person.spans],
         "stats": {"meetings": len(entry.meetings), "turns": len(entry.turns), "words": entry.words,
                   "first": meeting_summary(entry.meetings[0]), "last": meeting_summary(entry.meetings[-1])},
@@ -270,6 +272,22 @@ def later_speaker_view(person: Person, entry, number: int, pages: list[dict]) ->
             "first_page": pages[0]["href"], **page_of_turns(person, entry, number, pages)}
 
 
+class MeetingLinks(Sequence):
+    """meeting_link of each meeting, made when read: a role held in thousands of meetings
+    shows two of their links (speaker.html's used_in), and a page's view made them all."""
+
+    def __init__(self, meetings: list[Meeting]) -> None:
+        self.meetings = meetings
+
+    def __len__(self) -> int:
+        return len(self.meetings)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [meeting_link(m) for m in self.meetings[index]]
+        return meeting_link(self.meetings[index])
+
+
 def meeting_link(meeting: Meeting) -> dict:
     return {"href": urls.meeting(meeting.slug), "title": meeting.title, "date": format_date(meeting.date),
             "iso_date": meeting.date.isoformat() if meeting.date else ""}
@@ -302,7 +320,7 @@ def role_history(person: Person, meetings: dict[str, Meeting]) -> list[dict]:
         shown = max(wordings, key=lambda w: (wordings[w], w[:1].isupper() and not w.isupper(), w))
         used_in = [meetings[u.meeting] for u in uses if u.meeting in meetings]
         history.append({"role": shown, "variants": sorted(w for w in wordings if w != shown),
-                        "meetings": [meeting_link(m) for m in used_in],
+                        "meetings": MeetingLinks(used_in),
                         "span": date_span(used_in[0], used_in[-1]) if used_in else ""})
     return sorted(history, key=lambda h: (h["meetings"][0]["iso_date"] if h["meetings"] else "", h["role"]))
 
@@ -339,31 +357,74 @@ def turn_groups(chunk, words_by_meeting: dict[str, int]) -> list[dict]:
 def words_chart(meetings: list[Meeting], words: dict[str, int], name: str) -> dict:
     """Bars of words spoken per meeting, placed by date; numbers only, drawn by the template.
 
-    Undated meetings (or an archive with a single date) are spaced evenly instead.
+    Undated meetings (or an archive with a single date) are spaced evenly instead. More
+    than CHART_MOST_BARS dated meetings are summed by month, or by year when they span
+    more months than that (`per`): thousands of bars a pixel wide show nothing a reader
+    can see, and made a speaker's first page 1.5 MB, remade whenever they spoke anywhere.
     """
     plot_w, plot_h = CHART_WIDTH - 2 * CHART_MARGIN, CHART_HEIGHT - 2 * CHART_MARGIN
     dated = [m.date.toordinal() for m in meetings if m.date]
     by_date = len(dated) == len(meetings) and len(set(dated)) > 1
-    low, high = (min(dated), max(dated)) if by_date else (0, max(len(meetings) - 1, 1))
-    most = max(words.values(), default=0) or 1
-    bar_w = max(2.0, min(14.0, plot_w / max(len(meetings), 1) * 0.7))
+    per = chart_period(meetings) if by_date and len(meetings) > CHART_MOST_BARS else ""
+    if per:
+        spans = period_spans(meetings, words, per)
+        low, high = spans[0][0], spans[-1][1]
+    else:
+        low, high = (min(dated), max(dated)) if by_date else (0, max(len(meetings) - 1, 1))
+        spans = [(position, position, meeting, words[meeting.slug])
+                 for index, meeting in enumerate(meetings)
+                 for position in (meeting.date.toordinal() if by_date else index,)]
+    most = max((said for *_, said in spans), default=0) or 1
+    scale = plot_w / ((high - low) or 1)
+    bar_w = max(2.0, min(14.0, plot_w / max(len(spans), 1) * 0.7))
     bars, rows = [], []
-    for index, meeting in enumerate(meetings):
-        position = meeting.date.toordinal() if by_date else index
-        centre = CHART_MARGIN + (position - low) / ((high - low) or 1) * plot_w
-        height = max(1.0, words[meeting.slug] / most * plot_h)
-        label = f"{format_date(meeting.date)}: {words[meeting.slug]:,} words"
-        bars.append({"x": round(centre - bar_w / 2, 1), "y": round(CHART_MARGIN + plot_h - height, 1),
-                     "width": round(bar_w, 1), "height": round(height, 1), "label": label})
-        rows.append({**meeting_link(meeting), "words": words[meeting.slug]})
+    for start, end, what, said in spans:
+        height = max(1.0, said / most * plot_h)
+        if per:
+            left, width = CHART_MARGIN + (start - low) * scale, max(1.0, (end - start) * scale - 1)
+            label = f"{what[0]}: {what[1]:,} meeting{'s' if what[1] != 1 else ''}, {said:,} words"
+            rows.append({"period": what[0], "meetings": what[1], "words": said})
+        else:
+            width = bar_w
+            left = CHART_MARGIN + (start - low) * scale - bar_w / 2
+            label = f"{format_date(what.date)}: {said:,} words"
+            rows.append({**meeting_link(what), "words": said})
+        bars.append({"x": round(left, 1), "y": round(CHART_MARGIN + plot_h - height, 1),
+                     "width": round(width, 1), "height": round(height, 1), "label": label})
     busiest = max(meetings, key=lambda m: (words[m.slug], m.slug))
     ticks = year_ticks(meetings, low, high, plot_w) if by_date else []
-    summary = (f"Words {name} spoke in each of {len(meetings)} meeting{'s' if len(meetings) != 1 else ''}"
-               f"{', ' + date_span(meetings[0], meetings[-1]) if meetings[0].date else ''}; "
+    summary = (f"Words {name} spoke in each of {len(meetings):,} meeting{'s' if len(meetings) != 1 else ''}"
+               f"{', ' + date_span(meetings[0], meetings[-1]) if meetings[0].date else ''}"
+               f"{', summed by ' + per if per else ''}; "
                f"most in {busiest.title} ({format_date(busiest.date)}), {words[busiest.slug]:,} words.")
     return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "bars": bars, "ticks": ticks, "summary": summary,
             "baseline": CHART_MARGIN + plot_h, "left": CHART_MARGIN, "right": CHART_WIDTH - CHART_MARGIN,
-            "top": CHART_MARGIN, "most": f"{most:,}", "rows": rows}
+            "top": CHART_MARGIN, "most": f"{most:,}", "rows": rows, "per": per}
+
+
+def chart_period(meetings: list[Meeting]) -> str:
+    """"month", or "year" when the dated meetings span more than CHART_MOST_BARS months."""
+    first, last = meetings[0].date, meetings[-1].date
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    return "month" if months <= CHART_MOST_BARS else "year"
+
+
+def period_spans(meetings: list[Meeting], words: dict[str, int], per: str) -> list[tuple]:
+    """(first day's ordinal, next period's first day's ordinal, (label, meetings), words) of
+    each month or year with a meeting (`meetings` are in date order)."""
+    totals: dict[dt.date, list[int]] = {}
+    for meeting in meetings:
+        start = meeting.date.replace(month=1, day=1) if per == "year" else meeting.date.replace(day=1)
+        total = totals.setdefault(start, [0, 0])
+        total[0] += 1
+        total[1] += words[meeting.slug]
+    spans = []
+    for start, (count, said) in totals.items():
+        end = (dt.date(start.year + 1, 1, 1) if per == "year" or start.month == 12
+               else dt.date(start.year, start.month + 1, 1))
+        label = str(start.year) if per == "year" else f"{start:%B %Y}"  # as format_date names months
+        spans.append((start.toordinal(), end.toordinal(), (label, count), said))
+    return spans
 
 
 def year_ticks(meetings: list[Meeting], low: int, high: int, plot_w: float) -> list[dict]:

@@ -5,6 +5,7 @@ archive); speakers.yaml and `check` on a small planted fixture.
 """
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections import Counter
 import re
@@ -531,3 +532,45 @@ def test_a_speaker_who_cited_nothing_has_neither_section(example_site):
     assert quiet
     html = (example_site / urls.speaker(quiet[0].slug)).read_text(encoding="utf-8")
     assert "cited-figures" not in html and "used-terms" not in html
+
+
+def test_a_speaker_of_many_meetings_is_charted_by_month_then_by_year(tmp_path):
+    """Over CHART_MOST_BARS dated meetings the chart and its table sum words by month (by year
+    past CHART_MOST_BARS months): one bar and one row per period with a meeting, whose totals
+    are the speaker's."""
+    from conftest import build_site
+    from generator.speaker_views import CHART_MOST_BARS, words_chart
+
+    transcripts = tmp_path / "content" / "transcripts"
+    transcripts.mkdir(parents=True)
+    days = [dt.date(2020, 1, 3) + dt.timedelta(days=5 * i) for i in range(CHART_MOST_BARS + 5)]
+    for number, day in enumerate(days):
+        words = " ".join(["word"] * (number % 7 + 1))
+        (transcripts / f"{day.isoformat()}_{number}.txt").write_text(
+            f"---\ntitle: Meeting {number}\ndate: {day.isoformat()}\n---\n"
+            f"Vladimir Putin: Good afternoon, {words}.\n", encoding="utf-8")
+    build_site(tmp_path / "content", tmp_path / "site")
+    tree = parse_html((tmp_path / "site" / "speakers" / "vladimir-putin.html").read_text(encoding="utf-8"))
+    months = sorted({(d.year, d.month) for d in days})
+    svg = find_all(tree, "svg")[0]
+    bars = find_all(svg, "rect", cls="bar")
+    assert len(bars) == len(months) == 21
+    assert text_of(find_all(bars[0], "title")[0]) == "January 2020: 6 meetings, 33 words"
+    assert "summed by month" in text_of(find_all(svg, "desc")[0])
+    table = find_all(tree, "details", cls="chart-table")[0]
+    assert text_of(find_all(table, "summary")[0]) == "The numbers: words per month"
+    rows = [[text_of(td) for td in find_all(tr, "td")] for tr in find_all(table, "tr")[1:]]
+    assert rows[0] == ["January 2020", "6", "33"] and rows[-1][0] == "September 2021"
+    assert sum(int(row[1]) for row in rows) == len(days)
+    assert sum(int(row[2].replace(",", "")) for row in rows) == sum(3 + n % 7 for n in range(len(days)))
+
+    class Dated:
+        def __init__(self, number, date):
+            self.slug, self.title, self.date = f"m{number}", f"Meeting {number}", date
+    spread = [Dated(n, dt.date(2000, 1, 1) + dt.timedelta(days=40 * n)) for n in range(150)]
+    chart = words_chart(spread, {m.slug: 10 for m in spread}, "Someone")
+    assert chart["per"] == "year" and [row["period"] for row in chart["rows"]] == [str(y) for y in range(2000, 2017)]
+    assert sum(row["meetings"] for row in chart["rows"]) == 150
+    assert all(chart["left"] <= bar["x"] and bar["x"] + bar["width"] <= chart["right"] for bar in chart["bars"])
+    few = words_chart(spread[:CHART_MOST_BARS], {m.slug: 10 for m in spread}, "Someone")
+    assert few["per"] == "" and len(few["bars"]) == CHART_MOST_BARS
