@@ -23,7 +23,9 @@ class LazyView(Mapping):
     `quick`, when given, is a small plain value made while listing that
     changes whenever the inputs may (a few analysis keys and one digest of
     what the whole archive shares): when it is the last build's, the page is
-    as then, and not even its inputs are made.
+    as then, and not even its inputs are made. A `quick` that takes more than
+    a few microseconds is given as a function (quick_key calls it), so that it
+    is made by the process that renders the page, not while listing.
     """
 
     __slots__ = ("_make", "_args", "_view", "inputs", "quick")
@@ -48,6 +50,19 @@ class LazyView(Mapping):
 
     def __len__(self) -> int:
         return len(self.resolve())
+
+
+def quick_key(view):
+    """A view's LazyView.quick (None when it has none), made now (and kept) if given as a function."""
+    quick = getattr(view, "quick", None)
+    if callable(quick):
+        quick = view.quick = quick()
+    return quick
+
+
+def inputs_digest(inputs) -> str | None:
+    """fingerprint(inputs()): a quick key for a page whose inputs are cheap but not free to make."""
+    return fingerprint(inputs())
 
 
 def view_of(view) -> dict:

@@ -26,7 +26,7 @@ from .figure_rows import KIND_LABELS
 from .figures import FIGURE_KINDS
 from .index import speaker_stats, turn_words
 from .labels import CONNECTORS, normalise_spaces
-from .lazy import LazyView, fingerprint
+from .lazy import LazyView, fingerprint, inputs_digest
 from .model import Archive, Meeting, Person, figures_by_meeting
 from .names import fold
 from .once import per_archive, per_item
@@ -116,15 +116,17 @@ def speaker_pages(archive: Archive):
         entry = stats.get(person.key)
         if entry is None:
             continue
-        common = LazyView(speaker_common, person, entry, render_bio, partial(said_of, archive, person.key), entries)
+        common = LazyView(speaker_common, person, entry, render_bio, partial(said_of, archive, person.key, entry.meetings), entries)
         made_from = person_digest(archive, person, entry) if archive.analysis_keys else None
         yield urls.speaker(person.slug, 1), "speaker.html", LazyView(
-            speaker_view, common, person, entry, 1, inputs=partial(speaker_inputs, 1, made_from) if made_from else None)
+            speaker_view, common, person, entry, 1, inputs=partial(speaker_inputs, 1, made_from) if made_from else None,
+            quick=speaker_inputs(1, made_from) if made_from else None)
         pages = pager(person, entry)
         for number in range(2, len(pages) + 1):
+            inputs = partial(later_inputs, archive, person, entry, number, pages) if made_from else None
             yield urls.speaker(person.slug, number), "speaker.html", LazyView(
-                later_speaker_view, person, entry, number, pages,
-                inputs=partial(later_inputs, archive, person, entry, number, pages) if made_from else None)
+                later_speaker_view, person, entry, number, pages, inputs=inputs,
+                quick=partial(inputs_digest, inputs) if inputs else None)
 
 
 def speaker_inputs(number: int, made_from: str) -> tuple:
@@ -154,34 +156,44 @@ def person_digest(archive: Archive, person: Person, entry) -> str | None:
 class SaidBy(NamedTuple):
     """What one person said that the archive indexes."""
 
-    figures: list
-    """Their figures (figures.Figure), in archive order."""
+    total: int
+    """How many figures they said."""
+    kinds: Counter
+    """Figure kind → how many of their figures are of it."""
+    newest: list
+    """Their last FIGURES_SHOWN figures (figures.Figure), in archive order."""
     terms: Counter
     """Glossary entry slug → occurrences in their turns."""
 
 
-NOTHING_SAID = SaidBy([], Counter())
-
-
-def said_of(archive: Archive, key: str) -> SaidBy:
-    """What one person said: asked only by the worker that renders their first page, so
-    a rebuild that renders none makes no pass over half a million figures."""
-    return said_by(archive).get(key, NOTHING_SAID)
+def said_of(archive: Archive, key: str, meetings: list[Meeting]) -> SaidBy:
+    """What one person said, summed from each of their meetings' share (`meetings`, in archive
+    order): asked only by the process that renders their first page, with no pass over half
+    a million figures or over everyone's, and in a server's rebuild only the edited meeting's
+    share is counted again."""
+    grouped = figures_by_meeting(archive)  # None for figures not listed meeting by meeting (a hand-made archive)
+    shares = [archive.figures] if grouped is None else [grouped.get(m.slug, ()) for m in meetings]
+    kinds: Counter = Counter()
+    for share in shares:
+        for kind, count in kinds_by_speaker(archive, share).get(key, {}).items():
+            kinds[kind] += count
+    newest: list = []
+    for share in reversed(shares):
+        mine = figures_by_speaker(archive, share).get(key, [])
+        newest[:0] = mine[max(0, len(mine) - (FIGURES_SHOWN - len(newest))):]
+        if len(newest) >= FIGURES_SHOWN:
+            break
+    return SaidBy(sum(kinds.values()), kinds, newest, terms_said_by(archive).get(key, Counter()))
 
 
 @per_archive
-def said_by(archive: Archive) -> dict[str, SaidBy]:
-    """Person key → their figures and glossary terms, in one pass over each."""
-    said: dict[str, SaidBy] = defaultdict(lambda: SaidBy([], Counter()))
-    grouped = figures_by_meeting(archive)  # None for figures not listed meeting by meeting (a hand-made archive)
-    shares = [archive.figures] if grouped is None else [grouped.get(m.slug, ()) for m in archive.meetings]
-    for share in shares:
-        for key, figures in figures_by_speaker(archive, share).items():
-            said[key].figures.extend(figures)
+def terms_said_by(archive: Archive) -> dict[str, Counter]:
+    """Person key → glossary entry slug → occurrences in their turns, in one pass over the hits."""
+    said: dict[str, Counter] = defaultdict(Counter)
     for hit in archive.term_hits:
         key = archive.speaker_of.get((hit.meeting, hit.turn))
         if key:
-            said[key].terms[hit.term] += 1
+            said[key][hit.term] += 1
     return dict(said)
 
 
@@ -195,15 +207,24 @@ def figures_by_speaker(said: tuple) -> dict[str, list]:
     return by
 
 
-def cited_view(figures: list, meetings: dict[str, Meeting]) -> dict:
+@per_item
+def kinds_by_speaker(said: tuple) -> dict[str, Counter]:
+    """How many of one meeting's figures each named speaker says, by kind."""
+    by: dict[str, Counter] = defaultdict(Counter)
+    for figure in said:
+        if figure.speaker:
+            by[figure.speaker][figure.kind] += 1
+    return by
+
+
+def cited_view(said: SaidBy, meetings: dict[str, Meeting]) -> dict:
     """How many figures a person cited, by kind, and the newest of them."""
-    kinds = Counter(map(attrgetter("kind"), figures))
     return {
-        "total": len(figures),
-        "kinds": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]],
+        "total": said.total,
+        "kinds": [{"label": KIND_LABELS[k], "count": said.kinds[k]} for k in FIGURE_KINDS if said.kinds[k]],
         "newest": [{"said": f.said, "value": f.bounds[0], "high": f.bounds[1],
                     "href": urls.paragraph(f.meeting, f.paragraph), "meeting": meeting_link(meetings[f.meeting])}
-                   for f in reversed(figures[-FIGURES_SHOWN:])],
+                   for f in reversed(said.newest)],
     }
 
 
@@ -220,7 +241,7 @@ def speaker_common(person: Person, entry, render_bio, said_of: Callable[[], Said
     said = said_of()
     by_slug = {m.slug: m for m in entry.meetings}
     return {
-        "cited": cited_view(said.figures, by_slug),
+        "cited": cited_view(said, by_slug),
         "used_terms": used_terms_view(said.terms, entries),
         "figures_index": urls.FIGURES,
         "title": person.name,

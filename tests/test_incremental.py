@@ -581,3 +581,64 @@ def test_a_second_save_with_no_build_between_keeps_every_entry(content, tmp_path
     cache.save(prune=True)
     assert sorted(p.name for p in (folder / "parsed").iterdir()) == entries
     assert len(cache.parsed) == 11
+
+
+def test_topic_and_figures_pages_are_kept_by_their_quick_keys(content, tmp_path, monkeypatch):
+    """An edit to what one meeting says makes the inputs of no topic page (their quick keys
+    digest each meeting's row and mentions, not its text) and of only the figures page that
+    lists the meeting (theirs hold its analysis key); the site equals a clean build."""
+    from generator import figure_views, glossary_views
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    made: list[tuple] = []
+    topic_inputs, figures_inputs = glossary_views.topic_inputs, figure_views.figures_page_inputs
+    monkeypatch.setattr(glossary_views, "topic_inputs",
+                        lambda topic, *rest: made.append(("topic", topic.slug)) or topic_inputs(topic, *rest))
+    monkeypatch.setattr(figure_views, "figures_page_inputs", lambda archive, chunk, *rest: made.append(
+        ("figures", tuple(slug for slug, _ in chunk))) or figures_inputs(archive, chunk, *rest))
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(edited(seed.read_text(encoding="utf-8"), "Vladimir Putin: Why? No.",
+                           "Vladimir Putin: Why? No, not at all."), encoding="utf-8")
+    built = build(content, site, jobs=1)
+    assert len(built.archive.config.title) and [kind for kind, _ in made] == ["figures"]
+    assert "2023-02-17-70530" in made[0][1]
+    assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
+
+    made.clear()  # a new summary is in the topics' rows: their pages make their inputs, and change
+    seed.write_text(edited(seed.read_text(encoding="utf-8"), "title: ", "summary: Talks in Novo-Ogaryovo.\ntitle: "),
+                    encoding="utf-8")
+    build(content, site, jobs=1)
+    listing_seed = {page.stem for page in (site / "topics").glob("*.html")
+                    if "2023-02-17-70530.html" in page.read_text(encoding="utf-8")}
+    assert {slug for kind, slug in made if kind == "topic"} == listing_seed != set()
+    assert tree(site) == tree(build_clean(content, tmp_path / "clean2"))
+
+
+def test_a_server_renders_a_small_rebuild_in_one_process_and_forks_for_a_large_one(content, tmp_path, monkeypatch):
+    """FORK_ABOVE: after a one-meeting edit a server's rebuild renders (and indexes) in its own
+    process; after a change that makes every page again it forks. Each rebuild equals a clean
+    build."""
+    workers: list[int] = []
+    run, early = jobs.run_tasks, jobs.Early
+    monkeypatch.setattr(jobs, "run_tasks", lambda work, count, asked, *rest: (
+        workers.append(asked), run(work, count, asked, *rest))[1])
+    monkeypatch.setattr(jobs, "Early", lambda work, asked: (workers.append(("early", asked)), early(work, asked))[1])
+    monkeypatch.setattr(jobs, "FORK_ABOVE", 120)  # of the example's 169 pages: 80 after the edit (its glossary pages have no quick keys)
+    site = tmp_path / "site"
+    options = Options(content=content, out=site, jobs=2, server=True)
+    cache = open_cache(options, code_version())
+    make_site(options, Progress(), cache)
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(edited(seed.read_text(encoding="utf-8"), "Vladimir Putin: Why? No.",
+                           "Vladimir Putin: Why? No, not at all."), encoding="utf-8")
+    workers.clear()
+    make_site(options, Progress(), cache)
+    assert workers[-1] == 1 and not any(isinstance(w, tuple) for w in workers)
+    assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
+    settings = content / "site.yaml"  # the site's title is on every page
+    settings.write_text(edited(settings.read_text(encoding="utf-8"), "title: Stenogram", "title: Minutes"),
+                        encoding="utf-8")
+    workers.clear()
+    make_site(options, Progress(), cache)
+    assert workers[-2:] == [("early", 2), 2]
+    assert differences(tree(site), tree(build_clean(content, tmp_path / "clean2"))) == []

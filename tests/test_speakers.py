@@ -506,6 +506,9 @@ def test_the_speaker_page_lists_the_figures_cited_and_terms_used_most(example_si
     tree = parse_html((example_site / path).read_text(encoding="utf-8"))
     cited = find_all(tree, "section", "cited-figures")[0]
     assert f"{len(said)} figures:" in text_of(cited)
+    from generator.figure_rows import KIND_LABELS
+    kinds = Counter(f.kind for f in said)
+    assert len(kinds) >= 3 and all(f"{KIND_LABELS[kind]} {count:,}" in text_of(cited) for kind, count in kinds.items())
     items = find_all(cited, "li")
     assert len(items) == 10 < len(said)
     for item, figure in zip(items, reversed(said)):  # the newest first, each linked to its paragraph
