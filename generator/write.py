@@ -135,6 +135,14 @@ UNCOMPARED = ""
 """Stamp.digest of a file written without digesting its bytes: equal to no digest."""
 
 
+def write_all(handle: int, data) -> int:
+    """os.write until all of `data` is written; its length."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle, view):]
+    return len(data)
+
+
 class Reuse(NamedTuple):
     """A chunk of a file (SiteWriter.put) that is `length` bytes at `offset` of the last build's
     file at the same path; `fallback()` makes them when that file is gone or was changed."""
@@ -233,24 +241,53 @@ class SiteWriter:
             return None
         return source if old.describes(found) else None
 
-    def _reused(self, path: str, chunks: list):
-        """The bytes of each chunk, one at a time (see put): a Reuse as the bytes it names of the
-        last build's file, or what its `fallback` makes when that file is gone or was changed since."""
-        if not any(isinstance(chunk, Reuse) for chunk in chunks):
-            return map(chunk_bytes, chunks)
-        view = memoryview(b"")
-        source = self._as_written(path)
-        if source is not None:
+    def _write_chunks(self, path: str, handle: int, chunks: list) -> None:
+        """Write a file's chunks (see put) to `handle`. Reuse chunks are copied from the last
+        build's file by the kernel (os.copy_file_range), a run of them that lies there one after
+        the other (the small chunks between them the same bytes too) in one call: 5,000 meetings'
+        figures are one or two copies of 170 MB, not 10,000 writes. A Reuse whose bytes that file
+        no longer has (gone, or changed since) is made by its `fallback`."""
+        old, view = None, memoryview(b"")
+        if any(isinstance(chunk, Reuse) for chunk in chunks):
+            source = self._as_written(path)
             try:
-                with open(source, "rb") as handle:  # mapped, not read: the file may be hundreds of MB
-                    view = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+                old = open(source, "rb") if source is not None else None  # noqa: SIM115 - closed below
+                if old is not None:  # mapped, not read: the file may be hundreds of MB
+                    view = memoryview(mmap.mmap(old.fileno(), 0, access=mmap.ACCESS_READ))
             except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
                 pass
+        run = [0, 0]  # [start, end) of the last build's file still to be copied
 
-        def bytes_of(chunk: Reuse):
-            end = chunk.offset + chunk.length
-            return view[chunk.offset:end] if end <= len(view) else chunk.fallback()
-        return (bytes_of(chunk) if isinstance(chunk, Reuse) else chunk_bytes(chunk) for chunk in chunks)
+        def copy_run() -> None:
+            start, end = run
+            while start < end:
+                try:
+                    copied = os.copy_file_range(old.fileno(), handle, end - start, start)
+                except OSError:  # not between these files or file systems: through memory
+                    copied = write_all(handle, view[start:end])
+                if copied == 0:
+                    raise OSError(errno.EIO, "the last build's file ended early", path)
+                start += copied
+            run[:] = [0, 0]
+        try:
+            for chunk in chunks:
+                if isinstance(chunk, Reuse) and chunk.offset + chunk.length <= len(view):
+                    if run[1] != chunk.offset or run[0] == run[1]:
+                        copy_run()
+                        run[0] = chunk.offset
+                    run[1] = chunk.offset + chunk.length
+                    continue
+                data = chunk_bytes(chunk)
+                if run[0] < run[1] and len(data) <= 64 and view[run[1]:run[1] + len(data)] == data:
+                    run[1] += len(data)  # a separator the last build wrote there too
+                    continue
+                copy_run()
+                write_all(handle, data)
+            copy_run()
+        finally:
+            view.release()
+            if old is not None:
+                old.close()
 
     def put(self, path: str, data: bytes | list) -> tuple[Stamp, bool]:
         """Write one file (or keep the old one when the bytes are the same); (stamp, changed).
@@ -266,13 +303,10 @@ class SiteWriter:
             if kept is not None:
                 return kept, False
         else:  # a large file, made because its inputs changed: hashing it to compare costs more than writing it
-            chunks, digest = self._reused(path, data), UNCOMPARED
+            chunks, digest = data, UNCOMPARED
         handle = os.open(self._target(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
-            for chunk in chunks:
-                view = memoryview(chunk)
-                while view:
-                    view = view[os.write(handle, view):]
+            self._write_chunks(path, handle, chunks)
             found = os.fstat(handle)
         finally:
             os.close(handle)

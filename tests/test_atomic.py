@@ -349,3 +349,38 @@ def test_a_file_of_chunks_makes_each_chunk_as_it_is_written(tmp_path):
     assert seen == [1, 3]
     assert (writer.new / "data" / "figures.json").read_bytes() == b"[1,22]"
     writer.abandon()
+
+
+def test_reused_chunks_are_copied_from_the_last_file_in_runs(tmp_path, monkeypatch):
+    """Reuse chunks that lie one after the other in the last build's file (the separators
+    between them the same bytes) are one kernel copy each run; the file is byte for byte what
+    the chunks say, also when the kernel refuses to copy or the old file is too short."""
+    out = tmp_path / "site"
+    out.mkdir()
+    old = b'{"figures":[AAAA,BBBBBB,CC,DDD]}'
+    (out / "index.html").write_text("a site", encoding="utf-8")
+    (out / "f.json").write_bytes(old)
+    found = (out / "f.json").stat()
+    stamps = {"f.json": write.Stamp("", found.st_size, found.st_mtime_ns, found.st_ino)}
+    at = {part: old.index(part) for part in (b"AAAA", b"BBBBBB", b"CC", b"DDD")}
+    reuse = {part: write.Reuse(at[part], len(part), lambda part=part: part.lower()) for part in at}
+    chunks = [b'{"figures":[', reuse[b"AAAA"], b",", reuse[b"BBBBBB"], b",", lambda: b"new", b",",
+              reuse[b"DDD"], b",", write.Reuse(len(old) + 5, 3, lambda: b"eee"), b"]}"]
+    copies = []
+    copy = os.copy_file_range
+    monkeypatch.setattr(os, "copy_file_range", lambda src, dst, count, offset: (
+        copies.append((offset, count)), copy(src, dst, count, offset))[1])
+    writer = write.SiteWriter(out, tmp_path / "content", stamps)
+    writer.put("f.json", chunks)
+    expected = b'{"figures":[AAAA,BBBBBB,new,DDD,eee]}'
+    assert (writer.new / "f.json").read_bytes() == expected
+    assert copies == [(at[b"AAAA"], len(b"AAAA,BBBBBB,")), (at[b"DDD"], len(b"DDD"))]
+    writer.abandon()
+
+    def refused(*args):
+        raise OSError(errno.EXDEV, "cross-device")
+    monkeypatch.setattr(os, "copy_file_range", refused)
+    writer = write.SiteWriter(out, tmp_path / "content", stamps)
+    writer.put("f.json", chunks)
+    assert (writer.new / "f.json").read_bytes() == expected
+    writer.abandon()
