@@ -440,6 +440,55 @@ def blocks_of(archive: Archive, made: dict[str, MeetingPostings], kept: dict | N
     return blocks
 
 
+_joined: list = [(), {}]
+"""[the blocks of the last joined_postings call, its value]."""
+
+
+def joined_postings(blocks: list[Block]) -> dict[str, str]:
+    """Term → its encoded postings over the whole archive, joined block by block.
+
+    When the blocks are the last call's but a few (a server's rebuild after an edit, whose
+    kept blocks are the same objects) and each has as many meetings, only the terms of the
+    changed blocks, as they were and as they are, are joined again: 0.11 s at 5,000 meetings
+    for every term, a few ms for one meeting's. Callers must not change the value.
+    """
+    last_blocks, last = _joined
+    changed = [number for number, (was, block) in enumerate(zip(last_blocks, blocks)) if was is not block]
+    if (len(last_blocks) != len(blocks) or len(changed) * 4 > len(blocks)
+            or any(was.meetings != block.meetings for was, block in zip(last_blocks, blocks))):
+        joined = join_terms(blocks, None)
+    else:
+        terms = set()
+        for number in changed:
+            terms.update(last_blocks[number].postings, blocks[number].postings)
+        joined = dict(last)
+        for term in terms:
+            joined.pop(term, None)
+        joined.update(join_terms(blocks, terms))
+    _joined[:] = [tuple(blocks), joined]
+    return joined
+
+
+def join_terms(blocks: list[Block], terms: set[str] | None) -> dict[str, str]:
+    """Term → its encoded postings (as encode_postings would make them) over `blocks`, for
+    every term, or those of `terms` that any block holds."""
+    # Encoded as they are joined, so a large archive never holds millions of tuples:
+    # term → [last meeting, encoded bytes so far].
+    postings: dict[str, list] = {}
+    start = 0
+    for block in blocks:
+        held = block.postings.items() if terms is None else (
+            (term, block.postings[term]) for term in terms if term in block.postings)
+        for term, (first, last, multiple, data) in held:
+            entry = postings.get(term)
+            if entry is None:
+                entry = postings[term] = [-1, bytearray()]
+            entry[1] += small((start + first - entry[0] - 1) * 4 + 2 + multiple) + data
+            entry[0] = start + last
+        start += block.meetings
+    return {term: entry[1].decode("ascii") for term, entry in postings.items()}
+
+
 def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None = None,
                        kept: dict | None = None) -> SearchIndex:
     """Postings, shards and tables for the whole archive, in one pass over the meetings.
@@ -449,18 +498,7 @@ def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None
     """
     speakers = speaker_table(archive)[0]
     made = {} if made is None else made
-    # Postings are encoded as they are joined (as encode_postings would), so a
-    # large archive never holds millions of tuples: term → [last meeting, encoded bytes so far].
-    postings: dict[str, list] = {}
-    start = 0
-    for block in blocks_of(archive, made, kept):
-        for term, (first, last, multiple, data) in block.postings.items():
-            entry = postings.get(term)
-            if entry is None:
-                entry = postings[term] = [-1, bytearray()]
-            entry[1] += small((start + first - entry[0] - 1) * 4 + 2 + multiple) + data
-            entry[0] = start + last
-        start += block.meetings
+    encoded_terms = joined_postings(blocks_of(archive, made, kept))
     meetings, norms = [], []
     next_id = total_words = 0
     for meeting in archive.meetings:
@@ -471,8 +509,6 @@ def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None
         norms.append(own.norms)
         total_words += own.words
         next_id += len(paragraphs)
-    encoded_terms = {term: entry[1].decode("ascii") for term, entry in postings.items()}
-    del postings
     keys = shard_keys({term: len(term) + len(text) + 6 for term, text in encoded_terms.items()})
     shards: dict[str, dict[str, str]] = defaultdict(dict)
     for term in sorted(encoded_terms):

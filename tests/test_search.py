@@ -451,3 +451,29 @@ def test_citation_uses_base_url_when_set(tmp_path, watched):
     assert citation.startswith("“Meeting with President of Belarus Alexander Lukashenko”, Novo-Ogaryovo")
     assert f"https://archive.example.org/steno/meetings/{SEED}.html#p1 " in citation
     watched.assert_clean()
+
+
+def test_postings_joined_again_for_changed_blocks_equal_a_full_join():
+    """joined_postings after a block of the example archive is replaced (as a server's
+    rebuild replaces the edited meeting's) joins only that block's terms, as they were and as
+    they are, and equals joining every block afresh; with the meetings' count of a block
+    changed it joins everything."""
+    archive = load_archive(read_content(CONTENT))
+    owns = [si.meeting_postings(m) for m in archive.meetings]
+    blocks = [si.join_block(owns[i:i + 3]) for i in range(0, len(owns), 3)]
+    assert si.joined_postings(blocks) == si.join_terms(blocks, None)
+    edited = list(owns)
+    edited[4] = owns[5]  # another meeting's words in the second block: terms come and go
+    changed = list(blocks)
+    changed[1] = si.join_block(edited[3:6])
+    joined_for = []
+    join = si.join_terms
+    try:
+        si.join_terms = lambda blocks, terms: joined_for.append(terms) or join(blocks, terms)
+        assert si.joined_postings(changed) == join(changed, None) != si.join_terms(blocks, None)
+        assert joined_for[0] == blocks[1].postings.keys() | changed[1].postings.keys()
+        joined_for.clear()
+        shorter = changed[:1] + [si.join_block(owns[3:5])] + changed[2:]
+        assert si.joined_postings(shorter) == join(shorter, None) and joined_for == [None]
+    finally:
+        si.join_terms = join
