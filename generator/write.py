@@ -241,12 +241,25 @@ class SiteWriter:
             return None
         return source if old.describes(found) else None
 
-    def _write_chunks(self, path: str, handle: int, chunks: list) -> None:
-        """Write a file's chunks (see put) to `handle`. Reuse chunks are copied from the last
-        build's file by the kernel (os.copy_file_range), a run of them that lies there one after
-        the other (the small chunks between them the same bytes too) in one call: 5,000 meetings'
-        figures are one or two copies of 170 MB, not 10,000 writes. A Reuse whose bytes that file
-        no longer has (gone, or changed since) is made by its `fallback`."""
+    def _write_file(self, path: str, target: str, chunks, may_keep: bool) -> tuple[bool, os.stat_result]:
+        """_write_chunks into a new file at `target`: (same as the last build's, its stat)."""
+        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            return self._write_chunks(path, handle, chunks, may_keep), os.fstat(handle)
+        finally:
+            os.close(handle)
+
+    def _write_chunks(self, path: str, handle: int, chunks, may_keep: bool = True) -> bool:
+        """Write a file's chunks (see put) to `handle`; True, with nothing written, when they are
+        the last build's file exactly and `may_keep` (the caller keeps that file instead).
+
+        Reuse chunks are copied from the last build's file by the kernel (os.copy_file_range),
+        a run of them that lies there one after the other (the chunks between them the same
+        bytes too) in one call: 5,000 meetings' figures are one or two copies of 170 MB, not
+        10,000 writes. A Reuse whose bytes that file no longer has (gone, or changed since) is
+        made by its `fallback`. An edit that changed no figure makes data/figures.json again
+        with every byte as it was: then nothing is copied at all.
+        """
         old, view = None, memoryview(b"")
         if any(isinstance(chunk, Reuse) for chunk in chunks):
             source = self._as_written(path)
@@ -257,6 +270,7 @@ class SiteWriter:
             except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
                 pass
         run = [0, 0]  # [start, end) of the last build's file still to be copied
+        written = [0]  # bytes written to `handle` so far
 
         def copy_run() -> None:
             start, end = run
@@ -268,22 +282,26 @@ class SiteWriter:
                 if copied == 0:
                     raise OSError(errno.EIO, "the last build's file ended early", path)
                 start += copied
+                written[0] += copied
             run[:] = [0, 0]
         try:
             for chunk in chunks:
                 if isinstance(chunk, Reuse) and chunk.offset + chunk.length <= len(view):
-                    if run[1] != chunk.offset or run[0] == run[1]:
+                    if run[1] != chunk.offset or (run[0] == run[1] and written[0]):
                         copy_run()
                         run[0] = chunk.offset
                     run[1] = chunk.offset + chunk.length
                     continue
                 data = chunk_bytes(chunk)
-                if run[0] < run[1] and len(data) <= 64 and view[run[1]:run[1] + len(data)] == data:
-                    run[1] += len(data)  # a separator the last build wrote there too
+                if (run[0] < run[1] or not written[0]) and view[run[1]:run[1] + len(data)] == data:
+                    run[1] += len(data)  # what the last build wrote there too
                     continue
                 copy_run()
-                write_all(handle, data)
+                written[0] += write_all(handle, data)
+            if may_keep and not written[0] and run == [0, len(view)] and view:
+                return True
             copy_run()
+            return False
         finally:
             view.release()
             if old is not None:
@@ -294,8 +312,9 @@ class SiteWriter:
 
         `data` is the file's bytes, or a list of chunks (a large file never joined in memory):
         bytes, functions that make them (called as the file is written, so that its parts are
-        never all in memory at once), or Reuse: bytes of the last build's file. Chunks are
-        always written: they are made only when the file's inputs changed.
+        never all in memory at once), or Reuse: bytes of the last build's file. Chunks are made
+        only when the file's inputs changed, and not digested; when they turn out to be the
+        last build's file byte for byte (_write_chunks), that file is kept.
         """
         if isinstance(data, (bytes, bytearray)):
             chunks, digest = [data], digest_of(data)
@@ -304,12 +323,14 @@ class SiteWriter:
                 return kept, False
         else:  # a large file, made because its inputs changed: hashing it to compare costs more than writing it
             chunks, digest = data, UNCOMPARED
-        handle = os.open(self._target(path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-        try:
-            self._write_chunks(path, handle, chunks)
-            found = os.fstat(handle)
-        finally:
-            os.close(handle)
+        target = self._target(path)
+        same, found = self._write_file(path, target, chunks, may_keep=digest == UNCOMPARED)
+        if same:  # every byte as in the last build's file: that file is kept
+            os.unlink(target)
+            kept = self.keep(path)
+            if kept is not None:
+                return kept, False
+            same, found = self._write_file(path, target, chunks, may_keep=False)
         return Stamp(digest, found.st_size, found.st_mtime_ns, found.st_ino), True
 
     def finish(self, files: dict[str, Stamp], remove_later: bool = False) -> None:

@@ -354,7 +354,8 @@ def test_a_file_of_chunks_makes_each_chunk_as_it_is_written(tmp_path):
 def test_reused_chunks_are_copied_from_the_last_file_in_runs(tmp_path, monkeypatch):
     """Reuse chunks that lie one after the other in the last build's file (the separators
     between them the same bytes) are one kernel copy each run; the file is byte for byte what
-    the chunks say, also when the kernel refuses to copy or the old file is too short."""
+    the chunks say, also when the kernel refuses to copy or the old file is too short; and
+    chunks that are that file again keep it."""
     out = tmp_path / "site"
     out.mkdir()
     old = b'{"figures":[AAAA,BBBBBB,CC,DDD]}'
@@ -374,7 +375,7 @@ def test_reused_chunks_are_copied_from_the_last_file_in_runs(tmp_path, monkeypat
     writer.put("f.json", chunks)
     expected = b'{"figures":[AAAA,BBBBBB,new,DDD,eee]}'
     assert (writer.new / "f.json").read_bytes() == expected
-    assert copies == [(at[b"AAAA"], len(b"AAAA,BBBBBB,")), (at[b"DDD"], len(b"DDD"))]
+    assert copies == [(0, len(b"{\"figures\":[AAAA,BBBBBB,")), (at[b"DDD"], len(b"DDD"))]
     writer.abandon()
 
     def refused(*args):
@@ -384,3 +385,17 @@ def test_reused_chunks_are_copied_from_the_last_file_in_runs(tmp_path, monkeypat
     writer.put("f.json", chunks)
     assert (writer.new / "f.json").read_bytes() == expected
     writer.abandon()
+
+    # Chunks that make the last file again, byte for byte: it is kept, nothing is copied.
+    copies.clear()
+    monkeypatch.setattr(os, "copy_file_range", lambda src, dst, count, offset: (
+        copies.append((offset, count)), copy(src, dst, count, offset))[1])
+    again = [b'{"figures":[', reuse[b"AAAA"], b",", reuse[b"BBBBBB"], b",", lambda: b"CC", b",",
+             reuse[b"DDD"], b"]}"]
+    for in_place in (False, True):
+        writer = write.SiteWriter(out, tmp_path / "content", stamps, in_place=in_place)
+        assert writer.put("f.json", again) == (stamps["f.json"], False) and copies == []
+        assert in_place or (writer.new / "f.json").stat().st_ino == found.st_ino
+        assert not in_place or not (writer.new / "f.json").exists()
+        writer.abandon()
+    assert (out / "f.json").read_bytes() == old
