@@ -150,7 +150,14 @@ def person_digest(archive: Archive, person: Person, entry) -> str | None:
     turns, words, figures and terms. With the page number it is all their page is made from.
     Made once for all of a person's pages: one with thousands of meetings has hundreds of
     pages, and thousands of roles to compare."""
-    return fingerprint((person, [(m.slug, archive.analysis_keys[m.slug]) for m in entry.meetings]))
+    return fingerprint((person_fingerprint(archive, person), [(m.slug, archive.analysis_keys[m.slug]) for m in entry.meetings]))
+
+
+@per_item
+def person_fingerprint(person: Person) -> str | None:
+    """fingerprint(person), remembered: a server's rebuild that resolved no speaker again keeps
+    the same Person objects, and one person may have thousands of roles."""
+    return fingerprint(person)
 
 
 class SaidBy(NamedTuple):
