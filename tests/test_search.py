@@ -453,27 +453,33 @@ def test_citation_uses_base_url_when_set(tmp_path, watched):
     watched.assert_clean()
 
 
-def test_postings_joined_again_for_changed_blocks_equal_a_full_join():
-    """joined_postings after a block of the example archive is replaced (as a server's
-    rebuild replaces the edited meeting's) joins only that block's terms, as they were and as
-    they are, and equals joining every block afresh; with the meetings' count of a block
-    changed it joins everything."""
+def test_postings_joined_again_for_a_changed_block_equal_a_full_join():
+    """joined_postings(keep=True) after one block of the example archive is replaced (as a
+    server's rebuild replaces the edited meeting's) joins again only that block's terms, as
+    they were and as they are, each at that block and the next that holds it, and equals
+    joining every block afresh, for a change in every block in turn; with a block's meetings
+    changed in number it joins everything."""
     archive = load_archive(read_content(CONTENT))
     owns = [si.meeting_postings(m) for m in archive.meetings]
-    blocks = [si.join_block(owns[i:i + 3]) for i in range(0, len(owns), 3)]
-    assert si.joined_postings(blocks) == si.join_terms(blocks, None)
-    edited = list(owns)
-    edited[4] = owns[5]  # another meeting's words in the second block: terms come and go
-    changed = list(blocks)
-    changed[1] = si.join_block(edited[3:6])
-    joined_for = []
-    join = si.join_terms
+    blocks = [si.join_block(owns[i:i + 2]) for i in range(0, len(owns), 2)]
+    assert si.Joined(blocks).value == si.join_terms(blocks) == si.joined_postings(blocks, keep=True)
+    parts = []
+    part = si.Joined.part
     try:
-        si.join_terms = lambda blocks, terms: joined_for.append(terms) or join(blocks, terms)
-        assert si.joined_postings(changed) == join(changed, None) != si.join_terms(blocks, None)
-        assert joined_for[0] == blocks[1].postings.keys() | changed[1].postings.keys()
-        joined_for.clear()
-        shorter = changed[:1] + [si.join_block(owns[3:5])] + changed[2:]
-        assert si.joined_postings(shorter) == join(shorter, None) and joined_for == [None]
+        si.Joined.part = lambda self, term, number, before: parts.append(term) or part(self, term, number, before)
+        for number in range(len(blocks)):
+            other = owns[(2 * number + 5) % len(owns)]  # another meeting's words: terms come and go
+            changed = list(blocks)
+            changed[number] = si.join_block([other] + owns[2 * number + 1:2 * number + 2])
+            parts.clear()
+            assert si.joined_postings(changed, keep=True) == si.join_terms(changed)
+            terms = blocks[number].postings.keys() | changed[number].postings.keys()
+            assert set(parts) <= terms and len(parts) <= 2 * len(terms)
+            assert si.joined_postings(blocks, keep=True) == si.join_terms(blocks)
+        shorter = blocks[:1] + [si.join_block(owns[2:3])] + blocks[2:]
+        parts.clear()
+        assert si.joined_postings(shorter, keep=True) == si.join_terms(shorter)
+        assert len(parts) == sum(len(block.postings) for block in shorter)
     finally:
-        si.join_terms = join
+        si.Joined.part = part
+        si.joined_postings([], keep=False)
