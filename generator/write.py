@@ -277,7 +277,7 @@ class SiteWriter:
             while start < end:
                 try:
                     copied = os.copy_file_range(old.fileno(), handle, end - start, start)
-                except OSError:  # not between these files or file systems: through memory
+                except (OSError, AttributeError):  # not here (Linux only), or not between these files
                     copied = write_all(handle, view[start:end])
                 if copied == 0:
                     raise OSError(errno.EIO, "the last build's file ended early", path)
