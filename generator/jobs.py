@@ -263,12 +263,13 @@ class Output:
 
 FORK_ABOVE = 200
 """A server's rebuild renders in one process when no more pages than this are to be made
-(pages_to_make: the rest are kept by their quick keys), and forks its workers otherwise. A forked process pays for every memory page
-of the archive it touches (copy-on-write: 34,000 page copies, 0.13 s, for listing the pages of
-5,000 meetings) in the worker and in this process alike while they share them; and what the
-server keeps between rebuilds (per-meeting values, once.py) is only kept when made here. At
-5,000 meetings a one-meeting edit took 1.04 s of wall time and 1.62 s of CPU in two processes,
-0.90 s in one."""
+(pages_to_make: the rest are kept by their quick keys), and forks its workers otherwise.
+
+A forked process pays for every memory page of the archive it touches (copy-on-write:
+34,000 page copies, 0.13 s, for listing the pages of 5,000 meetings), in the worker and in
+this process alike while they share them; and what the server keeps between rebuilds
+(per-meeting values, once.py) is only kept when made here. At 5,000 meetings a one-meeting
+edit took 1.04 s of wall time and 1.62 s of CPU in two processes, 0.90 s in one."""
 
 
 def pages_to_make(output: Output, pages: list, done: list) -> list[int]:

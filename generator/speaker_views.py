@@ -15,7 +15,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
-from operator import attrgetter
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
@@ -116,7 +115,8 @@ def speaker_pages(archive: Archive):
         entry = stats.get(person.key)
         if entry is None:
             continue
-        common = LazyView(speaker_common, person, entry, render_bio, partial(said_of, archive, person.key, entry.meetings), entries)
+        said = partial(said_of, archive, person.key, entry.meetings)
+        common = LazyView(speaker_common, person, entry, render_bio, said, entries)
         made_from = person_digest(archive, person, entry) if archive.analysis_keys else None
         yield urls.speaker(person.slug, 1), "speaker.html", LazyView(
             speaker_view, common, person, entry, 1, inputs=partial(speaker_inputs, 1, made_from) if made_from else None,
@@ -150,7 +150,8 @@ def person_digest(archive: Archive, person: Person, entry) -> str | None:
     turns, words, figures and terms. With the page number it is all their page is made from.
     Made once for all of a person's pages: one with thousands of meetings has hundreds of
     pages, and thousands of roles to compare."""
-    return fingerprint((person_fingerprint(archive, person), [(m.slug, archive.analysis_keys[m.slug]) for m in entry.meetings]))
+    keys = [(m.slug, archive.analysis_keys[m.slug]) for m in entry.meetings]
+    return fingerprint((person_fingerprint(archive, person), keys))
 
 
 @per_item
