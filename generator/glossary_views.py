@@ -21,7 +21,7 @@ from .labels import normalise_spaces
 from .lazy import LazyView, fingerprint
 from .model import Archive, Meeting
 from .once import per_archive, per_item
-from .views import format_date, meeting_summary
+from .views import format_date, meeting_summary, people_digest
 
 TERM_PAGE_SIZE = 50
 """Occurrences listed on one term page; more continue on <slug>-p2.html, -p3 …"""
@@ -137,18 +137,18 @@ def speaker_of_turn(archive: Archive, meeting: Meeting, turn: int, people: dict,
     return {"name": normalise_spaces(labels.get((meeting.slug, turn), "")), "href": ""}
 
 
-def occurrence_rows(archive: Archive) -> dict[str, list[dict]]:
-    """Entry slug → every occurrence in context (speaker, meeting, date, sentence, paragraph link)."""
-    meetings = {m.slug: m for m in archive.meetings}
+def occurrence_rows(archive: Archive, hits) -> list[dict]:
+    """Each of `hits` (one term's) in context: speaker, meeting, date, sentence, paragraph link."""
+    meetings = meetings_by_slug(archive)
     people = {p.key: p for p in archive.people}
-    holding = [meetings[slug] for slug in dict.fromkeys(hit.meeting for hit in archive.term_hits)]
+    holding = [meetings[slug] for slug in dict.fromkeys(hit.meeting for hit in hits)]
     labels = {(m.slug, t.number): t.label.name for m in holding for t in m.turns}
     texts = {(m.slug, p.number): p.text for m in holding for p in m.paragraphs}
-    rows: dict[str, list[dict]] = defaultdict(list)
-    for hit in archive.term_hits:
+    rows = []
+    for hit in hits:
         meeting = meetings[hit.meeting]
         before, said, after = sentence_around(texts[(hit.meeting, hit.paragraph)], hit.start, hit.end)
-        rows[hit.term].append({
+        rows.append({
             "speaker": speaker_of_turn(archive, meeting, hit.turn, people, labels),
             "meeting": {"title": meeting.title, "href": urls.meeting(meeting.slug)},
             "date": format_date(meeting.date),
@@ -160,20 +160,54 @@ def occurrence_rows(archive: Archive) -> dict[str, list[dict]]:
     return rows
 
 
+@per_archive
+def meetings_by_slug(archive: Archive) -> dict[str, Meeting]:
+    return {m.slug: m for m in archive.meetings}
+
+
+@per_archive
+def hits_by_term(archive: Archive) -> dict[str, list]:
+    """Entry slug → its occurrences (glossary.TermHit), in document order."""
+    found: dict[str, list] = defaultdict(list)
+    for hit in archive.term_hits:
+        found[hit.term].append(hit)
+    return found
+
+
 def term_pages(archive: Archive):
-    """One page per term, its occurrences TERM_PAGE_SIZE at a time."""
+    """One page per term, its occurrences TERM_PAGE_SIZE at a time. A page's rows are made
+    only when it is rendered, and its quick key (term_quick) says when it need not be."""
     _, views = shared_views(archive)
-    rows = occurrence_rows(archive)
+    hits = hits_by_term(archive)
+    everyone = people_digest(archive, archive.people)
     for slug, view in views.items():
-        found = rows.get(slug, [])
+        found = hits.get(slug, [])
         chunks = [found[i:i + TERM_PAGE_SIZE] for i in range(0, len(found), TERM_PAGE_SIZE)] or [[]]
         pages = [{"number": n, "href": term_page(slug, n)} for n in range(1, len(chunks) + 1)]
         for number, chunk in enumerate(chunks, start=1):
-            yield term_page(slug, number), "term.html", {
-                "title": view["term"], "entry": view, "occurrences": chunk,
-                "first_number": (number - 1) * TERM_PAGE_SIZE + 1,
-                "page_number": number, "pages": pages,
-            }
+            yield term_page(slug, number), "term.html", LazyView(
+                term_view, archive, view, chunk, number, pages,
+                quick=partial(term_quick, archive, view, chunk, number, pages, everyone))
+
+
+def term_view(archive: Archive, view: dict, hits: list, number: int, pages: list[dict]) -> dict:
+    return {
+        "title": view["term"], "entry": view, "occurrences": occurrence_rows(archive, hits),
+        "first_number": (number - 1) * TERM_PAGE_SIZE + 1,
+        "page_number": number, "pages": pages,
+    }
+
+
+def term_quick(archive: Archive, view: dict, hits: list, number: int, pages: list[dict],
+               everyone: str | None) -> str | None:
+    """LazyView.quick of a term's page: its entry, pager, everyone as named (people_digest), and
+    each occurrence's place with its meeting's analysis key (which covers the meeting's text,
+    title, date and who speaks); None when a key is missing."""
+    keys = [archive.analysis_keys.get(hit.meeting) for hit in hits]
+    if everyone is None or None in keys:
+        return None
+    return fingerprint((view, number, pages, everyone,
+                        [(hit.meeting, key, hit.paragraph, hit.turn, hit.start, hit.end) for hit, key in zip(hits, keys)]))
 
 
 def topic_pages(archive: Archive):

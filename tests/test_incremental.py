@@ -583,10 +583,11 @@ def test_a_second_save_with_no_build_between_keeps_every_entry(content, tmp_path
     assert len(cache.parsed) == 11
 
 
-def test_topic_and_figures_pages_are_kept_by_their_quick_keys(content, tmp_path, monkeypatch):
+def test_topic_figures_and_term_pages_are_kept_by_their_quick_keys(content, tmp_path, monkeypatch):
     """An edit to what one meeting says makes the inputs of no topic page (their quick keys
-    digest each meeting's row and mentions, not its text) and of only the figures page that
-    lists the meeting (theirs hold its analysis key); the site equals a clean build."""
+    digest each meeting's row and mentions, not its text), of only the figures page that
+    lists the meeting, and the rows of only the term pages that quote it (theirs hold its
+    analysis key); the site equals a clean build."""
     from generator import figure_views, glossary_views
     site = tmp_path / "site"
     build(content, site, jobs=1)
@@ -596,12 +597,20 @@ def test_topic_and_figures_pages_are_kept_by_their_quick_keys(content, tmp_path,
                         lambda topic, *rest: made.append(("topic", topic.slug)) or topic_inputs(topic, *rest))
     monkeypatch.setattr(figure_views, "figures_page_inputs", lambda archive, chunk, *rest: made.append(
         ("figures", tuple(slug for slug, _ in chunk))) or figures_inputs(archive, chunk, *rest))
+    rows = glossary_views.occurrence_rows
+    monkeypatch.setattr(glossary_views, "occurrence_rows", lambda archive, hits: made.append(
+        ("term", frozenset(hit.meeting for hit in hits))) or rows(archive, hits))
     seed = content / "transcripts" / SEED_NAME
     seed.write_text(edited(seed.read_text(encoding="utf-8"), "Vladimir Putin: Why? No.",
                            "Vladimir Putin: Why? No, not at all."), encoding="utf-8")
     built = build(content, site, jobs=1)
-    assert len(built.archive.config.title) and [kind for kind, _ in made] == ["figures"]
-    assert "2023-02-17-70530" in made[0][1]
+    quoted = {hit.term for hit in built.archive.term_hits if hit.meeting == "2023-02-17-70530"}
+    terms = [meetings for kind, meetings in made if kind == "term"]
+    assert len(quoted) > 5 and len(terms) == len(quoted) < len(built.archive.glossary.entries)
+    assert all("2023-02-17-70530" in meetings for meetings in terms)
+    others = [entry for entry in made if entry[0] != "term"]
+    assert [kind for kind, _ in others] == ["figures"]
+    assert "2023-02-17-70530" in others[0][1]
     assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
 
     made.clear()  # a new summary is in the topics' rows: their pages make their inputs, and change
