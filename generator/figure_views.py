@@ -28,7 +28,7 @@ from . import urls
 from .figure_rows import KIND_LABELS, NOBODY, MeetingCell, Speaker, meeting_rows
 from .figures import FIGURE_KINDS, Figure
 from .lazy import LazyView, fingerprint
-from .model import Archive, analysis_identity, figures_by_meeting, group_by_meeting
+from .model import Archive, analysis_identity, figures_by_meeting, group_by_meeting, meetings_by_slug
 from .once import per_item
 from .views import format_date, people_digest
 
@@ -105,7 +105,7 @@ def speakers_of(archive: Archive, figures: list[Figure], href: RelativeHrefs) ->
 def meeting_figures(archive: Archive, figures: list[Figure], speakers: dict[str | None, Speaker],
                     href: RelativeHrefs) -> list[MeetingFigures]:
     """The rows of `figures` (ranked), grouped by meeting."""
-    meetings = {m.slug: m for m in archive.meetings}
+    meetings = meetings_by_slug(archive)
     groups = []
     for slug, said in groupby(figures, key=lambda f: f.meeting):
         meeting = meetings[slug]
@@ -177,7 +177,7 @@ def figures_page_view(archive: Archive, chunk: list[Share], common: dict, number
 
 
 def figures_pages(archive: Archive):
-    meetings = {m.slug: m for m in archive.meetings}
+    meetings = meetings_by_slug(archive)
     shares = ranked_shares(archive)
     chunks = page_chunks(shares)
     pages = [{"number": n, "href": urls.figures(n), "link": urls.link(urls.figures(n), urls.FIGURES),

@@ -19,7 +19,7 @@ from .glossary import ArchiveTopic, archive_topics, term_stats, topic_of
 from .glossary_file import GlossaryEntry, name_key
 from .labels import normalise_spaces
 from .lazy import LazyView, fingerprint
-from .model import Archive, Meeting
+from .model import Archive, Meeting, meetings_by_slug
 from .once import per_archive, per_item
 from .views import format_date, meeting_summary, people_digest
 
@@ -161,11 +161,6 @@ def occurrence_rows(archive: Archive, hits) -> list[dict]:
 
 
 @per_archive
-def meetings_by_slug(archive: Archive) -> dict[str, Meeting]:
-    return {m.slug: m for m in archive.meetings}
-
-
-@per_archive
 def hits_by_term(archive: Archive) -> dict[str, list]:
     """Entry slug → its occurrences (glossary.TermHit), in document order."""
     found: dict[str, list] = defaultdict(list)
@@ -260,8 +255,8 @@ def topic_terms(topic: ArchiveTopic, used: dict, views: dict) -> list[tuple[str,
 def topic_quick(archive: Archive, topic: ArchiveTopic, used: dict, meetings: dict, views: dict) -> str | None:
     """LazyView.quick of a topic's page: a digest of the topic, its terms, and of each of its
     meetings what its row shows (topic_row_digest) and its mentions of the topic's terms.
-    An edit to the text of a meeting tagged with the topic leaves it as it was: a topic of
-    2,000 meetings costs 0.03 s to compare by topic_inputs, 3 ms by this."""
+    An edit to the text of a meeting tagged with the topic leaves it as it was, where
+    topic_inputs would remake every row to compare (0.03 s for a topic of 2,000 meetings)."""
     slugs = topic_meetings(used, set(topic.tagged), meetings)
     rows = [topic_row_digest(archive, meetings[slug]) for slug in slugs]
     mentions = [(slug, sorted(used[slug].items())) for slug in slugs if slug in used]

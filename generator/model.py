@@ -302,6 +302,13 @@ def figures_by_meeting(archive: Archive) -> dict[str, tuple] | None:
 
 
 @per_archive
+def meetings_by_slug(archive: Archive) -> dict[str, Meeting]:
+    """Meeting slug → meeting, made once per archive (read-only): each figures and term page
+    looks its meetings up in it."""
+    return {m.slug: m for m in archive.meetings}
+
+
+@per_archive
 def _grouped_figures(archive: Archive) -> dict[str, tuple] | None:
     order = {m.slug: i for i, m in enumerate(archive.meetings)}
     last = 0
