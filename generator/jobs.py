@@ -35,6 +35,7 @@ from .model import Archive, ContentErrors, Meeting, Problem, Source
 from .parallel import Early, batches, run_tasks
 from .parse import parse_with_problems
 from .progress import Progress
+from .read import ReadLater
 from .render import RAW_FILES, make_environment, page_list, render_page, static_files, view_digest
 from .resolve import resolve_speakers
 from .search_index import blocks_of, meeting_postings, search_file_items, speaker_runs
@@ -91,6 +92,9 @@ def parse_sources(sources: tuple[Source, ...], speaker_names: frozenset[str], ke
                                  lambda indexes: [parse_with_problems(sources[i], speaker_names) for i in indexes],
                                  PARSE_BATCH, cache, jobs, progress, "parsing")
     progress.finish(f"parsed {made} of {len(sources)} transcripts")
+    for source in sources:
+        if isinstance(source, ReadLater):
+            source.forget()
     return [known[key] for key in keys]
 
 

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from functools import lru_cache
 
 SERIAL_BELOW = 50
 """Archives with fewer meetings build in one process: starting workers costs more than it saves."""
@@ -41,6 +42,33 @@ def job_count(requested: int, meetings: int) -> int:
 
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
+
+
+def before_fork() -> None:
+    """Make what a forked worker inherits cheap to share; undone by gc.unfreeze() after.
+
+    Objects made so far move to the collector's permanent generation: a
+    worker's collections would otherwise write to every one of them and so
+    copy the parent's whole memory into each worker. And memory freed but
+    still held by malloc (the transcripts' texts once parsed, a stage's
+    temporaries) goes back to the system, so that neither process copies a
+    page of it when malloc hands it out again: at 5,000 meetings the peak of
+    a build fell from 1,332 to 1,264 MB (summed Pss) with the texts let go.
+    """
+    gc.freeze()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():
+    """glibc's malloc_trim (12 ms for a 600 MB heap), or None where there is none (macOS, musl)."""
+    try:
+        import ctypes
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return None
 
 
 def _run(index: int):
@@ -82,10 +110,7 @@ def run_tasks(work: Callable[[int], object], count: int, jobs: int,
                 done(index)
         return results
     _work = work
-    # Objects made so far move to the collector's permanent generation: a
-    # worker's collections would otherwise write to every one of them and so
-    # copy the parent's whole memory into each worker.
-    gc.freeze()
+    before_fork()
     try:
         with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
@@ -173,7 +198,7 @@ class Early:
         if jobs <= 1 or not can_fork():
             return
         _early = work
-        gc.freeze()  # as in run_tasks: the worker's collections must not copy the parent's memory
+        before_fork()
         try:
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
                                              initializer=_exit_with_parent, initargs=(os.getpid(),))

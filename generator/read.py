@@ -121,14 +121,27 @@ class Read:
 
 
 class ReadLater(Source):
-    """A file whose signature is as when the last build read it: its text's digest is known
-    (`digest`), and the text is read only if something asks for it (a parse the cache does
-    not hold), and checked against the digest then."""
+    """A file known by its text's digest (`digest`): one whose signature is as when the last
+    build read it, or one read by this build whose parse is made (`forget`). Its text is
+    read only if something asks for it (a parse the cache does not hold), and checked
+    against the digest then."""
 
     def __init__(self, path: str, file: str, digest: str) -> None:  # noqa: D107 - Source is frozen
         object.__setattr__(self, "path", path)
         object.__setattr__(self, "file", file)
         object.__setattr__(self, "digest", digest)
+
+    @classmethod
+    def holding(cls, path: str, file: str, text: str) -> ReadLater:
+        """A file just read, its text held until `forget`."""
+        source = cls(path, file, text_digest(text))
+        object.__setattr__(source, "_text", text)
+        return source
+
+    def forget(self) -> None:
+        """Let go of the text (read again if asked): once parsed, 5,000 transcripts' texts
+        are 136 MB that a build and a server would otherwise hold to the end."""
+        self.__dict__.pop("_text", None)
 
     @property
     def text(self) -> str:
@@ -206,9 +219,10 @@ def read_text(path: Path, root: Path, problems: list[Problem], known: dict | Non
     if problem:
         problems.append(problem)
         return None
-    source = Source(path=shown, text=text)
-    if signature is not None and time.time_ns() - max(signature[3:]) > SETTLED_NS:
-        known[shown] = Read(signature, source, str(real))
+    if signature is None or time.time_ns() - max(signature[3:]) <= SETTLED_NS:
+        return Source(path=shown, text=text)
+    source = ReadLater.holding(shown, str(real), text)
+    known[shown] = Read(signature, source, str(real), digest=source.digest)
     return source
 
 

@@ -566,6 +566,32 @@ def test_a_file_read_later_is_checked_against_its_digest(tmp_path):
                                              "(if this repeats, delete the build cache, .stenogram-cache)")
 
 
+def test_a_server_lets_go_of_parsed_texts_and_reads_them_again_when_it_parses_again(content, tmp_path,
+                                                                                   monkeypatch):
+    """Once parsed, a transcript's text is held by no one (its file and digest are): a
+    server would otherwise hold every text to the end. A change to speakers.yaml, which
+    every parse depends on, reads each file again; the site equals a clean build."""
+    from generator import read
+    monkeypatch.setattr(read, "SETTLED_NS", 0)
+    options = Options(content=content, out=tmp_path / "site", jobs=1)
+    cache = open_cache(options, code_version())
+    make_site(options, Progress(), cache)
+    transcripts = [entry.source for shown, entry in cache.reads.items() if "/transcripts/" in shown]
+    assert len(transcripts) == 11
+    assert all(isinstance(source, read.ReadLater) and "_text" not in vars(source) for source in transcripts)
+    decoded = []
+    decode = read.decode
+    monkeypatch.setattr(read, "decode", lambda data, shown: (decoded.append(Path(shown).name), decode(data, shown))[1])
+    speakers = content / "speakers.yaml"
+    speakers.write_text(edited(speakers.read_text(encoding="utf-8"), "aliases: [Lukashenka,",
+                               "aliases: [Lukashenko, Lukashenka,"), encoding="utf-8")
+    make_site(options, Progress(), cache)
+    names = sorted(p.name for p in (content / "transcripts").glob("*.txt"))
+    assert sorted(name for name in decoded if name in names) == names
+    assert all("_text" not in vars(entry.source) for shown, entry in cache.reads.items() if "/transcripts/" in shown)
+    assert differences(tree(options.out), tree(build_clean(content, tmp_path / "clean"))) == []
+
+
 def test_a_second_save_with_no_build_between_keeps_every_entry(content, tmp_path):
     """A server saves its cache after the warm-up rebuild and again, later, for its first
     build: pruning by what was asked since the last save must not then drop everything."""
