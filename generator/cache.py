@@ -9,6 +9,9 @@ same site, only slower. Entries:
 - `analysed/<key>`: the glossary terms, figures and search postings of one
   meeting, keyed by the meeting's key, the glossary, the site settings and
   who speaks each turn;
+- `blocks/<key>`: one block of the search index's postings (search_index.blocks_of),
+  keyed by its meetings and their analysis keys, so that a rebuild joins again only
+  the blocks of the meetings that changed;
 - `site.pickle`: the last site written (every file's Stamp, and a digest
   of what each page was made from) and the digest of all inputs it was
   built from, so an unchanged rebuild stops after reading, and a changed
@@ -35,6 +38,10 @@ from .read import Read, reads_from, remembered_reads
 
 CACHE_FOLDER = ".stenogram-cache"
 GENERATOR = Path(__file__).resolve().parent
+
+
+KINDS = ("parsed", "analysed", "blocks")
+"""The kinds of entries, each a folder of pickles named by their keys."""
 
 
 def default_cache_dir(out: Path) -> Path:
@@ -83,7 +90,8 @@ class SiteRecord:
 
 
 class Cache:
-    """Parsed meetings, their analysis and the last site record; in memory, saved to `folder`.
+    """Parsed meetings, their analysis, search blocks and the last site record; in memory,
+    saved to `folder`.
 
     A server keeps one Cache across rebuilds; a command-line build loads
     one and saves what is new. A missing or unreadable cache is an empty one.
@@ -94,22 +102,20 @@ class Cache:
         self.version = version
         self.parsed: dict[str, object] = {}
         self.analysed: dict[str, object] = {}
+        self.blocks: dict[str, object] = {}
         self.site = SiteRecord()
         self.resolved: tuple[str, tuple] | None = None
         """(digest of every label, resolve_speakers' answer) of the last build, saved too: a
         rebuild after an edit to what was said, not who said it, does not resolve again."""
         self._resolved_saved: tuple[str, tuple] | None = None
-        self.search_blocks: dict[tuple, object] = {}
-        """The search index's blocks of postings of the last server build (search_index.blocks_of):
-        memory only, so a server's rebuild joins again only the edited meeting's block."""
         self.reads: dict[str, Read] = {}
         """Each file read by the last build, with its stat signature (read.read_text), so that
         a build reads again only the files that changed; saved (read.remembered_reads) for
         the next command-line build."""
         self._reads_saved: dict = {}
         self._remembered: dict[str, PerItem] = {}
-        self._new: dict[str, dict[str, object]] = {"parsed": {}, "analysed": {}}
-        self._used: dict[str, set[str]] = {"parsed": set(), "analysed": set()}
+        self._new: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
+        self._used: dict[str, set[str]] = {kind: set() for kind in KINDS}
         self._on_disk = folder is not None and read_pickle(folder / "version") == version
         """False when the folder is missing or was written by other code: its entries are not read."""
         if self._on_disk:
@@ -144,7 +150,8 @@ class Cache:
         return sum(len(self._entries(kind)) for kind in ("parsed", "analysed"))
 
     def get(self, kind: str, keys: list[str]) -> dict[str, object]:
-        """The cached values of these keys (kind "parsed" or "analysed")."""
+        """The cached values of these keys (a kind of KINDS); every key asked is kept by
+        the next save(prune=True), made by then or not."""
         memory = self._entries(kind)
         self._used[kind].update(keys)
         return {key: memory[key] for key in keys if key in memory}
@@ -193,14 +200,14 @@ class Cache:
         its warm-up and again for its first build) prunes nothing.
         """
         used = self._used if prune and any(self._used.values()) else None
-        self._used = {"parsed": set(), "analysed": set()}
+        self._used = {kind: set() for kind in KINDS}
         if used:
             for kind, keys in used.items():
                 memory = getattr(self, kind)
                 for key in [k for k in memory if k not in keys]:
                     del memory[key]
         if self.folder is None:
-            self._new = {"parsed": {}, "analysed": {}}
+            self._new = {kind: {} for kind in KINDS}
             return
         try:
             self._claim()
@@ -220,7 +227,7 @@ class Cache:
                 self._reads_saved = reads
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
-        self._new = {"parsed": {}, "analysed": {}}
+        self._new = {kind: {} for kind in KINDS}
 
     def _claim(self) -> None:
         """The folder made ours: created, emptied of another code version's entries, marked with ours."""

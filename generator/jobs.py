@@ -38,7 +38,7 @@ from .progress import Progress
 from .read import ReadLater
 from .render import RAW_FILES, make_environment, page_list, render_page, static_files, view_digest
 from .resolve import resolve_speakers
-from .search_index import blocks_of, meeting_postings, search_file_items, speaker_runs
+from .search_index import block_identities, blocks_of, meeting_postings, search_file_items, speaker_runs
 from .terms import find_terms
 from .uptodate import source_digest
 from .views import site_view
@@ -291,6 +291,32 @@ def pages_to_make(output: Output, pages: list, done: list) -> list[int]:
     return pending
 
 
+class SearchBlocks:
+    """The search index's blocks of postings (search_index.blocks_of) that the cache holds,
+    by identity (their meetings and those meetings' analysis keys), for blocks_of to reuse
+    and fill in: a rebuild after an edit joins one block again, not all of them (1 s for
+    the 84 blocks of 5,000 meetings; 0.07 s to read them from the cache)."""
+
+    def __init__(self, archive: Archive, cache: Cache) -> None:
+        self.keys = {identity: digest_text(*(f"{slug}\0{key}" for slug, key in identity))
+                     for identity in block_identities(archive) if None not in (key for _, key in identity)}
+        found = cache.get("blocks", list(self.keys.values()))
+        self.kept = {identity: found[key] for identity, key in self.keys.items() if key in found}
+        """Identity → Block: the cache's, and after blocks_of every block of the archive."""
+        self._held = set(self.kept)
+
+    def made(self) -> dict[str, object]:
+        """Cache key → Block of the blocks joined since the cache was read (by blocks_of, in
+        this process: a worker sends them back)."""
+        return {self.keys[identity]: block for identity, block in self.kept.items()
+                if identity not in self._held and identity in self.keys}
+
+    def put(self, cache: Cache, made: dict[str, object]) -> None:
+        for key, block in made.items():
+            cache.put("blocks", key, block)
+        self._held.update(identity for identity, key in self.keys.items() if key in made)
+
+
 def write_site_files(archive: Archive, out: Path, content: Path, templates: Path | None, salt: str,
                      cache: Cache, jobs: int, progress: Progress, postings: dict | None = None,
                      server: bool = False) -> tuple[dict[str, Stamp], dict[str, str], int, tuple[bytes, dict]]:
@@ -308,15 +334,19 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
     previous = cache.site.files if cache.site.out == str(out.absolute()) else {}
     writer = SiteWriter(out, content, previous, in_place=server)
     search = None
-    kept = cache.search_blocks if server else None
-    if kept is not None:  # made here, before the index's process forks, so that they outlive it
-        blocks_of(archive, postings if postings is not None else {}, kept)
+    blocks = SearchBlocks(archive, cache)
+    if server:  # made here, before the index's process forks, so that they outlive it
+        blocks_of(archive, postings if postings is not None else {}, blocks.kept)
+        blocks.put(cache, blocks.made())
         speaker_runs(archive)
     try:
         output = Output(archive, templates, salt, writer, cache.site.pages if previous else {},
                         cache.site.quick if previous else (b"", {}))
-        def search_files() -> list:
-            return [output.file(path, data) for path, data in search_file_items(archive, postings, kept)]
+        def search_files() -> tuple[list, dict]:
+            """The search index's files, and the blocks of postings it joined (for the cache)."""
+            files = [output.file(path, data)
+                     for path, data in search_file_items(archive, postings, blocks.kept, keep_joined=server)]
+            return files, blocks.made()
 
         # The search index is the longest single task and needs no page list: on a rebuild
         # it starts first, in its own process, while the pages are listed. A first build
@@ -335,20 +365,22 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         groups = [[pending[index] for index in group] for group in batches(len(pending), PAGE_BATCH)]
         count = [len(pages) - len(pending)]
 
-        def work(task: int) -> tuple[list, list[Problem]]:
-            """The written files and the problems of one task: a kind of raw files, or a batch of pages."""
+        def work(task: int) -> tuple[list, list[Problem], dict]:
+            """The written files, the problems and the new search blocks of one task: a kind
+            of raw files, or a batch of pages."""
             if task < len(raw_kinds):
                 kind = raw_kinds[task]
                 if kind is search_file_items:
-                    return search_files(), []
-                return [output.file(path, data) for path, data in kind(archive)], []
+                    files, joined = search_files()
+                    return files, [], joined
+                return [output.file(path, data) for path, data in kind(archive)], [], {}
             done, problems = [], []
             for index in groups[task - len(raw_kinds)]:
                 try:
                     done.append(output.page(*pages[index]))
                 except ContentErrors as errors:
                     problems += errors.problems
-            return done, problems
+            return done, problems, {}
 
         def tick(task: int) -> None:
             if task >= len(raw_kinds):
@@ -356,11 +388,14 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
                 progress.update("rendering pages", count[0], len(pages))
 
         problems: list[Problem] = []
-        for written, found in run_tasks(work, len(raw_kinds) + len(groups), jobs, tick):
+        for written, found, joined in run_tasks(work, len(raw_kinds) + len(groups), jobs, tick):
             done += written
             problems += found
+            blocks.put(cache, joined)
         if search is not None:
-            done += search.result()
+            written, joined = search.result()
+            done += written
+            blocks.put(cache, joined)
             search = None
         if problems:
             raise ContentErrors(list(dict.fromkeys(problems)))

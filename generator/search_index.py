@@ -424,18 +424,24 @@ def own_postings(made: dict[str, MeetingPostings], meeting: Meeting) -> MeetingP
     return own
 
 
+def block_identities(archive: Archive) -> list[tuple]:
+    """Each block's identity: its meetings' slugs and analysis keys (None where a meeting has none)."""
+    keys = archive.analysis_keys
+    return [tuple((m.slug, keys.get(m.slug)) for m in archive.meetings[bounds.start:bounds.stop])
+            for bounds in block_bounds(archive)]
+
+
 def blocks_of(archive: Archive, made: dict[str, MeetingPostings], kept: dict | None = None) -> list[Block]:
     """The archive's blocks; `kept` (block identity → Block, filled here) holds those of an
     earlier build, reused when their meetings and analysis are the same."""
-    blocks, used = [], {}
-    for bounds in block_bounds(archive):
-        meetings = archive.meetings[bounds.start:bounds.stop]
-        identity = tuple((m.slug, archive.analysis_keys.get(m.slug)) for m in meetings)
+    blocks, used, start = [], {}, 0
+    for identity in block_identities(archive):
         block = kept.get(identity) if kept is not None and None not in (key for _, key in identity) else None
         if block is None:
-            block = join_block([own_postings(made, m) for m in meetings])
+            block = join_block([own_postings(made, m) for m in archive.meetings[start:start + len(identity)]])
         used[identity] = block
         blocks.append(block)
+        start += len(identity)
     if kept is not None:
         kept.clear()
         kept.update(used)
@@ -536,15 +542,15 @@ def join_terms(blocks: list[Block]) -> dict[str, str]:
 
 
 def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None = None,
-                       kept: dict | None = None) -> SearchIndex:
+                       kept: dict | None = None, keep_joined: bool = False) -> SearchIndex:
     """Postings, shards and tables for the whole archive, in one pass over the meetings.
 
     `made` may hold meeting_postings of some meetings (by slug), made before;
-    `kept`, blocks of postings (blocks_of) made before.
+    `kept`, blocks of postings (blocks_of) made before. `keep_joined`: see joined_postings.
     """
     speakers = speaker_table(archive)[0]
     made = {} if made is None else made
-    encoded_terms = joined_postings(blocks_of(archive, made, kept), keep=kept is not None)
+    encoded_terms = joined_postings(blocks_of(archive, made, kept), keep=keep_joined)
     meetings, norms = [], []
     next_id = total_words = 0
     for meeting in archive.meetings:
@@ -588,9 +594,10 @@ def search_files(archive: Archive) -> dict[str, bytes]:
     return files
 
 
-def search_file_items(archive: Archive, made: dict[str, MeetingPostings] | None = None, kept: dict | None = None):
+def search_file_items(archive: Archive, made: dict[str, MeetingPostings] | None = None, kept: dict | None = None,
+                      keep_joined: bool = False):
     """(site path, bytes) of the manifest and each term shard, one at a time (see build_search_index)."""
-    index = build_search_index(archive, made, kept)
+    index = build_search_index(archive, made, kept, keep_joined)
     yield MANIFEST, script("__stenogramIndex", index.manifest, ascii_only=False)
     for key, terms in index.shards.items():
         yield shard_path(key), script("__stenogramShard", key, terms)

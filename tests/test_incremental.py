@@ -399,6 +399,35 @@ def test_a_server_joins_again_only_the_search_block_of_the_edited_meeting(conten
     assert clean.changed > 0 and differences(tree(site), tree(tmp_path / "clean")) == []
 
 
+def test_a_command_line_rebuild_reads_the_search_blocks_from_the_cache_and_joins_one(content, tmp_path,
+                                                                                    monkeypatch):
+    """The blocks of postings are cached on disk by their meetings' analysis keys: the next
+    process joins again only the edited meeting's block, whichever process makes the index
+    (jobs=2 forks it), and a rebuild with the cache deleted gives the same bytes."""
+    from generator import search_index
+    monkeypatch.setattr(search_index, "BLOCK_EVERY", 3)
+    joined = []
+    join = search_index.join_block
+    monkeypatch.setattr(search_index, "join_block", lambda owns: joined.append(len(owns)) or join(owns))
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    blocks = len(search_index.block_bounds(load_archive(read_content(content))))
+    stored = tmp_path / ".stenogram-cache" / "site" / "blocks"
+    assert blocks > 2 and len(joined) == blocks and len(list(stored.iterdir())) == blocks
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    joined.clear()
+    build(content, site, jobs=1)
+    assert len(joined) == 1 and len(list(stored.iterdir())) == blocks  # the old block pruned
+    seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    build(content, site, jobs=2)  # the index made in a forked process, its new block sent back
+    assert len(list(stored.iterdir())) == blocks
+    joined.clear()
+    build(content, site, jobs=1)
+    assert joined == []
+    assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
+
+
 def test_a_server_updates_its_site_in_place_and_it_equals_a_clean_build(content, tmp_path):
     """A server's rebuild moves only the changed files into the site it serves and removes
     the ones no longer made; the folder is not replaced, nor is any unchanged file."""

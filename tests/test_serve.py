@@ -217,11 +217,11 @@ def test_the_warm_up_rebuilds_in_memory_and_leaves_the_site_as_it_was(tmp_path, 
     make_site(options)
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
     state = BuildState(options)
-    assert state.cache.search_blocks == {} and state.cache.resolved is not None
+    assert state.cache.blocks == {} and state.cache.resolved is not None
     forked = []
     monkeypatch.setattr(jobs, "run_tasks", lambda work, count, jobs_wanted, *rest: (
         forked.append(jobs_wanted), [work(i) for i in range(count)])[1])
     warm_cache(state, options, quiet=True)
-    assert state.cache.search_blocks, "the search index's blocks are kept for the first edit"
+    assert state.cache.blocks, "the search index's blocks are kept for the first edit"
     assert set(forked) == {1}, "no worker is forked from the warm-up's thread"
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
