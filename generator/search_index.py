@@ -424,6 +424,7 @@ def own_postings(made: dict[str, MeetingPostings], meeting: Meeting) -> MeetingP
     return own
 
 
+@per_archive
 def block_identities(archive: Archive) -> list[tuple]:
     """Each block's identity: its meetings' slugs and analysis keys (None where a meeting has none)."""
     keys = archive.analysis_keys
