@@ -53,7 +53,8 @@ def before_fork() -> None:
     still held by malloc (the transcripts' texts once parsed, a stage's
     temporaries) goes back to the system, so that neither process copies a
     page of it when malloc hands it out again: at 5,000 meetings the peak of
-    a build fell from 1,332 to 1,264 MB (summed Pss) with the texts let go.
+    a --no-cache build fell from 1,332 to 1,264 MB (summed Pss) with the texts
+    let go (1,354 MB with the texts let go but no trim).
     """
     gc.freeze()
     trim = _malloc_trim()
