@@ -307,6 +307,35 @@ def test_a_server_removes_the_replaced_site_in_a_thread(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+def test_a_build_leaves_the_folder_a_thread_is_removing_to_that_thread(tmp_path, monkeypatch):
+    """The next rebuild of a server starts while the last one's old site is being removed:
+    it must not remove it again (and wait for all of it), only a killed build's leftovers."""
+    import threading
+    out, new = site_folders(tmp_path, {"index.html": "home"})
+    leftover = tmp_path / f"{write.TEMP_PREFIX}site-{os.getpid()}-killed"
+    leftover.mkdir()
+    started, go_on = threading.Event(), threading.Event()
+    rmtree = shutil.rmtree
+    removed = []
+
+    def slow_rmtree(path, **kw):
+        removed.append((threading.current_thread().name, Path(path).name))
+        if threading.current_thread().name == "remove-old-files":
+            started.set()
+            go_on.wait(timeout=30)
+        return rmtree(path, **kw)
+    monkeypatch.setattr(write.shutil, "rmtree", slow_rmtree)
+    write.swap_in(new, out, remove_later=True)
+    assert started.wait(timeout=30)
+    write.clear_leftovers(tmp_path, "site")
+    assert removed == [("remove-old-files", new.name), (threading.current_thread().name, leftover.name)]
+    go_on.set()
+    for thread in threading.enumerate():
+        if thread.name == "remove-old-files":
+            thread.join(timeout=30)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"] and not write._removing
+
+
 def test_a_servers_in_place_update_leaves_the_replaced_files_to_a_thread(tmp_path, monkeypatch):
     """A server's rebuild moves each changed file over the old one; the old files (and
     those no longer made) are deleted later, by a thread, not while the reader waits."""
