@@ -523,6 +523,33 @@ def test_a_rebuild_copies_unedited_meetings_figures_from_the_last_figures_file(c
 
 
 
+def test_the_list_of_meetings_is_made_again_only_when_a_meetings_record_changes(content, tmp_path, monkeypatch):
+    """data/meetings.json lists each meeting's title, date, place, summary…: an edit to what was
+    said keeps it by its quick key, unmade; a new title makes it again. Each equals a clean build."""
+    from generator import export
+    made = []
+    meetings_file = export.meetings_file
+    monkeypatch.setattr(export, "meetings_file", lambda archive: made.append(1) or meetings_file(archive))
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    assert made == [1]
+    seed = content / "transcripts" / SEED_NAME
+    text = seed.read_text(encoding="utf-8")
+    seed.write_text(text + ADDED, encoding="utf-8")
+    made.clear()
+    build(content, site, jobs=1)
+    assert made == []
+    assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
+    seed.write_text(edited(text, 'title: "Meeting with President of Belarus Alexander Lukashenko"',
+                           'title: "Meeting with President of Belarus Alexander Lukashenko (revised)"'), encoding="utf-8")
+    made.clear()
+    build(content, site, jobs=1)
+    assert made == [1]
+    assert b"(revised)" in (site / "data" / "meetings.json").read_bytes()
+    shutil.rmtree(tmp_path / "clean")
+    assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
+
+
 def test_unchanged_meetings_pages_and_files_are_kept_without_making_their_inputs(content, tmp_path, monkeypatch):
     """LazyView.quick: an edit to what one meeting says makes the inputs of its page, data file
     and search text, and of its neighbours' pages (their links show its title), and no others';
