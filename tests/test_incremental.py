@@ -523,31 +523,38 @@ def test_a_rebuild_copies_unedited_meetings_figures_from_the_last_figures_file(c
 
 
 
-def test_the_list_of_meetings_is_made_again_only_when_a_meetings_record_changes(content, tmp_path, monkeypatch):
-    """data/meetings.json lists each meeting's title, date, place, summary…: an edit to what was
-    said keeps it by its quick key, unmade; a new title makes it again. Each equals a clean build."""
+TITLE = 'title: "Meeting with President of Belarus Alexander Lukashenko"'
+
+
+@pytest.mark.parametrize("maker, path, same, changed, shown", [
+    # data/meetings.json lists each meeting's title, date, place, summary…: not what was said
+    ("meetings_file", "data/meetings.json", lambda text: text + ADDED,
+     lambda text: edited(text, TITLE, TITLE[:-1] + ' (revised)"'), b"(revised)"),
+    # data/figures.json: its quick key digests each meeting's records
+    ("figures_file", "data/figures.json", lambda text: text + "\nVladimir Putin: Thank you. Let us go on.\n",
+     lambda text: text + ADDED, b"35 billion rubles"),
+])
+def test_a_data_file_is_kept_by_its_quick_key_until_what_it_lists_changes(content, tmp_path, monkeypatch,
+                                                                         maker, path, same, changed, shown):
+    """An edit that leaves the file's contents as they were keeps it without making it (not
+    even its chunks to compare); one that changes them makes it again. Each equals a clean build."""
     from generator import export
     made = []
-    meetings_file = export.meetings_file
-    monkeypatch.setattr(export, "meetings_file", lambda archive: made.append(1) or meetings_file(archive))
+    make = getattr(export, maker)
+    monkeypatch.setattr(export, maker, lambda *args: made.append(1) or make(*args))
     site = tmp_path / "site"
     build(content, site, jobs=1)
     assert made == [1]
     seed = content / "transcripts" / SEED_NAME
     text = seed.read_text(encoding="utf-8")
-    seed.write_text(text + ADDED, encoding="utf-8")
-    made.clear()
-    build(content, site, jobs=1)
-    assert made == []
-    assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
-    seed.write_text(edited(text, 'title: "Meeting with President of Belarus Alexander Lukashenko"',
-                           'title: "Meeting with President of Belarus Alexander Lukashenko (revised)"'), encoding="utf-8")
-    made.clear()
-    build(content, site, jobs=1)
-    assert made == [1]
-    assert b"(revised)" in (site / "data" / "meetings.json").read_bytes()
-    shutil.rmtree(tmp_path / "clean")
-    assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
+    for edit, expected in [(same, []), (changed, [1])]:
+        seed.write_text(edit(text), encoding="utf-8")
+        made.clear()
+        build(content, site, jobs=1)
+        assert made == expected
+        shutil.rmtree(tmp_path / "clean", ignore_errors=True)
+        assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
+    assert shown in (site / path).read_bytes()
 
 
 def test_unchanged_meetings_pages_and_files_are_kept_without_making_their_inputs(content, tmp_path, monkeypatch):
