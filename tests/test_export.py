@@ -84,6 +84,24 @@ def test_archive_wide_files(files, archive):
     assert len(glossary) == (len(archive.glossary.entries) if archive.glossary else 0)
 
 
+def test_speakers_file_encodes_again_only_the_records_that_changed(archive, monkeypatch):
+    """speakers.json is the dump of every record, whether each part is encoded now or kept from
+    the last call; a changed record (more words) is encoded again, the others are not."""
+    whole = export.dump({"version": export.VERSION, "speakers": export.speaker_records(archive)})
+    assert export.speakers_file(archive) == whole
+    records = export.speaker_records(archive)
+    records[0] = {**records[0], "words": records[0]["words"] + 5}
+    monkeypatch.setattr(export, "speaker_records", lambda archive: records)
+    encoded = []
+    dumps = json.dumps
+    monkeypatch.setattr(export.json, "dumps", lambda value, **kw: encoded.append(value) or dumps(value, **kw))
+    changed = export.speakers_file(archive)
+    assert [record["slug"] for record in encoded if "slug" in record] == [records[0]["slug"]]
+    assert changed == whole.replace(f'"words":{records[0]["words"] - 5}'.encode(),
+                                    f'"words":{records[0]["words"]}'.encode(), 1)
+    assert json.loads(changed)["speakers"] == records
+
+
 @dataclasses.dataclass(frozen=True)
 class SomeFigure:
     """Shaped like figures.Figure, so the export is checked before that step lands."""
