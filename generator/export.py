@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import struct
 import zlib
@@ -26,7 +25,7 @@ from .index import speaker_stats, turn_words
 from .lazy import LazyView, fingerprint, inputs_digest
 from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting
 from .once import per_item
-from .write import Reuse, chunk_bytes
+from .write import Reuse, chunk_bytes, digest_of
 
 MEETINGS = "data/meetings.json"
 SPEAKERS = "data/speakers.json"
@@ -243,7 +242,7 @@ def speakers_file(archive: Archive) -> bytes:
     for record in speaker_records(archive):
         known = _speaker_json.get(record["slug"])
         if known is None or known[0] != record:
-            known = (record, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            known = (record, dump(record)[:-1])  # without the newline
         held[record["slug"]] = known
         parts.append(known[1])
     _speaker_json.clear()
@@ -325,7 +324,7 @@ def figures_quick(archive: Archive, grouped: dict) -> str | None:
 @per_item
 def part_digest(part: bytes) -> str:
     """A digest of one meeting's packed records, remembered: a rebuild digests only the new ones."""
-    return hashlib.blake2b(part, digest_size=16).hexdigest()
+    return digest_of(part)
 
 
 def meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, terms: list, made: dict) -> bytes:
