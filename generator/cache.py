@@ -156,6 +156,13 @@ class Cache:
         self._used[kind].update(keys)
         return {key: memory[key] for key in keys if key in memory}
 
+    def written(self, kind: str) -> list[tuple[str, object]]:
+        """(key, value) of the entries of `kind` held here that are in the folder too."""
+        if not self._on_disk:
+            return []
+        new = self._new[kind]
+        return [(key, value) for key, value in getattr(self, kind).items() if key not in new]
+
     def put(self, kind: str, key: str, value) -> None:
         getattr(self, kind)[key] = value
         self._new[kind][key] = value

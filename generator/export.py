@@ -23,7 +23,8 @@ from . import urls
 from .figures import Figure
 from .index import speaker_stats, turn_words
 from .lazy import LazyView, fingerprint, inputs_digest
-from .model import Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting
+from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
+                    meeting_share)
 from .once import per_item
 from .write import Reuse, chunk_bytes, digest_of
 
@@ -258,7 +259,7 @@ def dump(data) -> bytes:
 
 def data_files(archive: Archive) -> dict[str, bytes]:
     """Site path → JSON bytes for every file under data/."""
-    return {path: as_bytes(data) for path, data in data_file_items(archive)}
+    return {path: as_bytes(data) for kind in (data_file_items, meeting_data_items) for path, data in kind(archive)}
 
 
 def as_bytes(data) -> bytes:
@@ -268,43 +269,64 @@ def as_bytes(data) -> bytes:
 
 
 def data_file_items(archive: Archive):
-    """(site path, JSON) of every file under data/, one at a time: a large archive's
-    data is larger than its pages.
+    """(site path, JSON) of every file under data/ but the meetings' own (meeting_data_items),
+    one at a time: a large archive's data is larger than its pages.
 
     The JSON is bytes, a list of byte chunks (data/figures.json, assembled
     meeting by meeting so that the records of every figure are never all in
-    memory at once), or a lazy.LazyView whose `inputs` decide it (a meeting's
-    file, and the figures file), so that a rebuild makes only changed ones.
+    memory at once), or a lazy.LazyView whose `inputs` decide it (the figures
+    file), so that a rebuild makes it only when they changed.
     """
-    people = {p.key: p for p in archive.people}
-    terms_in = by_meeting(term_records(archive))
     inputs = partial(meetings_inputs, archive)
     yield MEETINGS, LazyView(meetings_file, archive, inputs=inputs, quick=partial(inputs_digest, inputs))
     yield SPEAKERS, speakers_file(archive)
     yield GLOSSARY, dump({"version": VERSION, "entries": glossary_records(archive)})
     grouped = figures_by_meeting(archive)
     if grouped is None:  # figures not listed meeting by meeting (a hand-made archive): all records at once
-        records = figure_records(archive)
-        yield FIGURES, dump({"version": VERSION, "figures": records})
-        records_in = by_meeting(records)
+        yield FIGURES, dump({"version": VERSION, "figures": figure_records(archive)})
+        return
+    yield FIGURES, LazyView(figures_file, archive.meetings, grouped, dict(archive.figures_json), archive.analysis_keys,
+                            archive.figures_before,
+                            inputs=lambda: (VERSION, [analysis_identity(archive, m.slug, tuple(grouped.get(m.slug, ())))
+                                                      for m in archive.meetings]),
+                            quick=partial(figures_quick, archive, grouped))
+
+
+def meeting_data_items(archive: Archive):
+    """(site path, JSON) of each meeting's file under data/meetings/: a lazy.LazyView whose
+    `inputs` decide it, made from that meeting alone, so that a rebuild makes only changed ones
+    and a fresh worker can make it (LazyView.detached)."""
+    people = {p.key: p for p in archive.people}
+    terms_in = by_meeting(term_records(archive))
+    grouped = figures_by_meeting(archive)
+    if grouped is None:  # figures not listed meeting by meeting (a hand-made archive): all records at once
+        records_in = by_meeting(figure_records(archive))
         for meeting in archive.meetings:
             yield meeting_data(meeting.slug), dump(meeting_document(archive, meeting, people,
                                                                      records_in.get(meeting.slug, []),
                                                                      terms_in.get(meeting.slug, [])))
         return
-    made = dict(archive.figures_json)  # meeting slug → its figure records as JSON, for the figures file
+    made = dict(archive.figures_json)  # meeting slug → its figure records as JSON
     # LazyView.quick of a meeting's file: its analysis key and everyone's key, slug and name.
     shared = fingerprint((VERSION, [(p.key, p.slug, p.name) for p in archive.people]))
     for meeting in archive.meetings:
         arguments = (archive, meeting, people, grouped.get(meeting.slug, ()), terms_in.get(meeting.slug, []), made)
         key = archive.analysis_keys.get(meeting.slug)
+        quick = (shared, key) if shared and key else None
         yield meeting_data(meeting.slug), LazyView(meeting_file, *arguments,
-                                                   inputs=partial(meeting_file_inputs, *arguments),
-                                                   quick=(shared, key) if shared and key else None)
-    yield FIGURES, LazyView(figures_file, archive.meetings, grouped, made, archive.analysis_keys, archive.figures_before,
-                            inputs=lambda: (VERSION, [analysis_identity(archive, m.slug, tuple(grouped.get(m.slug, ())))
-                                                      for m in archive.meetings]),
-                            quick=partial(figures_quick, archive, grouped))
+                                                   inputs=partial(meeting_file_inputs, *arguments), quick=quick,
+                                                   detached=partial(detached_meeting_file, *arguments, quick))
+
+
+def detached_meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, terms: list, made: dict,
+                          quick: tuple | None) -> LazyView:
+    """A meeting's data file's view made of that meeting's own values, for a fresh worker."""
+    part = meeting_share(archive, meeting)
+    here = {key: people[key] for key in set(part.speaker_of.values()) if key in people}
+    arguments = (part, meeting, {key: dataclasses.replace(person, roles=(), spans=()) for key, person in here.items()},
+                 figures,
+                 terms, {meeting.slug: made[meeting.slug]} if meeting.slug in made else {})
+    return LazyView(meeting_file, *arguments, inputs=partial(meeting_file_inputs, *arguments), quick=quick)
 
 
 def figures_quick(archive: Archive, grouped: dict) -> str | None:

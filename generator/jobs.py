@@ -23,7 +23,7 @@ import os
 import pickle
 from collections import defaultdict
 from collections.abc import Callable
-from itertools import chain
+from itertools import chain, zip_longest
 from pathlib import Path
 
 from . import feeds
@@ -32,11 +32,12 @@ from .export import packed, records_json
 from .figures import extract_figures
 from .lazy import fingerprint, quick_key, view_of
 from .model import Archive, ContentErrors, Meeting, Problem, Source
-from .parallel import Early, batches, run_tasks
+from .parallel import Early, Fresh, batches, give_back_memory, run_tasks
+from .parcels import EntryGone, cached_parts, pack, unpack
 from .parse import parse_with_problems
 from .progress import Progress
 from .read import ReadLater
-from .render import RAW_FILES, make_environment, page_list, render_page, static_files, view_digest
+from .render import MEETING_FILES, RAW_FILES, make_environment, page_list, render_page, static_files, view_digest
 from .resolve import resolve_speakers
 from .search_index import block_identities, blocks_of, meeting_postings, search_file_items, speaker_runs
 from .terms import find_terms
@@ -93,10 +94,15 @@ def parse_sources(sources: tuple[Source, ...], speaker_names: frozenset[str], ke
                                  lambda indexes: [parse_with_problems(sources[i], speaker_names) for i in indexes],
                                  PARSE_BATCH, cache, jobs, progress, "parsing")
     progress.finish(f"parsed {made} of {len(sources)} transcripts")
+    forget_texts(sources)
+    return [known[key] for key in keys]
+
+
+def forget_texts(sources: tuple[Source, ...]) -> None:
+    """Let go of the texts read (ReadLater.forget): read again if asked for."""
     for source in sources:
         if isinstance(source, ReadLater):
             source.forget()
-    return [known[key] for key in keys]
 
 
 # --- speakers --------------------------------------------------------------------------
@@ -200,6 +206,7 @@ class Output:
 
     def __init__(self, archive: Archive, templates: Path | None, salt: str, writer: SiteWriter, made: dict,
                  quick: tuple[bytes, dict] = (b"", {})):
+        self.templates, self.salt = templates, salt
         self.env = environment_for(templates, salt)
         self.site = site_view(archive)
         self.seed = digest_text(salt, repr(self.site)).encode()
@@ -209,6 +216,22 @@ class Output:
         self.quick = quick[1] if quick[0] == self.seed else {}
         """Site path → LazyView.quick of each page and lazy file of the last build, if made
         with the same templates, code and site settings (its seed)."""
+
+    def part(self, paths: list[str]) -> tuple:
+        """What a fresh worker needs to make these pages as this Output would (Output.joining)."""
+        made = {path: self.made[path] for path in paths if path in self.made}
+        quick = {path: self.quick[path] for path in paths if path in self.quick}
+        return self.templates, self.salt, self.site, self.seed, self.writer.part(paths), made, quick
+
+    @classmethod
+    def joining(cls, templates: Path | None, salt: str, site: dict, seed: bytes, writer: tuple, made: dict,
+                quick: dict) -> Output:
+        """In a fresh worker: the Output of another process (Output.part) for some of its pages."""
+        output = cls.__new__(cls)
+        output.templates, output.salt, output.site, output.seed = templates, salt, site, seed
+        output.env = environment_for(templates, salt)
+        output.writer, output.made, output.quick = SiteWriter.joining(*writer), made, quick
+        return output
 
     def compile(self, names: set[str]) -> None:
         """Compile the templates once here, before the workers fork, not once in every worker."""
@@ -277,6 +300,29 @@ this process alike while they share them; and what the server keeps between rebu
 edit took 1.04 s of wall time and 1.62 s of CPU in two processes, 0.90 s in one."""
 
 
+def render_detached(parcel: tuple[Path | None, bytes]) -> tuple[list, list[Problem], dict] | None:
+    """In a fresh worker: the written files and the problems of pages and files sent with their
+    views detached (LazyView.detached), as write_site_files' `work` gives them for a batch;
+    None when a cache entry the parcel names is gone (this process then makes them).
+    `parcel` is (cache folder, parcels.pack of (Output.part, [(path, template or None for a
+    file, detached view)]))."""
+    folder, data = parcel
+    try:
+        part, items = unpack(data, folder)
+    except EntryGone:
+        return None
+    output = Output.joining(*part)
+    done, problems = [], []
+    for path, template, view in items:
+        try:
+            done.append(output.page(path, template, view) if template else output.file(path, view))
+        except ContentErrors as errors:
+            problems += errors.problems
+    del part, items, output
+    give_back_memory()  # else what each batch freed stays with the worker: 150 MB at 5,000 meetings, not 80
+    return done, problems, {}
+
+
 def pages_to_make(output: Output, pages: list, done: list) -> list[int]:
     """Indexes of the pages whose quick key is not the last build's; the others are kept as
     they are (Output.as_before), added to `done`."""
@@ -325,7 +371,8 @@ class SearchBlocks:
 
 def write_site_files(archive: Archive, out: Path, content: Path, templates: Path | None, salt: str,
                      cache: Cache, jobs: int, progress: Progress, postings: dict | None = None,
-                     server: bool = False) -> tuple[dict[str, Stamp], dict[str, str], int, tuple[bytes, dict]]:
+                     server: bool = False, fresh: Fresh | None = None
+                     ) -> tuple[dict[str, Stamp], dict[str, str], int, tuple[bytes, dict]]:
     """Render every page and data file into a new site beside `out` and swap it in
     (or, for a server, move the changed files into the site it serves).
 
@@ -335,7 +382,8 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
     the last build keeps its old file unrendered. `postings` are the
     meetings' search postings made while analysing them. A `server`'s
     rebuild updates the old site in place (SiteWriter.in_place) and keeps
-    the search index's blocks on the cache for the next one.
+    the search index's blocks on the cache for the next one. `fresh` workers
+    (not a server's) make the meetings' pages instead of forked ones.
     """
     previous = cache.site.files if cache.site.out == str(out.absolute()) else {}
     writer = SiteWriter(out, content, previous, in_place=server)
@@ -370,39 +418,70 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         pages = page_list(archive)
         output.compile({template for _, template, _ in pages})
         done = [output.file(path, data) for path, data in static_files(templates).items()]
-        pending = pages_to_make(output, pages, done) if server else range(len(pages))
+        fresh = fresh if fresh is not None and fresh.pool is not None and not server else None
+        pending = pages_to_make(output, pages, done) if server or fresh else range(len(pages))
         if server and len(pending) <= FORK_ABOVE:
             jobs = 1
         elif server and previous:
             search = Early(search_files, jobs)
         raw_kinds = [kind for kind in RAW_FILES if search is None or kind is not search_file_items]
-        groups = [[pending[index] for index in group] for group in batches(len(pending), PAGE_BATCH)]
+        # Fresh workers take the meetings' own pages and files, which can be sent detached, from
+        # the front; this process does the rest from the back. Forked workers take any task.
+        sendable: list = []
+        rest = pending
+        if fresh:
+            raw_kinds = [kind for kind in raw_kinds if kind not in MEETING_FILES]
+            rest = [index for index in pending if not getattr(pages[index][2], "detached", None)]
+            sendable = [[index for index in pending if getattr(pages[index][2], "detached", None)]]
+            for kind in MEETING_FILES:
+                sendable.append([])
+                for path, data in kind(archive):
+                    if (same := output.as_before(path, quick_key(data))) is not None:
+                        done.append(same)
+                    else:
+                        sendable[-1].append((path, data))
+            # a meeting's page and files side by side (each list is in archive order), so that
+            # its batch pickles the meeting once, not once for each
+            sendable = [item for items in zip_longest(*sendable) for item in items if item is not None]
+        tasks = [sendable[group.start:group.stop] for group in batches(len(sendable), PAGE_BATCH)]
+        sent = len(tasks)
+        tasks += raw_kinds + [[rest[index] for index in group] for group in batches(len(rest), PAGE_BATCH)]
         count = [len(pages) - len(pending)]
 
         def work(task: int) -> tuple[list, list[Problem], dict]:
             """The written files, the problems and the new search blocks of one task: a kind
-            of raw files, or a batch of pages."""
-            if task < len(raw_kinds):
-                kind = raw_kinds[task]
+            of raw files, or a batch of pages (their indexes) and meetings' files ((path, data))."""
+            if not isinstance(tasks[task], list):
+                kind = tasks[task]
                 if kind is search_file_items:
                     files, joined = search_files()
                     return files, [], joined
                 return [output.file(path, data) for path, data in kind(archive)], [], {}
             done, problems = [], []
-            for index in groups[task - len(raw_kinds)]:
+            for item in tasks[task]:
                 try:
-                    done.append(output.page(*pages[index]))
+                    done.append(output.page(*pages[item]) if isinstance(item, int) else output.file(*item))
                 except ContentErrors as errors:
                     problems += errors.problems
             return done, problems, {}
 
+        def send(task: int) -> tuple[Callable, tuple]:
+            """A batch of meetings' pages and files as a fresh worker makes them (render_detached)."""
+            items = [pages[item] if isinstance(item, int) else (item[0], None, item[1]) for item in tasks[task]]
+            parcel = (output.part([path for path, _, _ in items]),
+                      [(path, template, view.detached()) for path, template, view in items])
+            return render_detached, (cache.folder if named else None, pack(parcel, named))
+
         def tick(task: int) -> None:
-            if task >= len(raw_kinds):
-                count[0] += len(groups[task - len(raw_kinds)])
+            if isinstance(tasks[task], list):
+                count[0] += sum(isinstance(item, int) for item in tasks[task])
                 progress.update("rendering pages", count[0], len(pages))
 
+        named = cached_parts(cache) if sent else {}
         problems: list[Problem] = []
-        for written, found, joined in run_tasks(work, len(raw_kinds) + len(groups), jobs, tick):
+        results = run_tasks(work, len(tasks), jobs, tick, fresh=fresh, send=send, sendable=sent)
+        for task, result in enumerate(results):
+            written, found, joined = work(task) if result is None else result  # None: see render_detached
             done += written
             problems += found
             blocks.put(cache, joined)

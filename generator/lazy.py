@@ -26,12 +26,15 @@ class LazyView(Mapping):
     as then, and not even its inputs are made. A `quick` that takes more than
     a few microseconds is given as a function (quick_key calls it), so that it
     is made by the process that renders the page, not while listing.
+    `detached`, when given, makes the same view from its own values only, to be
+    pickled to a worker that does not hold the archive (parallel.Fresh).
     """
 
-    __slots__ = ("_make", "_args", "_view", "inputs", "quick")
+    __slots__ = ("_make", "_args", "_view", "inputs", "quick", "detached")
 
-    def __init__(self, make, *args, inputs=None, quick=None):
+    def __init__(self, make, *args, inputs=None, quick=None, detached=None):
         self._make, self._args, self._view, self.inputs, self.quick = make, args, None, inputs, quick
+        self.detached = detached
 
     def resolve(self) -> dict:
         if self._view is None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from .once import per_archive
@@ -318,6 +318,20 @@ def _grouped_figures(archive: Archive) -> dict[str, tuple] | None:
             return None
         last = at
     return {slug: tuple(figures) for slug, figures in group_by_meeting(archive.figures).items()}
+
+
+def meeting_share(archive: Archive, meeting: Meeting, figures: tuple = (), term_hits: tuple = (),
+                  annotations: tuple = ()) -> Archive:
+    """The archive cut to what one meeting's own page and files read of it (its speakers, its
+    analysis key, the figures, terms and notes given): such a page or file is made the same from
+    it, and it pickles small, for a worker that does not hold the archive (parallel.Fresh)."""
+    slug = meeting.slug
+    speaker_of = {(slug, turn.number): archive.speaker_of[(slug, turn.number)]
+                  for turn in meeting.turns if (slug, turn.number) in archive.speaker_of}
+    keys = {slug: archive.analysis_keys[slug]} if slug in archive.analysis_keys else {}
+    return replace(archive, meetings=(), people=(), speaker_of=speaker_of, analysis_keys=keys, figures=figures,
+                   term_hits=term_hits, annotations=annotations, warnings=(), figures_json={}, figures_before={},
+                   figures_of=None)
 
 
 def analysis_identity(archive: Archive, slug: str, *made_from) -> tuple:

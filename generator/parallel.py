@@ -16,7 +16,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from functools import lru_cache
 
 SERIAL_BELOW = 50
@@ -57,6 +57,11 @@ def before_fork() -> None:
     let go (1,354 MB with the texts let go but no trim).
     """
     gc.freeze()
+    give_back_memory()
+
+
+def give_back_memory() -> None:
+    """Return the memory malloc holds free to the system, where malloc can (glibc)."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
@@ -90,20 +95,65 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
+class Fresh:
+    """Worker processes forked when made, while this process is still small, for tasks that
+    come later with all they need pickled (run_tasks' `fresh`).
+
+    A worker forked from the loaded archive shares its memory only until either process
+    writes to it, and reading a Python object writes its reference count: at 5,000 meetings
+    the two processes of a render held 1,290 MB (summed Pss), each touching nearly all the
+    archive. A fresh worker holds only the tasks it is sent. None are made with one job or
+    without fork.
+
+    `let_go`, called in each worker as it starts, drops what this process holds now but the
+    workers will not need (the transcripts' texts, read to know what changed: 136 MB at
+    5,000 meetings, which the worker would otherwise keep after this process let go of them).
+    """
+
+    def __init__(self, jobs: int, let_go: Callable[[], None] | None = None):
+        self.workers = jobs - 1
+        self.pool: ProcessPoolExecutor | None = None
+        if self.workers >= 1 and can_fork():
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_start_fresh, initargs=(os.getpid(), let_go))
+            self.pool.submit(os.getpid)  # forks every worker now
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
+def _start_fresh(parent: int, let_go: Callable[[], None] | None) -> None:
+    _exit_with_parent(parent)
+    if let_go is not None:
+        let_go()
+        gc.collect()
+        give_back_memory()
+
+
 def run_tasks(work: Callable[[int], object], count: int, jobs: int,
-              done: Callable[[int], None] | None = None) -> list:
+              done: Callable[[int], None] | None = None, fresh: Fresh | None = None,
+              send: Callable[[int], tuple[Callable, object]] | None = None, sendable: int = 0) -> list:
     """[work(0), …, work(count - 1)], computed by this process and `jobs - 1` forked ones.
 
     `work` may use anything the parent holds: the workers are forked after
     it is set. The parent works too rather than wait: its tasks cost no
     pickling, and it touches its own memory where a worker copies every page
     it touches, so each worker saved is most of a copy of the archive.
+    With `fresh` workers none is forked: they take the first `sendable`
+    tasks only, task i as `function(argument)` of `send(i)`, which must give
+    what work(i) gives; this process does the rest.
     `done(i)` is called in the parent as each task finishes, for progress.
     An exception in a task is raised here.
     """
     global _work
     jobs = min(jobs, count)
-    if jobs <= 1 or not can_fork():
+    if fresh is not None and fresh.pool is not None and sendable and send is not None:
+        pool = fresh.pool
+        return _shared(lambda index: pool.submit(*send(index)), fresh.workers, work, count,
+                       done or (lambda index: None), front=sendable)
+    if fresh is not None or jobs <= 1 or not can_fork():
         results = []
         for index in range(count):
             results.append(work(index))
@@ -115,16 +165,18 @@ def run_tasks(work: Callable[[int], object], count: int, jobs: int,
     try:
         with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
-            return _shared(pool, jobs - 1, work, count, done or (lambda index: None))
+            return _shared(lambda index: pool.submit(_run, index), jobs - 1, work, count,
+                           done or (lambda index: None))
     finally:
         _work = None
         gc.unfreeze()
 
 
-def _shared(pool: ProcessPoolExecutor, workers: int, work: Callable[[int], object], count: int,
-            done: Callable[[int], None]) -> list:
-    """The tasks shared between the pool, which takes them from the front, and this
-    process, which takes them from the back (the first tasks are the longest).
+def _shared(submit: Callable[[int], Future], workers: int, work: Callable[[int], object], count: int,
+            done: Callable[[int], None], front: int | None = None) -> list:
+    """The tasks shared between the pool, which takes them from the front (`submit`), and this
+    process, which takes them from the back (the first tasks are the longest). The pool takes
+    only tasks before `front`, when given.
 
     A thread keeps the pool fed while this process works, so that a long task
     here never leaves a worker waiting for its next one.
@@ -133,12 +185,15 @@ def _shared(pool: ProcessPoolExecutor, workers: int, work: Callable[[int], objec
     ends = [0, count]  # [next task from the front, one past the next from the back]
     lock = threading.Lock()
     failed: list[BaseException] = []
+    limit = count if front is None else front
 
     def take(front: bool) -> int | None:
         with lock:
             if ends[0] >= ends[1]:
                 return None
             if front:
+                if ends[0] >= limit:
+                    return None
                 ends[0] += 1
                 return ends[0] - 1
             ends[1] -= 1
@@ -154,7 +209,7 @@ def _shared(pool: ProcessPoolExecutor, workers: int, work: Callable[[int], objec
         try:
             while True:
                 while len(pending) < 2 * workers and (index := take(front=True)) is not None:
-                    pending[pool.submit(_run, index)] = index
+                    pending[submit(index)] = index
                 if not pending:
                     return
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -25,7 +25,7 @@ from .export import figures_layout
 from .figures import extract_figures
 from .glossary import find_terms, load_glossary
 from .model import Archive, ContentErrors, ContentInput, Meeting, Problem, Source
-from .parallel import job_count
+from .parallel import Fresh, job_count
 from .parse import parse_with_problems
 from .progress import Progress
 from .resolve import resolve_speakers
@@ -112,6 +112,17 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
     if built is not None:
         return built
     jobs = job_count(options.jobs, len(inputs.content.transcripts))
+    # forked now, before the archive is loaded, and without the texts read so far
+    fresh = Fresh(jobs, partial(steps.forget_texts, inputs.content.transcripts)) if not options.server else None
+    try:
+        return _make_site(options, progress, inputs, cache, jobs, fresh, save)
+    finally:
+        if fresh is not None:
+            fresh.close()
+
+
+def _make_site(options: Options, progress: Progress, inputs: Inputs, cache: Cache, jobs: int, fresh: Fresh | None,
+               save: bool) -> Built:
     content, keys = inputs.content, inputs.keys
     parse = partial(steps.parse_sources, keys=keys, cache=cache, jobs=jobs, progress=progress)
     postings: dict = {}
@@ -130,7 +141,7 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
     files, pages, changed, quick = steps.write_site_files(archive, options.out, options.content, options.templates,
                                                    salt=digest_text(inputs.version, inputs.templates),
                                                    cache=cache, jobs=jobs, progress=progress, postings=postings,
-                                                   server=options.server)
+                                                   server=options.server, fresh=fresh)
     cache.site = SiteRecord(out=str(options.out.absolute()), inputs=inputs.digest, files=files, pages=pages,
                             meetings=len(archive.meetings), warnings=archive.warnings,
                             figures=figures_layout(archive), quick=quick)

@@ -40,9 +40,13 @@ RAW_FILES = (
     search_index.search_file_items,
     search_index.search_doc_items,
     export.data_file_items,
+    export.meeting_data_items,
 )
 """Files that are not pages (search index scripts, JSON data), each a function archive → iterable of
 (path, data): bytes, a list of byte chunks, or a lazy.LazyView of either (made only when its inputs changed)."""
+
+MEETING_FILES = (search_index.search_doc_items, export.meeting_data_items)
+"""The RAW_FILES kinds whose every file is made from one meeting alone (LazyView.detached)."""
 
 
 @pass_context

@@ -38,7 +38,7 @@ from itertools import accumulate
 from . import urls
 from .export import glossary_records
 from .lazy import LazyView, view_of
-from .model import Archive, Meeting, Turn, analysis_identity
+from .model import Archive, Meeting, Turn, analysis_identity, meeting_share
 from .once import per_archive
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
@@ -608,8 +608,15 @@ def search_doc_items(archive: Archive):
     """(site path, lazy bytes) of each meeting's texts for snippets: made apart from the index,
     each from its own meeting alone, so a rebuild makes only the edited meeting's."""
     for meeting in archive.meetings:
+        quick = archive.analysis_keys.get(meeting.slug)
         yield doc_path(meeting.slug), LazyView(doc_script, meeting, inputs=partial(doc_inputs, archive, meeting),
-                                               quick=archive.analysis_keys.get(meeting.slug))
+                                               quick=quick, detached=partial(detached_doc, archive, meeting, quick))
+
+
+def detached_doc(archive: Archive, meeting: Meeting, quick: str | None) -> LazyView:
+    """A meeting's search text as made from that meeting alone, for a fresh worker (parallel.Fresh)."""
+    return LazyView(doc_script, meeting, inputs=partial(doc_inputs, meeting_share(archive, meeting), meeting),
+                    quick=quick)
 
 
 def doc_script(meeting: Meeting) -> bytes:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import replace
 from functools import lru_cache, partial
+from typing import NamedTuple
 
 from . import urls
 from .feeds import FEED
@@ -24,7 +25,7 @@ from .names import name_key
 from .once import per_item
 from .resolve import role_at
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
-                    group_by_meeting)
+                    group_by_meeting, meeting_share)
 
 CITE_SCRIPT = "static/cite.js"
 ATTRIBUTION = ("Transcripts: Presidential Executive Office of the Russian Federation, "
@@ -134,9 +135,10 @@ def meeting_pages(archive: Archive):
     shared = shared_digest(archive, glossary) if archive.analysis_keys else None
     for meeting in archive.meetings:
         arguments = (context, meeting, around)
+        quick = meeting_quick(archive, meeting, around, shared)
         yield urls.meeting(meeting.slug), "meeting.html", LazyView(
             meeting_page_view, *arguments, inputs=partial(meeting_page_inputs, *arguments, glossary),
-            quick=meeting_quick(archive, meeting, around, shared))
+            quick=quick, detached=partial(detached_meeting_view, *arguments, glossary, quick))
 
 
 def meeting_context(archive: Archive) -> dict:
@@ -162,6 +164,52 @@ def meeting_page_view(context: LazyView, meeting: Meeting, around: dict) -> dict
 
 def meeting_page_inputs(context: LazyView, meeting: Meeting, around: dict, glossary: str | None) -> tuple:
     return meeting_inputs(*meeting_arguments(context, meeting, around), glossary)
+
+
+class Neighbour(NamedTuple):
+    """What a meeting page shows of the meeting before or after it (all meeting_summary
+    reads), without its text: a detached view carries this, not the whole meeting."""
+
+    title: str
+    slug: str
+    date: dt.date | None
+    place: str
+    summary: str
+    turns: range
+    """range(number of turns): meeting_summary counts them."""
+
+
+class TopicLink(NamedTuple):
+    """What a meeting page shows of one of its topics (glossary.ArchiveTopic, which lists every
+    meeting of the topic: 54 KB pickled, where a meeting is 30)."""
+
+    name: str
+    slug: str
+
+
+def neighbour(meeting: Meeting | None) -> Neighbour | None:
+    if meeting is None:
+        return None
+    return Neighbour(meeting.title, meeting.slug, meeting.date, meeting.place, meeting.summary,
+                     range(len(meeting.turns)))
+
+
+def detached_meeting_view(context: LazyView, meeting: Meeting, around: dict, glossary: str | None,
+                          quick: tuple | None) -> LazyView:
+    """A meeting page's view made of that meeting's own values, for a fresh worker (parallel.Fresh)
+    to be sent pickled: its figures, terms and notes, its speakers with their roles here already
+    looked up, its neighbours' summaries, its topics' names. It makes the same inputs and the same page as the listed
+    view, which would pickle the whole archive with it."""
+    part, meeting, people, around, topics, notes, roles = meeting_arguments(context, meeting, around)
+    part = meeting_share(part, meeting, part.figures, part.term_hits, part.annotations)
+    keys = set(part.speaker_of.values()) | {name_key(participant.name) for participant in meeting.participants}
+    here = {key: people[key] for key in keys if key in people}
+    roles_here = {(key, meeting.slug): role_in(person, meeting, roles) for key, person in here.items()}
+    previous, following = around[meeting.slug]
+    arguments = (part, meeting, {key: replace(person, roles=(), spans=()) for key, person in here.items()},
+                 {meeting.slug: (neighbour(previous), neighbour(following))},
+                 [TopicLink(topic.name, topic.slug) for topic in topics], notes, roles_here)
+    return LazyView(meeting_part_view, *arguments, inputs=partial(meeting_inputs, *arguments, glossary), quick=quick)
 
 
 def shared_digest(archive: Archive, glossary: str | None) -> str | None:

@@ -207,6 +207,20 @@ class SiteWriter:
         self._lock = hold(self.new)
         self._folders: set[str] = set()
 
+    def part(self, paths: list[str]) -> tuple:
+        """What another process needs to write these files into the new site (SiteWriter.joining)."""
+        return (self.out, self.new, {path: self.previous[path] for path in paths if path in self.previous},
+                self.in_place)
+
+    @classmethod
+    def joining(cls, out: Path, new: Path, previous: dict[str, Stamp], in_place: bool) -> SiteWriter:
+        """A writer that adds files to another process's new site (SiteWriter.part); that
+        process finishes or abandons it."""
+        writer = cls.__new__(cls)
+        writer.out, writer.new, writer.previous, writer.in_place = out, new, previous, in_place
+        writer._lock, writer._folders = None, set()
+        return writer
+
     def _target(self, path: str) -> str:
         folder, _, _ = path.rpartition("/")
         if folder and folder not in self._folders:

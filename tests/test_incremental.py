@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -165,6 +166,117 @@ def test_jobs_do_not_change_the_output(tmp_path):
     build(CONTENT, one, jobs=1, use_cache=False)
     build(CONTENT, two, jobs=2, use_cache=False)
     assert differences(tree(one), tree(two)) == []
+
+
+class RecordedRender:
+    """jobs.render_detached that first logs the process, whether the parcel carries `marker`
+    and the paths of what it makes (sent pickled to a worker: a class of this module, not a
+    local function)."""
+
+    render = jobs.render_detached
+
+    def __init__(self, log: str, marker: bytes):
+        self.log, self.marker = log, marker
+
+    def __call__(self, parcel):
+        from generator.parcels import unpack
+        folder, data = parcel
+        with open(self.log, "a", encoding="utf-8") as log:
+            log.writelines(f"{os.getpid()} {int(self.marker in data)} {path}\n"
+                           for path, _, _ in unpack(data, folder)[1])
+        return RecordedRender.render(parcel)
+
+
+def test_fresh_workers_make_the_meetings_pages_and_files(tmp_path, monkeypatch):
+    """A command-line build with two jobs sends the meetings' pages, data files and search texts,
+    with their views detached, to a worker forked before the archive was loaded (parallel.Fresh),
+    which makes them; the site equals a one-process build. Once the cache holds the meetings in
+    its files, a parcel names them instead of carrying their text (parcels.pack), and the site
+    is the same."""
+    oldest = load_archive(read_content(CONTENT)).meetings[0]
+    said = max((p.text for p in oldest.paragraphs), key=len)
+    made = tmp_path / "made-by-workers.txt"
+    monkeypatch.setattr(jobs, "render_detached", RecordedRender(str(made), said.encode("utf-8")))
+    monkeypatch.setattr(jobs, "PAGE_BATCH", 3)
+    one, two, cache = tmp_path / "one", tmp_path / "two", tmp_path / "cache"
+    build(CONTENT, one, jobs=1, use_cache=False)
+    assert not made.exists()
+
+    def logged() -> list[tuple[str, str, str]]:
+        lines = [tuple(line.split(" ", 2)) for line in made.read_text(encoding="utf-8").splitlines()]
+        made.unlink()
+        return lines
+
+    built = build(CONTENT, two, jobs=2, cache=cache)
+    assert differences(tree(one), tree(two)) == []
+    carried = logged()
+    assert carried and all(pid != str(os.getpid()) for pid, _, _ in carried)
+    paths = [path for _, _, path in carried]
+    assert paths[:3] == [f"meetings/{oldest.slug}.html", f"search/doc/{oldest.slug}.js",
+                         f"data/meetings/{oldest.slug}.json"]  # a meeting's page and files in one batch
+    assert [flag for _, flag, _ in carried[:3]] == ["1", "1", "1"]
+    slugs = {m.slug for m in built.archive.meetings}
+    assert {path.rsplit("/", 1)[1].split(".")[0] for path in paths} <= slugs
+    assert not [path for path in paths if path.startswith(("speakers/", "figures", "topics/", "data/figures"))]
+
+    shutil.rmtree(two)
+    build(CONTENT, two, jobs=2, cache=cache)  # the cache's entries are in its files now
+    assert differences(tree(one), tree(two)) == []
+    named = logged()
+    assert [path for _, _, path in named[:3]] == paths[:3]  # the rest may fall to this process, as it goes
+    assert {flag for _, flag, _ in named} == {"0"}
+
+
+def test_a_parcel_whose_cache_entry_is_gone_is_made_by_the_build_itself(tmp_path, monkeypatch):
+    """parcels.unpack raises EntryGone when an entry a parcel names cannot be read; the worker
+    then sends back None and the building process makes those pages and files itself."""
+    from generator import parcels
+    from generator.cache import Cache
+    cache = Cache(tmp_path / "cache", "v1")
+    assert cache.ready("parsed")
+    meeting = load_archive(read_content(CONTENT)).meetings[0]
+    cache.put_stored("parsed", "k", pickle.loads(cache.store("parsed", "k", (meeting, []))))
+    entry = cache.parsed["k"]
+    named = parcels.cached_parts(cache)
+    assert named == {id(entry[0]): ("parsed", "k", 0)}
+    data = parcels.pack({"meeting": entry[0], "other": [1, 2]}, named)
+    assert len(data) < 100 < len(pickle.dumps(entry[0]))
+    assert parcels.unpack(data, tmp_path / "cache") == {"meeting": meeting, "other": [1, 2]}
+    (tmp_path / "cache" / "parsed" / "k").unlink()
+    with pytest.raises(parcels.EntryGone):
+        parcels.unpack(data, tmp_path / "cache")
+
+    one, two, cache_folder = tmp_path / "one", tmp_path / "two", tmp_path / "site-cache"
+    build(CONTENT, one, jobs=1, use_cache=False)
+    build(CONTENT, two, jobs=2, cache=cache_folder)
+    shutil.rmtree(two)
+    monkeypatch.setattr(parcels, "read_pickle", lambda path: None)  # in the worker, forked after this
+    build(CONTENT, two, jobs=2, cache=cache_folder)
+    assert differences(tree(one), tree(two)) == []
+
+
+def test_a_detached_view_makes_the_same_page_from_its_own_meeting_alone():
+    """LazyView.detached of every meeting's page, data file and search text gives the same inputs
+    and the same view as the listed one, and pickles none of the archive's other meetings (only
+    its neighbours' summaries, which its page shows)."""
+    import pickle
+
+    from generator import render
+    from generator.lazy import view_of
+    archive = load_archive(read_content(CONTENT))
+    order = [m.slug for m in archive.meetings]
+    items = [(path, view) for path, _, view in render.page_list(archive) if getattr(view, "detached", None)]
+    items += [(path, data) for kind in render.MEETING_FILES for path, data in kind(archive)]
+    assert len(items) == 3 * len(order)
+    for path, view in items:
+        detached = view.detached()
+        assert detached.inputs() == view.inputs(), path
+        assert view_of(detached) == view_of(view), path
+        slug = path.rsplit("/", 1)[1].split(".")[0]
+        at = order.index(slug)
+        others = set(order) - set(order[max(at - 1, 0):at + 2])
+        carried = pickle.dumps(detached)
+        assert [other for other in others if other.encode() in carried] == [], path
 
 
 def test_deleting_the_cache_gives_the_same_bytes(content, tmp_path):
@@ -718,8 +830,8 @@ def test_a_server_renders_a_small_rebuild_in_one_process_and_forks_for_a_large_o
     build."""
     workers: list[int] = []
     run, early = jobs.run_tasks, jobs.Early
-    monkeypatch.setattr(jobs, "run_tasks", lambda work, count, asked, *rest: (
-        workers.append(asked), run(work, count, asked, *rest))[1])
+    monkeypatch.setattr(jobs, "run_tasks", lambda work, count, asked, *rest, **named: (
+        workers.append(asked), run(work, count, asked, *rest, **named))[1])
     monkeypatch.setattr(jobs, "Early", lambda work, asked: (workers.append(("early", asked)), early(work, asked))[1])
     monkeypatch.setattr(jobs, "FORK_ABOVE", 120)  # of the example's 169 pages: 80 after the edit (its glossary pages have no quick keys)
     site = tmp_path / "site"
