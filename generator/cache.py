@@ -183,12 +183,7 @@ class Cache:
         """`value` pickled, and written as its entry now (in a worker: in parallel, not at the
         end of the build in the parent); the bytes go back to the parent, which keeps the value
         through put_stored. Call ready(kind) first, in the parent."""
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            write_bytes(self.folder / kind / key, data)
-        except OSError:
-            pass  # save() writes it again: it stays in _new
-        return data
+        return store_entry(self.folder, kind, key, value)
 
     def put_stored(self, kind: str, key: str, value) -> None:
         """put(), for a value store() has written already."""
@@ -251,6 +246,16 @@ class Cache:
             for name in os.listdir(folder):
                 if name not in keep:
                     (folder / name).unlink(missing_ok=True)
+
+
+def store_entry(folder: Path, kind: str, key: str, value) -> bytes:
+    """Cache.store, where only the folder is known (a fresh worker: parallel.Fresh)."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        write_bytes(folder / kind / key, data)
+    except OSError:
+        pass  # save() writes it again: it stays in Cache._new
+    return data
 
 
 def read_pickle(path: Path):

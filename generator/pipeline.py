@@ -132,7 +132,7 @@ def _make_site(options: Options, progress: Progress, inputs: Inputs, cache: Cach
     analyse = partial(steps.analyse_meetings, keys={s.path: k for s, k in zip(content.transcripts, keys)},
                       glossary_key=source_digest(content.glossary), version=inputs.version, cache=cache,
                       jobs=jobs, progress=progress, postings=postings, analysed=analysed,
-                      figures_json=figures_json, figures_of=figures_of)
+                      figures_json=figures_json, figures_of=figures_of, fresh=fresh)
     archive = load_archive(content, options.base_url, options.strict, parse=parse, analyse=analyse,
                            resolve=partial(steps.resolve_remembered, cache=cache), names=inputs.speaker_names)
     same_site = cache.site.out == str(options.out.absolute())

@@ -187,29 +187,46 @@ class RecordedRender:
         return RecordedRender.render(parcel)
 
 
+class RecordedAnalysis:
+    """jobs.make_detached that logs the process and the cache keys of the batch it analyses."""
+
+    make = jobs.make_detached
+
+    def __init__(self, log: str):
+        self.log = log
+
+    def __call__(self, parcel):
+        with open(self.log, "a", encoding="utf-8") as log:
+            log.writelines(f"{parcel[1]} {os.getpid()} {key}\n" for key in parcel[2])
+        return RecordedAnalysis.make(parcel)
+
+
 def test_fresh_workers_make_the_meetings_pages_and_files(tmp_path, monkeypatch):
-    """A command-line build with two jobs sends the meetings' pages, data files and search texts,
-    with their views detached, to a worker forked before the archive was loaded (parallel.Fresh),
-    which makes them; the site equals a one-process build. Once the cache holds the meetings in
-    its files, a parcel names them instead of carrying their text (parcels.pack), and the site
-    is the same."""
+    """A command-line build with two jobs sends meetings to analyse, and the meetings' pages,
+    data files and search texts with their views detached, to a worker forked before the archive
+    was loaded (parallel.Fresh), which makes them (and writes the analyses into the cache); the
+    site equals a one-process build. Without a cache a parcel carries its meeting's text; with
+    one it names the cache's entry instead (parcels.pack)."""
     oldest = load_archive(read_content(CONTENT)).meetings[0]
     said = max((p.text for p in oldest.paragraphs), key=len)
     made = tmp_path / "made-by-workers.txt"
     monkeypatch.setattr(jobs, "render_detached", RecordedRender(str(made), said.encode("utf-8")))
+    monkeypatch.setattr(jobs, "make_detached", RecordedAnalysis(str(made)))
     monkeypatch.setattr(jobs, "PAGE_BATCH", 3)
     one, two, cache = tmp_path / "one", tmp_path / "two", tmp_path / "cache"
     build(CONTENT, one, jobs=1, use_cache=False)
     assert not made.exists()
 
-    def logged() -> list[tuple[str, str, str]]:
-        lines = [tuple(line.split(" ", 2)) for line in made.read_text(encoding="utf-8").splitlines()]
+    def logged() -> tuple[list[list[str]], list[tuple[str, str, str]]]:
+        lines = made.read_text(encoding="utf-8").splitlines()
         made.unlink()
-        return lines
+        return ([line.split(" ") for line in lines if line.startswith("analysed ")],
+                [tuple(line.split(" ", 2)) for line in lines if not line.startswith("analysed ")])
 
-    built = build(CONTENT, two, jobs=2, cache=cache)
+    built = build(CONTENT, two, jobs=2, use_cache=False)
     assert differences(tree(one), tree(two)) == []
-    carried = logged()
+    analysed, carried = logged()
+    assert analysed == []  # nothing to name: the forked workers analyse
     assert carried and all(pid != str(os.getpid()) for pid, _, _ in carried)
     paths = [path for _, _, path in carried]
     assert paths[:3] == [f"meetings/{oldest.slug}.html", f"search/doc/{oldest.slug}.js",
@@ -220,9 +237,13 @@ def test_fresh_workers_make_the_meetings_pages_and_files(tmp_path, monkeypatch):
     assert not [path for path in paths if path.startswith(("speakers/", "figures", "topics/", "data/figures"))]
 
     shutil.rmtree(two)
-    build(CONTENT, two, jobs=2, cache=cache)  # the cache's entries are in its files now
+    monkeypatch.setattr(jobs, "PARSE_BATCH", 3)  # several batches: the cache's entries are written as made
+    monkeypatch.setattr(jobs, "ANALYSE_BATCH", 3)
+    build(CONTENT, two, jobs=2, cache=cache)
     assert differences(tree(one), tree(two)) == []
-    named = logged()
+    analysed, named = logged()
+    assert analysed and all(pid != str(os.getpid()) for _, pid, _ in analysed)
+    assert {key for _, _, key in analysed} <= set(os.listdir(cache / "analysed"))
     assert [path for _, _, path in named[:3]] == paths[:3]  # the rest may fall to this process, as it goes
     assert {flag for _, flag, _ in named} == {"0"}
 

@@ -219,7 +219,7 @@ def test_the_warm_up_rebuilds_in_memory_and_leaves_the_site_as_it_was(tmp_path, 
     state = BuildState(options)
     assert state.cache.blocks == {} and state.cache.resolved is not None
     forked = []
-    monkeypatch.setattr(jobs, "run_tasks", lambda work, count, jobs_wanted, *rest: (
+    monkeypatch.setattr(jobs, "run_tasks", lambda work, count, jobs_wanted, *rest, **named: (
         forked.append(jobs_wanted), [work(i) for i in range(count)])[1])
     warm_cache(state, options, quiet=True)
     assert state.cache.blocks, "the search index's blocks are kept for the first edit"
