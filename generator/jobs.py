@@ -440,13 +440,17 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         def search_files() -> tuple[list, dict]:
             """The search index's files, and the blocks of postings it joined, for the cache. A
             worker writes those into the cache itself and sends none back: sending the 84 blocks
-            of 5,000 meetings (16 MB pickled) raised the build's peak by 47 MB."""
+            of 5,000 meetings (16 MB pickled) raised the build's peak by 47 MB. So does a
+            command-line build, which then needs them no more: holding them to the end raised
+            its peak by 30 MB."""
             files = [output.file(path, data)
                      for path, data in search_file_items(archive, postings, blocks.kept, keep_joined=server)]
-            if os.getpid() == parent:
+            if os.getpid() == parent and (server or not stored):
                 return files, blocks.made()
             for key, block in blocks.made().items() if stored else ():
                 cache.store("blocks", key, block)
+            if not server:
+                blocks.kept.clear()
             return files, {}
 
         # The search index is the longest single task and needs no page list: on a rebuild

@@ -536,7 +536,7 @@ def test_a_command_line_rebuild_reads_the_search_blocks_from_the_cache_and_joins
                                                                                     monkeypatch):
     """The blocks of postings are cached on disk by their meetings' analysis keys: the next
     process joins again only the edited meeting's block, whichever process makes the index
-    (jobs=2 forks it), and a rebuild with the cache deleted gives the same bytes."""
+    (a rebuild with jobs=2 forks it), and a rebuild with the cache deleted gives the same bytes."""
     from generator import search_index
     monkeypatch.setattr(search_index, "BLOCK_EVERY", 3)
     joined = []
@@ -553,12 +553,23 @@ def test_a_command_line_rebuild_reads_the_search_blocks_from_the_cache_and_joins
     build(content, site, jobs=1)
     assert len(joined) == 1 and len(list(stored.iterdir())) == blocks  # the old block pruned
     seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
-    build(content, site, jobs=2)  # the index made in a forked process, its new block sent back
+    build(content, site, jobs=2)  # a rebuild: the index made in a forked process, which writes its new block
     assert len(list(stored.iterdir())) == blocks
     joined.clear()
     build(content, site, jobs=1)
     assert joined == []
     assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
+    shutil.rmtree(site)
+    shutil.rmtree(stored.parent)  # no cache, no site: a first build
+    joined.clear()
+    options = Options(content=content, out=site, jobs=2)
+    cache = open_cache(options, code_version())
+    make_site(options, Progress(), cache)  # a first build: the index made here, its blocks written at once
+    assert len(joined) == blocks and len(list(stored.iterdir())) == blocks
+    assert cache.blocks == {}  # and not held to the end
+    joined.clear()
+    build(content, site, jobs=1)
+    assert joined == []
 
 
 def test_a_server_updates_its_site_in_place_and_it_equals_a_clean_build(content, tmp_path):
