@@ -16,6 +16,11 @@ The results are the same, byte for byte, as the plain steps in one process
 (pipeline.load_archive, render.render_site) whatever the number of jobs:
 each job's output depends only on its inputs, and results are gathered in
 task order.
+
+A command-line build's workers are forked before the archive is loaded
+(parallel.Fresh): they analyse meetings and make the meetings' own pages and
+files, sent to them with the cache's entries named, not carried (parcels.py).
+Everything else is made here. A server forks from its loaded archive.
 """
 from __future__ import annotations
 
@@ -240,7 +245,8 @@ def environment_for(templates: Path | None, salt: str):
 class Output:
     """What each render task needs: the templates, the writer, and what the last build made.
 
-    Made in the parent before the workers are forked, so each worker has its own copy.
+    Made in the parent before the workers are forked, so each worker has its own copy; a
+    fresh worker makes its own from Output.part (Output.joining).
     """
 
     def __init__(self, archive: Archive, templates: Path | None, salt: str, writer: SiteWriter, made: dict,
