@@ -24,7 +24,7 @@ from .figures import Figure
 from .index import speaker_stats, turn_words
 from .lazy import LazyView, fingerprint, inputs_digest
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
-                    meeting_share)
+                    meeting_share, named_people)
 from .once import per_item
 from .write import Reuse, chunk_bytes, digest_of
 
@@ -322,10 +322,8 @@ def detached_meeting_file(archive: Archive, meeting: Meeting, people: dict, figu
                           quick: tuple | None) -> LazyView:
     """A meeting's data file's view made of that meeting's own values, for a fresh worker."""
     part = meeting_share(archive, meeting)
-    here = {key: people[key] for key in set(part.speaker_of.values()) if key in people}
-    arguments = (part, meeting, {key: dataclasses.replace(person, roles=(), spans=()) for key, person in here.items()},
-                 figures,
-                 terms, {meeting.slug: made[meeting.slug]} if meeting.slug in made else {})
+    arguments = (part, meeting, named_people(people, set(part.speaker_of.values())), figures, terms,
+                 {meeting.slug: made[meeting.slug]} if meeting.slug in made else {})
     return LazyView(meeting_file, *arguments, inputs=partial(meeting_file_inputs, *arguments), quick=quick)
 
 

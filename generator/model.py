@@ -334,6 +334,13 @@ def meeting_share(archive: Archive, meeting: Meeting, figures: tuple = (), term_
                    figures_of=None)
 
 
+def named_people(people: dict[str, Person], keys) -> dict[str, Person]:
+    """Key → person of these keys, without their dated roles: what a detached view names people
+    by (the roles it shows are looked up before it is sent). The President's roles alone are one
+    per meeting."""
+    return {key: replace(people[key], roles=(), spans=()) for key in keys if key in people}
+
+
 def analysis_identity(archive: Archive, slug: str, *made_from) -> tuple:
     """What decides a meeting's parsed text, terms and figures, for a rebuild to compare: its
     analysis key when the build has one (a digest, much cheaper to compare than the meeting

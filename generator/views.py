@@ -25,7 +25,7 @@ from .names import name_key
 from .once import per_item
 from .resolve import role_at
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
-                    group_by_meeting, meeting_share)
+                    group_by_meeting, meeting_share, named_people)
 
 CITE_SCRIPT = "static/cite.js"
 ATTRIBUTION = ("Transcripts: Presidential Executive Office of the Russian Federation, "
@@ -198,16 +198,14 @@ def detached_meeting_view(context: LazyView, meeting: Meeting, around: dict, glo
                           quick: tuple | None) -> LazyView:
     """A meeting page's view made of that meeting's own values, for a fresh worker (parallel.Fresh)
     to be sent pickled: its figures, terms and notes, its speakers with their roles here already
-    looked up, its neighbours' summaries, its topics' names. It makes the same inputs and the same page as the listed
-    view, which would pickle the whole archive with it."""
+    looked up, its neighbours' summaries, its topics' names. It makes the same inputs and the
+    same page as the listed view, which would pickle the whole archive with it."""
     part, meeting, people, around, topics, notes, roles = meeting_arguments(context, meeting, around)
     part = meeting_share(part, meeting, part.figures, part.term_hits, part.annotations)
     keys = set(part.speaker_of.values()) | {name_key(participant.name) for participant in meeting.participants}
-    here = {key: people[key] for key in keys if key in people}
-    roles_here = {(key, meeting.slug): role_in(person, meeting, roles) for key, person in here.items()}
+    roles_here = {(key, meeting.slug): role_in(people[key], meeting, roles) for key in keys if key in people}
     previous, following = around[meeting.slug]
-    arguments = (part, meeting, {key: replace(person, roles=(), spans=()) for key, person in here.items()},
-                 {meeting.slug: (neighbour(previous), neighbour(following))},
+    arguments = (part, meeting, named_people(people, keys), {meeting.slug: (neighbour(previous), neighbour(following))},
                  [TopicLink(topic.name, topic.slug) for topic in topics], notes, roles_here)
     return LazyView(meeting_part_view, *arguments, inputs=partial(meeting_inputs, *arguments, glossary), quick=quick)
 
