@@ -566,6 +566,8 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
     except BaseException:
         if search is not None:
             search.wait()  # it writes into the new site: done before that is removed
+        if fresh is not None:
+            fresh.close()  # so do fresh workers, with a batch or two already sent them (Ctrl-C)
         writer.abandon()
         raise
     return files, digests, changed, (output.seed, quick)

@@ -248,6 +248,39 @@ def test_fresh_workers_make_the_meetings_pages_and_files(tmp_path, monkeypatch):
     assert {flag for _, flag, _ in named} == {"0"}
 
 
+class Stopped(Exception):
+    pass
+
+
+class StoppingRender:
+    """jobs.render_detached in a worker that stops on its first batch (as Ctrl-C stops every
+    process of the build) while its next batch is already sent: that one is made a second late."""
+
+    render = jobs.render_detached
+    calls = 0
+
+    def __call__(self, parcel):
+        import time
+        StoppingRender.calls += 1
+        if StoppingRender.calls == 1:
+            raise Stopped()
+        time.sleep(1)
+        return StoppingRender.render(parcel)
+
+
+def test_a_build_that_stops_leaves_no_new_site_behind_though_workers_were_making_it(tmp_path, monkeypatch):
+    """A build that fails or is interrupted while fresh workers make its pages waits for the
+    batches they were sent before it removes the new site: nothing they write after is left."""
+    monkeypatch.setattr(jobs, "render_detached", StoppingRender())
+    monkeypatch.setattr(jobs, "PAGE_BATCH", 3)
+    site = tmp_path / "out" / "site"
+    with pytest.raises(Stopped):
+        build(CONTENT, site, jobs=2, use_cache=False)
+    import time
+    time.sleep(1.5)  # a worker left running would have written its batch by now
+    assert os.listdir(tmp_path / "out") == []
+
+
 def test_a_parcel_whose_cache_entry_is_gone_is_made_by_the_build_itself(tmp_path, monkeypatch):
     """parcels.unpack raises EntryGone when an entry a parcel names cannot be read; the worker
     then sends back None and the building process makes those pages and files itself."""
