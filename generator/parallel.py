@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 
 SERIAL_BELOW = 50
@@ -179,12 +180,14 @@ def _shared(submit: Callable[[int], Future], workers: int, work: Callable[[int],
     only tasks before `front`, when given.
 
     A thread keeps the pool fed while this process works, so that a long task
-    here never leaves a worker waiting for its next one.
+    here never leaves a worker waiting for its next one. If a worker dies (killed
+    for lack of memory, say), this process makes the tasks the pool had, and the rest.
     """
     results: list = [None] * count
     ends = [0, count]  # [next task from the front, one past the next from the back]
     lock = threading.Lock()
     failed: list[BaseException] = []
+    orphans: list[int] = []
     limit = count if front is None else front
 
     def take(front: bool) -> int | None:
@@ -206,15 +209,20 @@ def _shared(submit: Callable[[int], Future], workers: int, work: Callable[[int],
 
     def feed() -> None:
         pending: dict = {}
+        index = None  # a task taken and not yet submitted
         try:
             while True:
                 while len(pending) < 2 * workers and (index := take(front=True)) is not None:
                     pending[submit(index)] = index
+                    index = None
                 if not pending:
                     return
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    finish(pending.pop(future), future.result())
+                    finish(pending[future], future.result())
+                    del pending[future]
+        except BrokenProcessPool:
+            orphans.extend([*pending.values(), *([] if index is None else [index])])
         except BaseException as error:  # noqa: BLE001 - raised again by the caller's thread
             failed.append(error)
             stop()
@@ -237,6 +245,8 @@ def _shared(submit: Callable[[int], Future], workers: int, work: Callable[[int],
         feeder.join()
     if failed:
         raise failed[0]
+    for index in sorted(orphans):
+        finish(index, work(index))
     return results
 
 

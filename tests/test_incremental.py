@@ -281,6 +281,24 @@ def test_a_build_that_stops_leaves_no_new_site_behind_though_workers_were_making
     assert os.listdir(tmp_path / "out") == []
 
 
+class DyingRender:
+    """jobs.render_detached in a worker that dies on its first batch (killed for lack of memory, say)."""
+
+    def __call__(self, parcel):
+        os._exit(9)
+
+
+def test_a_build_whose_worker_dies_makes_the_rest_itself(tmp_path, monkeypatch):
+    """A fresh worker that dies breaks its pool: the build makes the batches it had, and the
+    rest, in its own process, and the site equals a one-process build."""
+    monkeypatch.setattr(jobs, "render_detached", DyingRender())
+    monkeypatch.setattr(jobs, "PAGE_BATCH", 3)
+    one, two = tmp_path / "one", tmp_path / "two"
+    build(CONTENT, one, jobs=1, use_cache=False)
+    built = build(CONTENT, two, jobs=2, use_cache=False)
+    assert built.files == len(tree(one)) and differences(tree(one), tree(two)) == []
+
+
 def test_a_parcel_whose_cache_entry_is_gone_is_made_by_the_build_itself(tmp_path, monkeypatch):
     """parcels.unpack raises EntryGone when an entry a parcel names cannot be read; the worker
     then sends back None and the building process makes those pages and files itself."""
