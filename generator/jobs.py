@@ -527,10 +527,9 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
                 progress.update("rendering pages", count[0], len(pages))
 
         def work_fresh(task: int) -> tuple[list, list[Problem], dict]:
-            """work(task), then what it freed given back: this process shares no memory with a
-            fresh worker, so nothing is copied if malloc hands it out again, and what the archive's
-            analysis and each task leave free is not kept to the end (a trim takes 0.3-3 ms;
-            at 5,000 meetings the first gives back 43 MB)."""
+            """work(task), then the memory it freed given back to the system (a trim: 0.3-3 ms).
+            This process shares no memory with a fresh worker, so a trim copies nothing; at 5,000
+            meetings the first gives back 43 MB that the analysis left free."""
             found = work(task)
             give_back_memory()
             return found
