@@ -102,7 +102,7 @@ class Fresh:
 
     A worker forked from the loaded archive shares its memory only until either process
     writes to it, and reading a Python object writes its reference count: at 5,000 meetings
-    the two processes of a render held 1,290 MB (summed Pss), each touching nearly all the
+    the two processes of a render held 1,320 MB (summed Pss), each touching nearly all the
     archive. A fresh worker holds only the tasks it is sent. None are made with one job or
     without fork.
 
@@ -150,24 +150,22 @@ def run_tasks(work: Callable[[int], object], count: int, jobs: int,
     """
     global _work
     jobs = min(jobs, count)
+    done = done or (lambda index: None)
     if fresh is not None and fresh.pool is not None and sendable and send is not None:
         pool = fresh.pool
-        return _shared(lambda index: pool.submit(*send(index)), fresh.workers, work, count,
-                       done or (lambda index: None), front=sendable)
+        return _shared(lambda index: pool.submit(*send(index)), fresh.workers, work, count, done, front=sendable)
     if fresh is not None or jobs <= 1 or not can_fork():
         results = []
         for index in range(count):
             results.append(work(index))
-            if done:
-                done(index)
+            done(index)
         return results
     _work = work
     before_fork()
     try:
         with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
-            return _shared(lambda index: pool.submit(_run, index), jobs - 1, work, count,
-                           done or (lambda index: None))
+            return _shared(lambda index: pool.submit(_run, index), jobs - 1, work, count, done)
     finally:
         _work = None
         gc.unfreeze()
