@@ -11,7 +11,7 @@ from pathlib import Path
 from .model import ContentErrors, Problem
 from .progress import Progress
 from .read import read_content
-from .uptodate import Options, check_inputs
+from .uptodate import Options, check_inputs, user_templates
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -35,11 +35,10 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def options_from(args: argparse.Namespace) -> Options:
     content = Path(args.content)
-    user_templates = content / "templates"
     if args.jobs < 0:
         raise ContentErrors([Problem("--jobs", 1, "the number of jobs must be 0 (all cores) or more")])
     return Options(content=content, out=Path(args.out), base_url=args.base_url, strict=args.strict,
-                   templates=user_templates if user_templates.is_dir() else None, jobs=args.jobs,
+                   templates=user_templates(content), jobs=args.jobs,
                    cache=Path(args.cache) if args.cache else None, use_cache=not args.no_cache,
                    stop_if_unchanged=True)
 

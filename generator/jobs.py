@@ -336,7 +336,8 @@ class Output:
 
 FORK_ABOVE = 200
 """A server's rebuild renders in one process when no more pages than this are to be made
-(pages_to_make: the rest are kept by their quick keys), and forks its workers otherwise.
+(pages_to_make: the rest are kept by their quick keys), and shares them with its workers
+otherwise (its fresh ones, serve.server_workers; forked ones if it has none).
 
 A forked process pays for every memory page of the archive it touches (copy-on-write:
 34,000 page copies, 0.13 s, for listing the pages of 5,000 meetings), in the worker and in
@@ -428,7 +429,8 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
     meetings' search postings made while analysing them. A `server`'s
     rebuild updates the old site in place (SiteWriter.in_place) and keeps
     the search index's blocks on the cache for the next one. `fresh` workers
-    (not a server's) make the meetings' pages instead of forked ones.
+    make the meetings' pages instead of forked ones (a server's only when it
+    has more than FORK_ABOVE pages to make).
     """
     previous = cache.site.files if cache.site.out == str(out.absolute()) else {}
     writer = SiteWriter(out, content, previous, in_place=server)
@@ -467,11 +469,11 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         pages = page_list(archive)
         output.compile({template for _, template, _ in pages})
         done = [output.file(path, data) for path, data in static_files(templates).items()]
-        fresh = fresh if fresh is not None and fresh.pool is not None and not server else None
+        fresh = fresh if fresh is not None and fresh.pool is not None else None
         pending = pages_to_make(output, pages, done) if server or fresh else range(len(pages))
         if server and len(pending) <= FORK_ABOVE:
-            jobs = 1
-        elif server and previous:
+            jobs, fresh = 1, None
+        elif server and previous and fresh is None:
             search = Early(search_files, jobs)
         raw_kinds = [kind for kind in RAW_FILES if search is None or kind is not search_file_items]
         # Fresh workers take the meetings' own pages and files, which can be sent detached, from
@@ -536,8 +538,13 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
 
         named = cached_parts(cache) if sent else {}
         problems: list[Problem] = []
-        results = run_tasks(work_fresh if sent else work, len(tasks), jobs, tick, fresh=fresh, send=send,
-                            sendable=sent)
+        try:
+            results = run_tasks(work_fresh if sent else work, len(tasks), jobs, tick, fresh=fresh, send=send,
+                                sendable=sent)
+        except BaseException:
+            if fresh is not None:  # a batch or two already sent them would write into the new site
+                fresh.close()      # after it is removed (Ctrl-C): waited for here
+            raise
         for task, result in enumerate(results):
             written, found, joined = work(task) if result is None else result  # None: see render_detached
             done += written
@@ -565,8 +572,6 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
     except BaseException:
         if search is not None:
             search.wait()  # it writes into the new site: done before that is removed
-        if fresh is not None:
-            fresh.close()  # so do fresh workers, with a batch or two already sent them (Ctrl-C)
         writer.abandon()
         raise
     return files, digests, changed, (output.seed, quick)

@@ -119,6 +119,12 @@ class Fresh:
                                             initializer=_start_fresh, initargs=(os.getpid(), let_go))
             self.pool.submit(os.getpid)  # forks every worker now
 
+    @property
+    def working(self) -> bool:
+        """True while the workers can take tasks: made, not closed, and none has died (a
+        dead worker breaks its pool; _shared then makes its tasks in this process)."""
+        return self.pool is not None and not getattr(self.pool, "_broken", False)
+
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)

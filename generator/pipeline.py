@@ -100,24 +100,30 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
 
 
 def make_site(options: Options, progress: Progress | None = None, cache: Cache | None = None,
-              checked: tuple[Inputs, Cache, Built | None] | None = None, save: bool = True) -> Built:
+              checked: tuple[Inputs, Cache, Built | None] | None = None, save: bool = True,
+              fresh: Fresh | None = None) -> Built:
     """Read, load, render and write, on every core, reusing the cache; see the module docstring.
 
     `checked` is what uptodate.check_inputs found, when the caller asked it first. Without
     `save`, the cache is updated in memory only: the caller saves it (cache.save(prune=True))
-    before it is used again.
+    before it is used again. `fresh`: workers the caller made before it loaded anything
+    (a server's, kept from one rebuild to the next); without them a command-line build
+    makes its own, and a server's build forks workers from itself.
     """
     progress = progress or Progress()
     inputs, cache, built = checked or check_inputs(options, cache)
     if built is not None:
         return built
     jobs = job_count(options.jobs, len(inputs.content.transcripts))
-    # forked now, before the archive is loaded, and without the texts read so far
-    fresh = Fresh(jobs, partial(steps.forget_texts, inputs.content.transcripts)) if not options.server else None
+    own = fresh is None and not options.server
+    if own:  # forked now, before the archive is loaded, and without the texts read so far
+        fresh = Fresh(jobs, partial(steps.forget_texts, inputs.content.transcripts))
+    elif fresh is not None and not fresh.working:
+        fresh.close()  # a worker died: this build and the next ones fork theirs
     try:
-        return _make_site(options, progress, inputs, cache, jobs, fresh, save)
+        return _make_site(options, progress, inputs, cache, jobs, fresh if jobs > 1 else None, save)
     finally:
-        if fresh is not None:
+        if own:
             fresh.close()
 
 

@@ -24,6 +24,12 @@ from .write import check_output_folder, clear_leftovers, site_unchanged
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
+def user_templates(content: Path) -> Path | None:
+    """The content's own templates folder (`templates/`, overriding ours), if it has one."""
+    folder = content / "templates"
+    return folder if folder.is_dir() else None
+
+
 @dataclass(frozen=True)
 class Options:
     """What the command line asked for."""

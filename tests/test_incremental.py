@@ -248,6 +248,62 @@ def test_fresh_workers_make_the_meetings_pages_and_files(tmp_path, monkeypatch):
     assert {flag for _, flag, _ in named} == {"0"}
 
 
+def test_a_server_sends_its_fresh_workers_the_meetings_pages(content, tmp_path, monkeypatch):
+    """A server's workers (serve.server_workers) are forked once, before it reads anything, and
+    make the meetings' pages of each build that has many pages to make: its first, and one after
+    a template edit; a one-meeting edit is made in the server's own process (FORK_ABOVE). A
+    template error leaves the workers working. Each site equals a one-process build's."""
+    from dataclasses import replace
+    from generator import serve
+    from generator.model import ContentErrors
+    made = tmp_path / "made-by-workers.txt"
+    monkeypatch.setattr(jobs, "render_detached", RecordedRender(str(made), b"\0"))
+    monkeypatch.setattr(jobs, "PAGE_BATCH", 3)
+    monkeypatch.setattr(jobs, "FORK_ABOVE", 60)  # of the example's 169 pages; an edit makes 27 again
+    site, clean = tmp_path / "site", tmp_path / "clean"
+    options = Options(content=content, out=site, jobs=2, server=True)
+    fresh = serve.server_workers(options)
+    try:
+        worker = fresh.pool.submit(os.getpid).result()
+        assert worker != os.getpid()
+        cache = open_cache(options, code_version())
+
+        def served(options: Options) -> set[str]:
+            """Rebuild as the server does; the pages its workers made."""
+            try:
+                make_site(options, Progress(), cache, save=False, fresh=fresh)
+                cache.save(prune=True)
+            finally:
+                lines = made.read_text(encoding="utf-8").splitlines() if made.exists() else []
+                made.unlink(missing_ok=True)
+            assert {line.split(" ")[0] for line in lines} <= {str(worker)}
+            return {line.split(" ", 2)[2] for line in lines}
+
+        assert OTHER_PAGE in served(options)  # the oldest meeting's: the first batch, sent at once
+        build(content, clean, jobs=1, use_cache=False)
+        assert differences(tree(site), tree(clean)) == []
+
+        seed = content / "transcripts" / SEED_NAME
+        seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+        assert served(options) == set()
+
+        templates = content / "templates"
+        templates.mkdir()
+        base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
+        (templates / "base.html").write_text(base.replace("</title>", "{% if %}</title>", 1), encoding="utf-8")
+        with pytest.raises(ContentErrors):
+            served(replace(options, templates=templates))
+        assert fresh.working
+        (templates / "base.html").write_text(base.replace("</title>", " (served)</title>", 1), encoding="utf-8")
+        assert OTHER_PAGE in served(replace(options, templates=templates))
+        shutil.rmtree(clean)
+        build(content, clean, jobs=1, use_cache=False)
+        assert b" (served)</title>" in (site / SEED_PAGE).read_bytes()
+        assert differences(tree(site), tree(clean)) == []
+    finally:
+        fresh.close()
+
+
 class Stopped(Exception):
     pass
 

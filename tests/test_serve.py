@@ -157,6 +157,22 @@ def test_an_error_is_shown_and_the_next_good_save_recovers(served):
     assert 'role="alert"' not in server.page("/index.html")
 
 
+def test_a_templates_folder_made_while_serving_is_used_and_its_removal_too(served):
+    """The content's templates folder is looked for at each rebuild, not only at the start."""
+    project, server = served
+    templates = project / "content" / "templates"
+    assert not templates.exists()
+    templates.mkdir()
+    base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
+    try:
+        (templates / "base.html").write_text(base.replace("</title>", " · ours</title>", 1), encoding="utf-8")
+        server.wait_for(lambda: " · ours</title>" in server.page(SEED_PAGE), "the page made with our template")
+    finally:
+        shutil.rmtree(templates)
+    server.wait_for(lambda: (lambda page: page and " · ours</title>" not in page)(server.page(SEED_PAGE)),
+                    "the page made with the built-in template again")
+
+
 @pytest.mark.parametrize("path", ["/../x", "/%2e%2e/%2e%2e/etc/passwd", "/meetings/..%2f..%2fcontent/site.yaml",
                                   "/static/../../content/site.yaml"])
 def test_paths_outside_the_site_are_refused(served, path):
