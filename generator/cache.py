@@ -25,6 +25,7 @@ unless --cache names another folder; never inside the site.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -97,9 +98,12 @@ class Cache:
     one and saves what is new. A missing or unreadable cache is an empty one.
     """
 
-    def __init__(self, folder: Path | None, version: str):
+    def __init__(self, folder: Path | None, version: str, lasting: bool = False):
         self.folder = folder
         self.version = version
+        self.lasting = lasting
+        """The entries read from the folder live as long as this process, as a command-line
+        build's do: they are then read out of the cyclic collector's reach (read_entries)."""
         self.parsed: dict[str, object] = {}
         self.analysed: dict[str, object] = {}
         self.blocks: dict[str, object] = {}
@@ -138,10 +142,7 @@ class Cache:
     def _entries(self, kind: str) -> dict[str, object]:
         memory = getattr(self, kind)
         if not memory and self._on_disk and (self.folder / kind).is_dir():
-            for name in os.listdir(self.folder / kind):
-                value = read_pickle(self.folder / kind / name)
-                if value is not None:
-                    memory[name] = value
+            memory.update(read_entries(self.folder / kind, self.lasting))
         return memory
 
     def load_all(self) -> int:
@@ -258,10 +259,31 @@ def store_entry(folder: Path, kind: str, key: str, value) -> bytes:
     return data
 
 
+def read_entries(folder: Path, lasting: bool) -> dict[str, object]:
+    """Every readable entry of the folder, by name.
+
+    `lasting`: the entries will live as long as this process. The cyclic collector is
+    then paused while they are read, and they are put out of its reach after
+    (gc.freeze); it would otherwise walk each object read at least once, and frees
+    none of them: 0.25 s of a one-edit rebuild of 5,000 meetings, whose cache holds
+    millions of objects. Unpickling makes no cycles for it to collect.
+    """
+    paused = lasting and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        entries = {name: read_pickle(folder / name) for name in os.listdir(folder)}
+    finally:
+        if paused:
+            gc.freeze()
+            gc.enable()
+    return {name: value for name, value in entries.items() if value is not None}
+
+
 def read_pickle(path: Path):
     try:
         with open(path, "rb") as handle:
-            return pickle.load(handle)
+            return pickle.loads(handle.read())  # faster than pickle.load's many small reads
     except Exception:  # noqa: BLE001 - a damaged or foreign cache file is a missing one
         return None
 

@@ -150,7 +150,7 @@ def open_cache(options: Options, version: str) -> Cache:
     folder = (options.cache or default_cache_dir(options.out)) if options.use_cache else None
     if folder is not None and folder.absolute().is_relative_to(options.out.absolute()):
         raise ContentErrors([Problem(str(folder), 1, "the cache folder must not be inside the output folder")])
-    return Cache(folder, version)
+    return Cache(folder, version, lasting=not options.server)
 
 
 def check_inputs(options: Options, cache: Cache | None = None) -> tuple[Inputs, Cache, Built | None]:

@@ -923,6 +923,27 @@ def test_a_second_save_with_no_build_between_keeps_every_entry(content, tmp_path
     assert len(cache.parsed) == 11
 
 
+def test_a_command_line_build_reads_its_cache_out_of_the_collectors_reach(content, tmp_path):
+    """A command-line build's cache reads its entries with the cyclic collector paused and then
+    freezes them (gc.freeze): they live to the end of the build, and walking them freed nothing.
+    A server's, whose old archives must be freed, leaves them to the collector."""
+    import gc
+    from generator.cache import Cache
+    build(content, tmp_path / "site", jobs=1)
+    folder = tmp_path / ".stenogram-cache" / "site"
+    for server, frozen in ((False, True), (True, False)):
+        cache = open_cache(Options(content=content, out=tmp_path / "site", server=server), code_version())
+        assert cache.lasting is not server
+        gc.unfreeze()
+        try:
+            entries = cache.get("parsed", sorted(os.listdir(folder / "parsed")))
+            assert len(entries) == 11 and gc.isenabled()
+            assert (gc.get_freeze_count() > 0) is frozen
+        finally:
+            gc.unfreeze()
+    assert Cache(folder, code_version()).get("parsed", list(entries)) == entries
+
+
 def test_topic_figures_and_term_pages_are_kept_by_their_quick_keys(content, tmp_path, monkeypatch):
     """An edit to what one meeting says makes the inputs of no topic page (their quick keys
     digest each meeting's row and mentions, not its text), of only the figures page that
