@@ -5,6 +5,7 @@ import io
 import os
 import pickle
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -300,6 +301,12 @@ def test_a_server_sends_its_fresh_workers_the_meetings_pages(content, tmp_path, 
         build(content, clean, jobs=1, use_cache=False)
         assert b" (served)</title>" in (site / SEED_PAGE).read_bytes()
         assert differences(tree(site), tree(clean)) == []
+
+        os.kill(worker, signal.SIGKILL)  # killed for lack of memory, say: the server builds on without it
+        for mark in (" (again)", " (served)"):
+            (templates / "base.html").write_text(base.replace("</title>", mark + "</title>", 1), encoding="utf-8")
+            assert served(replace(options, templates=templates)) == set()
+        assert fresh.pool is None and differences(tree(site), tree(clean)) == []
     finally:
         fresh.close()
 
