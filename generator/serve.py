@@ -127,7 +127,7 @@ def rebuild(options: Options, state: BuildState, quiet: bool) -> None:
     # The build's cycles (Jinja environments…), which the command line's thresholds rarely
     # collect: collected once the page has been reloaded. They are young: a full collection
     # found 10 more objects after an edit, and walks the whole archive while the server
-    # cannot answer (0.55 s at 5,000 meetings; the young generations take 5 ms).
+    # cannot answer (0.55 s at 5,000 meetings; the young generations take 10-30 ms).
     IOLoop.current().call_later(1.0, gc.collect, 1)
 
 
