@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -82,13 +83,17 @@ def _run(index: int):
     return _work(index)
 
 
-def _exit_with_parent(parent: int) -> None:
-    """In a worker: exit once the build that forked it is gone.
+def _start_worker(parent: int) -> None:
+    """In a worker: leave Ctrl-C to the build, and exit once the build that forked it is gone.
 
-    A worker forked by a build killed with SIGKILL would otherwise wait for
-    work forever: it holds its own copy of the task pipe, so it never sees
-    the pipe close.
+    Ctrl-C reaches every process of the build. A worker waiting for its next task
+    printed a traceback of the interrupted wait; the build itself stops, and waits for
+    the tasks its workers have taken before it removes the new site. A worker forked
+    by a build killed with SIGKILL would otherwise wait for work forever: it holds its
+    own copy of the task pipe, so it never sees the pipe close.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.2)
@@ -132,7 +137,7 @@ class Fresh:
 
 
 def _start_fresh(parent: int, let_go: Callable[[], None] | None) -> None:
-    _exit_with_parent(parent)
+    _start_worker(parent)
     if let_go is not None:
         let_go()
         gc.collect()
@@ -170,7 +175,7 @@ def run_tasks(work: Callable[[int], object], count: int, jobs: int,
     before_fork()
     try:
         with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
+                                 initializer=_start_worker, initargs=(os.getpid(),)) as pool:
             return _shared(lambda index: pool.submit(_run, index), jobs - 1, work, count, done)
     finally:
         _work = None
@@ -271,7 +276,7 @@ class Early:
         before_fork()
         try:
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_exit_with_parent, initargs=(os.getpid(),))
+                                             initializer=_start_worker, initargs=(os.getpid(),))
             self._future = self._pool.submit(_run_early)  # forks here: the worker has `work`
         finally:
             _early = None

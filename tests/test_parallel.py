@@ -55,3 +55,47 @@ def test_one_job_runs_every_task_here_in_order():
     seen = []
     assert run_tasks(lambda i: seen.append(i) or os.getpid(), 5, 1) == [os.getpid()] * 5
     assert seen == [0, 1, 2, 3, 4]
+
+
+CTRL_C = r"""
+import os, signal, sys, time
+sys.path.insert(0, sys.argv[1])
+from generator.parallel import Fresh, run_tasks
+
+def pid_after_a_while(index):
+    time.sleep(0.3)
+    return os.getpid()
+
+def ctrl_c(*_):  # as a terminal sends it: to every process of the build
+    os.killpg(os.getpgid(0), signal.SIGINT)
+
+fresh = Fresh(2)
+idle = fresh.pool.submit(os.getpid).result()
+try:
+    ctrl_c()
+    time.sleep(1)
+except KeyboardInterrupt:
+    print("stopped while the fresh worker waited", flush=True)
+assert fresh.pool.submit(os.getpid).result() == idle
+try:
+    run_tasks(pid_after_a_while, 6, 2, done=ctrl_c)
+except KeyboardInterrupt:
+    print("stopped while a forked worker worked", flush=True)
+fresh.close()
+print("done", flush=True)
+"""
+
+
+def test_ctrl_c_is_left_to_the_build_by_its_workers():
+    """Ctrl-C reaches every process of the build: a fresh worker waiting for work, and a forked one
+    making a task or waiting for the next, leave it to the build (which stops, and waits for their
+    tasks) instead of dying with a traceback of the interrupted wait."""
+    import subprocess
+    import sys
+    from conftest import ROOT
+    done = subprocess.run([sys.executable, "-c", CTRL_C, str(ROOT)], capture_output=True, text=True, timeout=60,
+                          start_new_session=True)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines() == ["stopped while the fresh worker waited", "stopped while a forked worker worked",
+                                        "done"]
