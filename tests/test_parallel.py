@@ -62,6 +62,8 @@ import os, signal, sys, time
 sys.path.insert(0, sys.argv[1])
 from generator.parallel import Fresh, run_tasks
 
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal: a shell may start us ignoring it
+
 def pid_after_a_while(index):
     time.sleep(0.3)
     return os.getpid()
