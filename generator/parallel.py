@@ -86,11 +86,11 @@ def _run(index: int):
 def _start_worker(parent: int) -> None:
     """In a worker: leave Ctrl-C to the build, and exit once the build that forked it is gone.
 
-    Ctrl-C reaches every process of the build. A worker waiting for its next task
-    printed a traceback of the interrupted wait; the build itself stops, and waits for
-    the tasks its workers have taken before it removes the new site. A worker forked
-    by a build killed with SIGKILL would otherwise wait for work forever: it holds its
-    own copy of the task pipe, so it never sees the pipe close.
+    Ctrl-C reaches every process of the build: the build stops, and waits for the tasks
+    its workers have taken before it removes the new site; a worker waiting for its next
+    task would die with a traceback of the interrupted wait. A worker forked by a build
+    killed with SIGKILL would otherwise wait for work forever: it holds its own copy of
+    the task pipe, so it never sees the pipe close.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 

@@ -316,8 +316,8 @@ class Stopped(Exception):
 
 
 class StoppingRender:
-    """jobs.render_detached in a worker that stops on its first batch (as Ctrl-C stops every
-    process of the build) while its next batch is already sent: that one is made a second late."""
+    """jobs.render_detached in a worker that fails on its first batch while its next batch is
+    already sent: that one is made a second late."""
 
     render = jobs.render_detached
     calls = 0
