@@ -242,6 +242,14 @@ def list_files(folder: Path, suffixes: tuple[str, ...], root: Path, problems: li
                   key=lambda p: p.name)
 
 
+def transcript_files(content: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    """The transcripts of the content folder (`root`: resolved), in the order read_content reads them:
+    those in transcripts/, or, in a bare folder of transcripts (no transcripts/ inside), its own."""
+    folder = content / "transcripts" if (content / "transcripts").exists() else content
+    return [path for path in list_files(folder, TRANSCRIPT_SUFFIXES, root, problems)
+            if path.name != "ATTRIBUTION.md" and path.name.upper() != "README.MD"]
+
+
 def read_content(content: Path, known: dict | None = None) -> ContentInput:
     """Every input file of the archive, decoded; raises ContentErrors on any problem.
 
@@ -257,11 +265,7 @@ def read_content(content: Path, known: dict | None = None) -> ContentInput:
             return read_text(path, root, problems, known)
         return None
 
-    # A bare folder of transcripts (no transcripts/ inside) is read as is.
-    folder = content / "transcripts" if (content / "transcripts").exists() else content
-    transcripts = [read_text(p, root, problems, known)
-                   for p in list_files(folder, TRANSCRIPT_SUFFIXES, root, problems)
-                   if p.name != "ATTRIBUTION.md" and p.name.upper() != "README.MD"]
+    transcripts = [read_text(p, root, problems, known) for p in transcript_files(content, root, problems)]
     annotations = [read_text(p, root, problems, known)
                    for p in list_files(content / "annotations", (".yaml", ".yml"), root, problems)]
     result = ContentInput(

@@ -31,9 +31,10 @@ from tornado.ioloop import IOLoop
 
 from .cache import code_version
 from .model import ContentErrors
-from .parallel import SERIAL_BELOW, Fresh, job_count
+from .parallel import Fresh, job_count
 from .pipeline import Options, make_site
 from .progress import Progress
+from .read import transcript_files
 from .render import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES_DIR
 from .uptodate import open_cache, user_templates
 
@@ -195,10 +196,14 @@ def server_workers(options: Options) -> Fresh:
     Forked from the loaded archive, a worker would copy most of it (parallel.Fresh): at
     5,000 meetings a first build held 1,365 MB (summed Pss), and a rebuild after a template
     edit 1,794 MB, with the search index's process. Fresh workers are sent each batch of
-    meetings' pages instead. The count is the build's for a large archive: a small one's
-    builds do not use them.
+    meetings' pages instead. As many as a first build's workers: none for a small archive,
+    whose builds run in one process (an idle worker held 25 MB).
     """
-    return Fresh(job_count(options.jobs, SERIAL_BELOW))
+    try:
+        count = len(transcript_files(options.content, options.content.resolve(), []))
+    except OSError:
+        count = 0  # the first build reports what is wrong with the folder
+    return Fresh(job_count(options.jobs, count))
 
 
 def serve(options: Options, host: str, port: int, quiet: bool = False) -> int:

@@ -311,6 +311,26 @@ def test_a_server_sends_its_fresh_workers_the_meetings_pages(content, tmp_path, 
         fresh.close()
 
 
+def test_a_server_makes_workers_only_for_an_archive_its_builds_share_out(tmp_path):
+    """serve.server_workers: as many as a first build's workers, so none for the example's 11
+    meetings (their builds run in one process) unless --jobs asks, and one for 50 transcripts."""
+    from generator import serve
+    from generator.parallel import cpu_count
+    small = serve.server_workers(Options(content=CONTENT, out=tmp_path / "site", server=True))
+    asked = serve.server_workers(Options(content=CONTENT, out=tmp_path / "site", jobs=2, server=True))
+    (tmp_path / "many").mkdir()
+    for number in range(50):
+        (tmp_path / "many" / f"{number:02d}.txt").write_text("", encoding="utf-8")
+    large = serve.server_workers(Options(content=tmp_path / "many", out=tmp_path / "site", server=True))
+    try:
+        assert small.pool is None
+        assert asked.workers == 1 and asked.working
+        assert large.workers == cpu_count() - 1 and (large.pool is not None) is (large.workers > 0)
+    finally:
+        for fresh in (small, asked, large):
+            fresh.close()
+
+
 class Stopped(Exception):
     pass
 
