@@ -201,8 +201,8 @@ def server_workers(options: Options) -> Fresh:
     """
     try:
         count = len(transcript_files(options.content, options.content.resolve(), []))
-    except OSError:
-        count = 0  # the first build reports what is wrong with the folder
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        count = 0                      # the first build reports what is wrong with the folder
     return Fresh(job_count(options.jobs, count))
 
 

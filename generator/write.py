@@ -50,7 +50,7 @@ def check_output_folder(out: Path, content: Path) -> None:
     The old output is deleted when the new one is swapped in, so a file, or a
     folder with files but no built site in it (`--out templates`), is refused.
     """
-    out_real, content_real = out.resolve(), content.resolve()
+    out_real, content_real = _resolved(out), _resolved(content)
     if out_real == content_real or out_real.is_relative_to(content_real) or content_real.is_relative_to(out_real):
         raise ContentErrors([Problem(display_path(out), 1,
                                      "output folder must not be the content folder, inside it, or contain it")])
@@ -59,6 +59,13 @@ def check_output_folder(out: Path, content: Path) -> None:
     if out.is_dir() and not (out / "index.html").is_file() and any(out.iterdir()):
         raise ContentErrors([Problem(display_path(out), 1, "output folder is not empty and holds no built site "
                                                            "(no index.html); choose a new or empty folder")])
+
+
+def _resolved(folder: Path) -> Path:
+    try:
+        return folder.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        raise ContentErrors([Problem(display_path(folder), 1, "cannot read folder (broken symlink or loop)")])
 
 
 def clear_leftovers(parent: Path, name: str) -> None:
