@@ -17,10 +17,11 @@ The results are the same, byte for byte, as the plain steps in one process
 each job's output depends only on its inputs, and results are gathered in
 task order.
 
-A command-line build's workers are forked before the archive is loaded
-(parallel.Fresh): they analyse meetings and make the meetings' own pages and
-files, sent to them with the cache's entries named, not carried (parcels.py).
-Everything else is made here. A server forks from its loaded archive.
+A build's workers are forked before the archive is loaded (parallel.Fresh; a
+server's once, when it starts): they analyse meetings and make the meetings' own
+pages and files, sent to them with the cache's entries named, not carried
+(parcels.py). Everything else is made here. Transcripts are parsed by workers
+forked for the parse, which needs only their texts.
 """
 from __future__ import annotations
 
