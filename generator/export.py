@@ -20,11 +20,11 @@ from functools import lru_cache, partial
 from pathlib import PurePosixPath
 
 from . import urls
-from .figures import Figure
+from .figures import Figure, sentences_of
 from .index import speaker_stats, turn_words
 from .lazy import LazyView, fingerprint, inputs_digest
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
-                    meeting_share, named_people)
+                    meeting_share, meetings_by_slug, named_people)
 from .once import per_item
 from .write import Reuse, chunk_bytes, digest_of
 
@@ -76,7 +76,7 @@ def plain(value):
 
 
 def figure_records(archive: Archive) -> list[dict]:
-    return [figure_record(figure) for figure in archive.figures]
+    return records_of(archive.figures, meetings_by_slug(archive))
 
 
 def term_records(archive: Archive) -> list[dict]:
@@ -352,7 +352,7 @@ def meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, term
     joined in rather than made again: half the time of a meeting's file is its figures."""
     kept = made.get(meeting.slug)
     if kept is None:
-        figures_json = records_json(figures)
+        figures_json = records_json(figures, {meeting.slug: meeting})
         made[meeting.slug] = packed(figures_json)
     else:
         figures_json = unpacked(kept)
@@ -396,14 +396,22 @@ def unpacked_length(data: bytes) -> int:
     return PACKED_LENGTH.unpack_from(data)[0]
 
 
-def figure_record(figure: Figure) -> dict:
-    """plain(figure), written out: the generic walk costs more than the JSON itself for 100,000 figures."""
-    if type(figure) is not Figure:
-        return plain(figure)
+def records_of(figures, meetings: dict[str, Meeting]) -> list[dict]:
+    """The records of `figures`, said in `meetings` (by slug): a Figure's with the sentence it
+    was said in (figures.sentences_of), any other kind of figure's as plain() makes it."""
+    figures = list(figures)
+    ours = [figure for figure in figures if type(figure) is Figure]
+    sentences = iter(sentences_of(ours, meetings))
+    return [figure_record(figure, next(sentences)) if type(figure) is Figure else plain(figure) for figure in figures]
+
+
+def figure_record(figure: Figure, sentence: str) -> dict:
+    """plain(figure) with the sentence it was said in before `restates`, written out: the
+    generic walk costs more than the JSON itself for 100,000 figures."""
     return {"said": figure.said, "value": _number(figure.value), "low": _number(figure.low),
             "high": _number(figure.high), "unit": figure.unit, "kind": figure.kind, "noun": figure.noun,
             "qualifier": figure.qualifier, "meeting": figure.meeting, "paragraph": figure.paragraph,
-            "start": figure.start, "end": figure.end, "speaker": figure.speaker, "sentence": figure.sentence,
+            "start": figure.start, "end": figure.end, "speaker": figure.speaker, "sentence": sentence,
             "restates": figure.restates}
 
 
@@ -428,7 +436,7 @@ def figures_file(meetings, grouped: dict, made: dict, keys: dict[str, str], befo
         if figures:  # each meeting's records made as they are written (SiteWriter.put): 170 MB at 5,000
             part = made.pop(meeting.slug, None)
             if part is None:
-                records = partial(records_json, figures)
+                records = partial(records_json, figures, {meeting.slug: meeting})
             else:
                 was = before.get(meeting.slug)
                 same = was is not None and was[0] == keys.get(meeting.slug)
@@ -439,8 +447,8 @@ def figures_file(meetings, grouped: dict, made: dict, keys: dict[str, str], befo
     return chunks + [FIGURES_TAIL]
 
 
-def records_json(figures) -> bytes:
-    return figure_json([figure_record(figure) for figure in figures])
+def records_json(figures, meetings: dict[str, Meeting]) -> bytes:
+    return figure_json(records_of(figures, meetings))
 
 
 def figures_layout(archive: Archive) -> dict[str, tuple[str, int, int]]:

@@ -126,10 +126,11 @@ after the words said. Each is escaped
 a column at a time (all the rows' said, then all their qualifiers …)."""
 
 
-def meeting_rows(meeting: MeetingCell, figures: Iterable[Figure], speakers: Mapping[str | None, Speaker],
-                 link: Callable[[str], str]) -> Markup:
-    """The <tr> rows of `figures`, all said in `meeting`, in order; `link` makes a site path relative
-    to the page, `speakers` maps each figure's speaker key to who it is.
+def meeting_rows(meeting: MeetingCell, figures: Iterable[Figure], sentences: Iterable[str],
+                 speakers: Mapping[str | None, Speaker], link: Callable[[str], str]) -> Markup:
+    """The <tr> rows of `figures`, all said in `meeting`, in order, with the sentence each was said
+    in (figures.sentences_of); `link` makes a site path relative to the page, `speakers` maps each
+    figure's speaker key to who it is.
 
     First every row's texts are gathered and escaped a column at a time
     (what repeats from row to row, a kind, a paragraph's link or a speaker,
@@ -143,7 +144,7 @@ def meeting_rows(meeting: MeetingCell, figures: Iterable[Figure], speakers: Mapp
     speakers_html: dict[str | None, tuple[str, str]] = {}
     texts: list[str] = []
     rows = []
-    for figure in figures:
+    for figure, sentence in zip(figures, sentences, strict=True):
         kind_html = kinds_html.get(figure.kind) or kinds_html.setdefault(
             figure.kind, tuple(escape_each([figure.kind, KIND_LABELS[figure.kind]])))
         paragraph_html = paragraphs_html.get(figure.paragraph) or paragraphs_html.setdefault(
@@ -161,7 +162,7 @@ def meeting_rows(meeting: MeetingCell, figures: Iterable[Figure], speakers: Mapp
         else:
             sort_value = plain(figure.low) if figure.low is not None else ""
             value = shown_value(figure)
-        before, marked, after = sentence_parts(figure.sentence, said)
+        before, marked, after = sentence_parts(sentence, said)
         texts += (said, figure.qualifier, value, normalised, high, sort_value, shown_unit(figure), before, after)
         rows.append((kind_html, paragraph_html, speaker_html, figure.restates is not None, marked))
     lines = []

@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from . import urls
 from .figure_rows import KIND_LABELS, NOBODY, MeetingCell, Speaker, meeting_rows
-from .figures import FIGURE_KINDS, Figure
+from .figures import FIGURE_KINDS, Figure, sentences_of
 from .lazy import LazyView, fingerprint
 from .model import Archive, analysis_identity, figures_by_meeting, group_by_meeting, meetings_by_slug
 from .once import per_item
@@ -113,7 +113,7 @@ def meeting_figures(archive: Archive, figures: list[Figure], speakers: dict[str 
                            meeting.date.isoformat() if meeting.date else "")
         said = list(said)
         groups.append(MeetingFigures(slug, meeting.title, cell.iso_date, len(said),
-                                     meeting_rows(cell, said, speakers, href)))
+                                     meeting_rows(cell, said, sentences_of(said, meetings), speakers, href)))
     return groups
 
 

@@ -22,12 +22,13 @@ import re
 from bisect import bisect_left, bisect_right
 from decimal import Decimal
 from functools import lru_cache
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from .figure_masks import (Masks, at_sentence_start, glossary_mask_needles, masked_spans, may_hold_figures,
                            plain_case)
 from .inline import Mark
-from .model import Turn
+from .model import Meeting, Turn
 from .numbers import (CURRENCY_SIGN_RE, CURRENCY_WORD_RE, MEASURE_RE, PERCENT_RE, SIGNS, TIME_WORDS,
                       currency_code, measure_unit, numerals_in, parse_numeral, plain, value_and_magnitude)
 
@@ -68,8 +69,6 @@ class Figure(NamedTuple):
     end: int
     speaker: str | None
     """Person key of the speaker; None in preamble, reported speech and generic turns."""
-    sentence: str
-    """The sentence the figure was said in, spaces normalised."""
     restates: int | None = None
     """Start offset of the figure this one restates in another currency, as in
     "48 billion rubles [about US$520 million]"; None otherwise."""
@@ -735,18 +734,40 @@ def extract_figures(meetings, glossary, speaker_of) -> tuple:
             if not found:
                 continue
             speaker = speaker_of.get((meeting.slug, turn.number)) if turn else None
+            figures += [Figure(     # by position, in the order of Figure's fields: faster
+                text[f.start:f.end], _tidy(f.value), _tidy(f.low), _tidy(f.high), f.unit, f.kind, f.noun,
+                f.qualifier, meeting.slug, paragraph.number, f.start, f.end, speaker, f.restates) for f in found]
+    return tuple(figures)
+
+
+def sentences_of(figures: Iterable[Figure], meetings: Mapping[str, Meeting]) -> list[str]:
+    """The sentence each of `figures` was said in, spaces normalised, found in its paragraph's
+    text (`meetings` by slug) when needed: kept on each Figure, the sentences of 5,000
+    meetings held 52 MB to the end of a build. A paragraph's boundaries are found once for
+    the figures said in it one after another, and each sentence made once."""
+    out: list[str] = []
+    at = None
+    for figure in figures:
+        if (figure.meeting, figure.paragraph) != at:
+            at = figure.meeting, figure.paragraph
+            text = paragraph_text(meetings[figure.meeting], figure.paragraph)
             boundaries = sentence_boundaries(text)
             starts, ends = [s for s, _ in boundaries], [e for _, e in boundaries]
-            sentences: dict[tuple[int, int], str] = {}
-            for f in found:
-                span = sentence_span(starts, ends, f.start, f.end, len(text))
-                sentence = sentences.get(span)
-                if sentence is None:
-                    sentence = sentences[span] = tidy_sentence(text, *span)
-                figures.append(Figure(     # by position, in the order of Figure's fields: faster
-                    text[f.start:f.end], _tidy(f.value), _tidy(f.low), _tidy(f.high), f.unit, f.kind, f.noun,
-                    f.qualifier, meeting.slug, paragraph.number, f.start, f.end, speaker, sentence, f.restates))
-    return tuple(figures)
+            made: dict[tuple[int, int], str] = {}
+        span = sentence_span(starts, ends, figure.start, figure.end, len(text))
+        sentence = made.get(span)
+        if sentence is None:
+            sentence = made[span] = tidy_sentence(text, *span)
+        out.append(sentence)
+    return out
+
+
+def paragraph_text(meeting: Meeting, number: int) -> str:
+    """The text of the meeting's paragraph `number` (numbered from 1 in document order)."""
+    paragraphs = meeting.paragraphs
+    if 0 < number <= len(paragraphs) and paragraphs[number - 1].number == number:
+        return paragraphs[number - 1].text
+    return next(p.text for p in paragraphs if p.number == number)
 
 
 def _tidy(value: Decimal | None) -> Decimal | None:

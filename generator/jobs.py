@@ -184,7 +184,7 @@ def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict, conf
     for figure in extract_figures(meetings, glossary, speaker_of):
         figures[figure.meeting].append(figure)
     return [(tuple(hits[m.slug]), tuple(figures[m.slug]), meeting_postings(m),
-             packed(records_json(figures[m.slug]))) for m in meetings]
+             packed(records_json(figures[m.slug], {m.slug: m}))) for m in meetings]
 
 
 def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config, *, keys: dict[str, str],

@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 
 from conftest import CONTENT, ROOT
 from generator import export
+from generator.figures import sentence_at
 from generator.pipeline import load_archive
 from generator.read import read_content
 
@@ -115,12 +116,23 @@ class SomeFigure:
     speaker: str | None
 
 
-def test_figure_records_are_the_generic_records(archive):
-    """export.figure_record spells out plain(figure) for speed; the two must never drift apart."""
+def test_figure_records_are_the_generic_records_and_their_sentence(archive):
+    """export.figure_record spells out plain(figure) for speed, with the sentence the figure was said
+    in before `restates`; the two must never drift apart."""
     assert len(archive.figures) > 20
-    for figure in archive.figures:
-        assert export.figure_record(figure) == export.plain(figure)
-        assert list(export.figure_record(figure)) == list(export.plain(figure))
+    meetings = {m.slug: m for m in archive.meetings}
+    records = export.figure_records(archive)
+    assert len(records) == len(archive.figures)
+    for figure, record in zip(archive.figures, records):
+        paragraph = next(p for p in meetings[figure.meeting].paragraphs if p.number == figure.paragraph)
+        assert record["sentence"] == sentence_at(paragraph.text, figure.start, figure.end)
+        assert " ".join(figure.said.split()) in record["sentence"]
+        generic = export.plain(figure)
+        assert {k: v for k, v in record.items() if k != "sentence"} == generic
+        fields = list(generic)
+        assert list(record) == fields[:fields.index("restates")] + ["sentence"] + fields[fields.index("restates"):]
+    trade = next(r for r in records if r["said"] == "over US$43 billion")
+    assert trade["sentence"].startswith("I would like to note that bilateral trade")
 
 
 def test_figures_are_exported_generically(archive):

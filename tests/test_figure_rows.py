@@ -57,15 +57,18 @@ MEETING = MeetingCell("2023-02-17-70530", "Meeting with Ebtesam Al Ketbi", "../m
 
 
 def figure(said: str, sentence: str, *, value="43e9", low=None, high=None, unit="USD", kind="money", noun="",
-           qualifier="over", speaker: str | None = "putin", paragraph=12, restates=None) -> Figure:
+           qualifier="over", speaker: str | None = "putin", paragraph=12, restates=None) -> tuple[Figure, str]:
+    """A figure and the sentence it was said in."""
     return Figure(said=said, value=None if value is None else Decimal(value),
                   low=None if low is None else Decimal(low), high=None if high is None else Decimal(high),
                   unit=unit, kind=kind, noun=noun, qualifier=qualifier, meeting=MEETING.slug, paragraph=paragraph,
-                  start=0, end=len(said), speaker=speaker, sentence=sentence, restates=restates)
+                  start=0, end=len(said), speaker=speaker, restates=restates), sentence
 
 
-def rows_of(meeting: MeetingCell, figures: list[Figure], speakers: dict) -> str:
-    rows = meeting_rows(meeting, figures, speakers, lambda target: urls.link(target, urls.FIGURES))
+def rows_of(meeting: MeetingCell, figures: list[tuple[Figure, str]], speakers: dict) -> str:
+    """The rows of (figure, sentence) pairs."""
+    rows = meeting_rows(meeting, [f for f, _ in figures], [s for _, s in figures], speakers,
+                        lambda target: urls.link(target, urls.FIGURES))
     assert isinstance(rows, Markup)
     return str(rows)
 

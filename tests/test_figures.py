@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.figures import Figure, extract_figures, find_in_text, sentence_at
+from generator.figures import Figure, extract_figures, find_in_text, sentence_at, sentences_of
 from generator.model import ContentInput, Source
 from generator.numbers import parse_numeral, plain
 from generator.parse import parse_with_problems
@@ -207,7 +207,8 @@ def test_seed_figures_know_who_said_them_and_where(example_archive):
     meeting = next(m for m in example_archive.meetings if m.slug == trade.meeting)
     paragraph = next(p for p in meeting.paragraphs if p.number == trade.paragraph)
     assert paragraph.text[trade.start:trade.end] == trade.said
-    assert trade.sentence.startswith("I would like to note that bilateral trade") and trade.sentence.endswith("last year.")
+    sentence, = sentences_of([trade], {meeting.slug: meeting})
+    assert sentence.startswith("I would like to note that bilateral trade") and sentence.endswith("last year.")
 
 
 # ---------------------------------------------------------------- reading numbers
@@ -409,6 +410,8 @@ def test_figures_page_works_without_a_script_and_loads_only_its_own(example_site
     assert '<data value="43000000000">43,000,000,000</data>' in row and "Vladimir Putin" in row
     assert '<span class="qualifier">over</span>' in row and '<span class="unit">USD</span>' in row
     assert "17 February 2023" in row
+    assert ('<td class="sentence">I would like to note that bilateral trade is on the rise and reached a record '
+            'level of <mark>over US$43 billion</mark> last year. <a class="to-paragraph"') in row
 
 
 def test_meeting_text_marks_figures_as_data(example_site):

@@ -273,9 +273,9 @@ def figure_rows_of_text(text: str) -> str:
     from generator.figure_rows import MeetingCell, Speaker, meeting_rows
     from generator.figures import Figure
     figure = Figure(said=text, value=Decimal(5), low=None, high=None, unit=text, kind="money", noun="",
-                    qualifier=text, meeting="m", paragraph=1, start=0, end=len(text), speaker="p",
-                    sentence=f"{text} and {text}", restates=None)
+                    qualifier=text, meeting="m", paragraph=1, start=0, end=len(text), speaker="p", restates=None)
     rows = meeting_rows(MeetingCell("m", text, "../meetings/m.html", text, "2024-01-01"), [figure],
+                        [f"{text} and {text}"],
                         {"p": Speaker(text, "p", "../speakers/p.html")}, lambda target: target)
     return f"<table><tbody>{rows}</tbody></table>"
 
