@@ -31,6 +31,7 @@ import unicodedata
 import zlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import accumulate
@@ -336,7 +337,8 @@ class MeetingPostings:
     tails: bytes
     """…and each term's encoded postings after that code (first place, frequency, the rest)…"""
     cuts: array
-    """…term i's being tails[cuts[i]:cuts[i + 1]]."""
+    """…term i's being tails[cuts[i]:cuts[i + 1]] (two bytes an offset when they fit: 5,000
+    meetings have 2 million terms)."""
 
 
 def small(number: int) -> bytes:
@@ -360,9 +362,9 @@ def meeting_postings(meeting: Meeting) -> MeetingPostings:
                 entry[1] = place
             if frequency > 1:
                 entry[2] += small(frequency - 2)
-    cuts = array("L", [0])
-    for entry in found.values():
-        cuts.append(cuts[-1] + len(entry[2]))
+    lengths = [len(entry[2]) for entry in found.values()]
+    cuts = array("H" if sum(lengths) < 1 << 16 else "I", [0])
+    cuts.extend(accumulate(lengths))
     return MeetingPostings(norms="".join(norms), words=total, terms="\n".join(found),
                            multiple=bytes(entry[0] for entry in found.values()),
                            tails=b"".join(entry[2] for entry in found.values()), cuts=cuts)
@@ -435,18 +437,23 @@ def block_identities(archive: Archive) -> list[tuple]:
 def blocks_of(archive: Archive, made: dict[str, MeetingPostings], kept: dict | None = None) -> list[Block]:
     """The archive's blocks; `kept` (block identity → Block, filled here) holds those of an
     earlier build, reused when their meetings and analysis are the same."""
-    blocks, used, start = [], {}, 0
+    used = dict(each_block(archive, made, kept))
+    if kept is not None:
+        kept.clear()
+        kept.update(used)
+    return list(used.values())
+
+
+def each_block(archive: Archive, made: dict[str, MeetingPostings], kept: dict | None = None):
+    """(identity, Block) of the archive's blocks in order, one at a time: `kept`'s when it holds
+    the block's, else joined from its meetings' postings."""
+    start = 0
     for identity in block_identities(archive):
         block = kept.get(identity) if kept is not None and None not in (key for _, key in identity) else None
         if block is None:
             block = join_block([own_postings(made, m) for m in archive.meetings[start:start + len(identity)]])
-        used[identity] = block
-        blocks.append(block)
+        yield identity, block
         start += len(identity)
-    if kept is not None:
-        kept.clear()
-        kept.update(used)
-    return blocks
 
 
 class Joined:
@@ -539,19 +546,28 @@ def join_terms(blocks: list[Block]) -> dict[str, str]:
             entry[1] += small((start + first - entry[0] - 1) * 4 + 2 + multiple) + data
             entry[0] = start + last
         start += block.meetings
-    return {term: entry[1].decode("ascii") for term, entry in postings.items()}
+    for term, entry in postings.items():  # each term's bytes let go as soon as they are text
+        postings[term] = entry[1].decode("ascii")
+    return postings
 
 
 def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None = None,
-                       kept: dict | None = None, keep_joined: bool = False) -> SearchIndex:
+                       kept: dict | None = None, keep_joined: bool = False,
+                       give: Callable[[tuple, Block], None] | None = None) -> SearchIndex:
     """Postings, shards and tables for the whole archive, in one pass over the meetings.
 
     `made` may hold meeting_postings of some meetings (by slug), made before;
     `kept`, blocks of postings (blocks_of) made before. `keep_joined`: see joined_postings.
+    With `give`, each block `kept` does not hold is given to it (identity, block) as it is
+    joined, and `kept` is left as it was: a build that writes the blocks into its cache
+    then holds one block at a time, not all (33 MB at 5,000 meetings).
     """
     speakers = speaker_table(archive)[0]
     made = {} if made is None else made
-    encoded_terms = joined_postings(blocks_of(archive, made, kept), keep=keep_joined)
+    if give is None:
+        encoded_terms = joined_postings(blocks_of(archive, made, kept), keep=keep_joined)
+    else:
+        encoded_terms = join_terms(given(each_block(archive, made, kept), kept or {}, give))
     meetings, norms = [], []
     next_id = total_words = 0
     for meeting in archive.meetings:
@@ -581,6 +597,14 @@ def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None
     return SearchIndex(manifest=manifest, shards=dict(shards))
 
 
+def given(blocks, kept: dict, give: Callable[[tuple, Block], None]):
+    """Each block of `blocks` ((identity, Block)), given to `give` first unless `kept` holds it."""
+    for identity, block in blocks:
+        if identity not in kept:
+            give(identity, block)
+        yield block
+
+
 def script(function: str, *arguments, ascii_only: bool = True) -> bytes:
     """`window.<function>(<json>, …);` — JSON is valid JS, and U+2028/9 are escaped for old engines."""
     text = ",".join(json.dumps(a, ensure_ascii=ascii_only, separators=(",", ":")) for a in arguments)
@@ -596,9 +620,9 @@ def search_files(archive: Archive) -> dict[str, bytes]:
 
 
 def search_file_items(archive: Archive, made: dict[str, MeetingPostings] | None = None, kept: dict | None = None,
-                      keep_joined: bool = False):
+                      keep_joined: bool = False, give: Callable[[tuple, Block], None] | None = None):
     """(site path, bytes) of the manifest and each term shard, one at a time (see build_search_index)."""
-    index = build_search_index(archive, made, kept, keep_joined)
+    index = build_search_index(archive, made, kept, keep_joined, give)
     yield MANIFEST, script("__stenogramIndex", index.manifest, ascii_only=False)
     for key, terms in index.shards.items():
         yield shard_path(key), script("__stenogramShard", key, terms)

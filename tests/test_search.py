@@ -115,6 +115,52 @@ def test_a_paragraph_added_to_one_meeting_changes_only_the_shards_of_its_words(i
                               ["zyxwvut"]) == [(0, len(first.paragraphs), 1)]
 
 
+def test_blocks_given_away_as_they_are_joined_make_the_same_index_one_block_at_a_time(monkeypatch):
+    """build_search_index(give=) hands each block not kept to `give` as it joins it, and holds
+    none after: when a block is given, every block before the last is gone (a command-line
+    build writes each into its cache at once). `kept` is left as it was."""
+    import gc
+    import weakref
+    monkeypatch.setattr(si, "BLOCK_EVERY", 3)
+    archive = load_archive(read_content(CONTENT))
+    identities = si.block_identities(archive)
+    assert len(identities) > 3
+    first = si.blocks_of(archive, {}, None)[0]
+    kept = {identities[0]: first}
+    given, alive_before = [], []
+
+    def give(identity, block):
+        gc.collect()
+        alive_before.append(sum(ref() is not None for ref in given[:-1]))
+        given.append(weakref.ref(block))
+        names.append(identity)
+
+    names: list = []
+    streamed = si.build_search_index(archive, None, kept, give=give)
+    assert names == identities[1:] and kept == {identities[0]: first}
+    assert alive_before == [0] * len(names)  # only the block joined last, if any, outlives its turn
+    assert streamed == si.build_search_index(archive)
+
+
+@pytest.mark.parametrize("terms", [100, 70_000])
+def test_a_meetings_postings_cut_its_bytes_in_two_or_four_byte_offsets(terms):
+    """Offsets fit two bytes in most meetings; one whose postings run past 65,535 bytes has four."""
+    from generator.model import Source
+    from generator.parse import parse_transcript
+    lines = [" ".join(f"w{n}" for n in range(start, min(terms, start + 1000))) for start in range(0, terms, 1000)]
+    speech = "\n\n".join(lines)
+    meeting = parse_transcript(Source("content/transcripts/2024-01-01_1.txt",
+                                      f"Title\n\nVladimir Putin: w0 {speech}.\n\nSergei Lavrov: w1 w5.\n"))
+    own = si.meeting_postings(meeting)
+    assert own.cuts.typecode == ("H" if terms < 65_536 else "I")
+    assert len(own.cuts) == len(own.terms.split("\n")) + 1 > terms and own.cuts[-1] == len(own.tails)
+    joined = si.join_terms([si.join_block([own])])
+    place = next(i for i, p in enumerate(meeting.paragraphs) if p.text.startswith("w0 "))
+    assert si.decode_postings(joined["w0"]) == [(0, place, 2)]
+    assert si.decode_postings(joined["w5"]) == [(0, place, 1), (0, place + len(lines), 1)]
+    assert si.decode_postings(joined[f"w{terms - 1}"]) == [(0, place + len(lines) - 1, 1)]
+
+
 @pytest.mark.parametrize("every, most", [(1, 1), (3, 256), (64, 2), (64, 256)])
 def test_postings_joined_by_blocks_are_each_terms_postings_in_archive_order(archive, monkeypatch, every, most):
     """Whatever the blocks, every term's postings are its (meeting, place, frequency) in the
