@@ -36,6 +36,7 @@ from .pipeline import Options, make_site
 from .progress import Progress
 from .read import transcript_files
 from .render import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES_DIR
+from .speaker_views import count_figures_by_speaker
 from .uptodate import open_cache, user_templates
 
 BANNER_STYLE = ("position:fixed;z-index:99;left:0;right:0;bottom:0;margin:0;padding:1rem;"
@@ -110,9 +111,14 @@ def warm_cache(state: BuildState, options: Options, quiet: bool) -> None:
         held = state.cache.load_all()
         if not state.errors:
             try:
-                make_site(replace(options, jobs=1, stop_if_unchanged=False), Progress(), state.cache)
+                built = make_site(replace(options, jobs=1, stop_if_unchanged=False), Progress(), state.cache)
+                if built.archive is not None:  # no speaker page was made: what they count is counted now
+                    count_figures_by_speaker(built.archive)
             except Exception:  # noqa: BLE001 - only a head start: the next edit's rebuild reports any problem
                 pass
+        # What was loaded and made here, collected once while nobody waits: else the young
+        # collection after the first edit walked it all (0.3-0.4 s at 5,000 meetings; 10-20 ms after).
+        gc.collect()
     if not quiet:
         print(f"loaded {held} cached transcripts and analyses in {time.perf_counter() - started:.2f} s",
               file=sys.stderr, flush=True)

@@ -215,6 +215,14 @@ def figures_by_speaker(said: tuple) -> dict[str, list]:
     return by
 
 
+def count_figures_by_speaker(archive: Archive) -> None:
+    """Each meeting's kinds_by_speaker, made ahead (by a server as it starts): else the first
+    edit's speaker pages count them for every meeting of their speakers (0.1 s for one who
+    speaks in 4,745 of 5,000 meetings), and the edits after it only for the edited one."""
+    for said in (figures_by_meeting(archive) or {}).values():
+        kinds_by_speaker(archive, said)
+
+
 @per_item
 def kinds_by_speaker(said: tuple) -> dict[str, Counter]:
     """How many of one meeting's figures each named speaker says, by kind."""

@@ -241,3 +241,47 @@ def test_the_warm_up_rebuilds_in_memory_and_leaves_the_site_as_it_was(tmp_path, 
     assert state.cache.blocks, "the search index's blocks are kept for the first edit"
     assert set(forked) == {1}, "no worker is forked from the warm-up's thread"
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+
+
+@pytest.mark.parametrize("warmed", [True, False])
+def test_after_the_warm_up_an_edit_counts_figures_by_speaker_in_the_edited_meeting_only(tmp_path, monkeypatch,
+                                                                                     warmed):
+    """The warm-up makes no speaker page, so it counts each meeting's figures by speaker and
+    kind itself (speaker_views.count_figures_by_speaker): the first edit's speaker pages then
+    count the edited meeting's alone, not every meeting of Vladimir Putin's."""
+    from collections import defaultdict
+    from generator import speaker_views
+    from generator.pipeline import Options, make_site
+    from generator.serve import BuildState, warm_cache
+    content, out = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(CONTENT, content)
+    options = Options(content=content, out=out, server=True, stop_if_unchanged=True)
+    make_site(options)
+    state = BuildState(options)
+    if warmed:
+        warm_cache(state, options, quiet=True)
+    else:
+        state.cache.load_all()
+    counted: list = []
+
+    def counting(factory):
+        """defaultdict, noting each meeting kinds_by_speaker counts (it makes one each time)."""
+        caller = sys._getframe(1)
+        if caller.f_code.co_name == "kinds_by_speaker" and caller.f_locals["said"]:
+            counted.append(caller.f_locals["said"][0].meeting)
+        return defaultdict(factory)
+
+    monkeypatch.setattr(speaker_views, "defaultdict", counting)
+    seed = content / "transcripts" / SEED
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nVladimir Putin: Trade grew by 12 percent.\n",
+                    encoding="utf-8")
+    built = make_site(options, cache=state.cache, save=False)
+    assert built.changed > 0 and "Trade grew by " in (out / SEED_PAGE.lstrip("/")).read_text(encoding="utf-8")
+    key = next(p.key for p in built.archive.people if p.slug == "vladimir-putin")
+    putin = [m for m in built.archive.meetings
+             if any(f.speaker == key for f in built.archive.figures if f.meeting == m.slug)]
+    assert len(putin) > 3
+    if warmed:
+        assert counted == ["2023-02-17-70530"]
+    else:  # each meeting of each speaker of the edited one, his included
+        assert {m.slug for m in putin} <= set(counted) and len(counted) == len(set(counted))
