@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
-from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from .figure_masks import (Masks, at_sentence_start, glossary_mask_needles, masked_spans, may_hold_figures,
