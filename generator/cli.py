@@ -94,6 +94,12 @@ BUILD_GC_THRESHOLDS = (100_000, 50, 1000)
 Python's default thresholds the collector walks all of them again and again (seconds
 at 5,000 meetings) and frees nothing. Young objects are still collected."""
 
+BUILD_SWITCH_INTERVAL = 0.001
+"""Seconds a thread may hold the interpreter while another waits for it (Python's default is
+5 ms). A build parses and analyses in its main thread while other threads feed the workers
+and read what they send back: at 5 ms a worker waited on them for its next batch, and made
+1,536 of the 5,000 meetings' parses to this process's 3,464 (2,680 to 2,320 at 1 ms). A full
+build of 5,000 meetings took 35.2-36.2 s, 33.8-34.4 s at 1 ms."""
 
 SIGPIPE_STATUS = 141
 """The status a shell gives a command ended by SIGPIPE (128 + 13)."""
@@ -102,8 +108,9 @@ SIGPIPE_STATUS = 141
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     commands = {"build": run_build, "check": run_check, "serve": run_serve}
-    thresholds = gc.get_threshold()
+    thresholds, interval = gc.get_threshold(), sys.getswitchinterval()
     gc.set_threshold(*BUILD_GC_THRESHOLDS)
+    sys.setswitchinterval(BUILD_SWITCH_INTERVAL)
     try:
         return commands[args.command](args)
     except ContentErrors as errors:
@@ -121,3 +128,4 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         gc.set_threshold(*thresholds)
+        sys.setswitchinterval(interval)

@@ -162,3 +162,23 @@ def test_a_reader_that_leaves_early_ends_the_build_quietly(project):
     assert reader_gone.returncode == 141
     assert stderr == b""
     assert (project / "site" / "meetings" / "2023-02-17-70530.html").is_file()
+
+
+def test_a_command_runs_with_the_builds_collector_and_switch_settings_and_restores_them(project, monkeypatch):
+    """main() runs a command with the collector's build thresholds and a 1 ms switch interval
+    (cli.BUILD_SWITCH_INTERVAL: the threads that feed the workers get their turn), and gives
+    the caller back its own settings after, even when the command fails."""
+    import gc
+    from generator import cli
+    seen = []
+    monkeypatch.setattr(cli, "run_build", lambda args: seen.append((gc.get_threshold(), sys.getswitchinterval())) or 0)
+    before = gc.get_threshold(), sys.getswitchinterval()
+    assert cli.main(["build", "--content", str(project / "content"), "--out", str(project / "site")]) == 0
+    assert seen == [(cli.BUILD_GC_THRESHOLDS, pytest.approx(0.001))]
+    assert (gc.get_threshold(), sys.getswitchinterval()) == before != seen[0]
+
+    def failing(args):
+        raise OSError(2, "No such file or directory", str(project / "gone"))
+    monkeypatch.setattr(cli, "run_build", failing)
+    assert cli.main(["build", "--content", str(project / "content")]) == 1
+    assert (gc.get_threshold(), sys.getswitchinterval()) == before
