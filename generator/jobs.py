@@ -234,12 +234,13 @@ _environment: list = [None, None]
 """[(templates folder, salt), Environment] of the last build in this process."""
 
 
-def environment_for(templates: Path | None, salt: str):
+def environment_for(templates: Path | None, salt: str, compiled: Path | None = None):
     """make_environment, kept while the templates and the code are the same (`salt` digests both):
-    a server's rebuilds then compile each template once, not once a rebuild."""
+    a server's rebuilds then compile each template once, not once a rebuild. `compiled`: see
+    make_environment."""
     key = (str(templates), salt)
     if _environment[0] != key:
-        _environment[:] = [key, make_environment(templates)]
+        _environment[:] = [key, make_environment(templates, compiled)]
     return _environment[1]
 
 
@@ -251,9 +252,9 @@ class Output:
     """
 
     def __init__(self, archive: Archive, templates: Path | None, salt: str, writer: SiteWriter, made: dict,
-                 quick: tuple[bytes, dict] = (b"", {})):
-        self.templates, self.salt = templates, salt
-        self.env = environment_for(templates, salt)
+                 quick: tuple[bytes, dict] = (b"", {}), compiled: Path | None = None):
+        self.templates, self.salt, self.compiled = templates, salt, compiled
+        self.env = environment_for(templates, salt, compiled)
         self.site = site_view(archive)
         self.seed = digest_text(salt, repr(self.site)).encode()
         self.writer = writer
@@ -267,15 +268,15 @@ class Output:
         """What a fresh worker needs to make these pages as this Output would (Output.joining)."""
         made = {path: self.made[path] for path in paths if path in self.made}
         quick = {path: self.quick[path] for path in paths if path in self.quick}
-        return self.templates, self.salt, self.site, self.seed, self.writer.part(paths), made, quick
+        return self.templates, self.salt, self.compiled, self.site, self.seed, self.writer.part(paths), made, quick
 
     @classmethod
-    def joining(cls, templates: Path | None, salt: str, site: dict, seed: bytes, writer: tuple, made: dict,
-                quick: dict) -> Output:
+    def joining(cls, templates: Path | None, salt: str, compiled: Path | None, site: dict, seed: bytes,
+                writer: tuple, made: dict, quick: dict) -> Output:
         """In a fresh worker: the Output of another process (Output.part) for some of its pages."""
         output = cls.__new__(cls)
-        output.templates, output.salt, output.site, output.seed = templates, salt, site, seed
-        output.env = environment_for(templates, salt)
+        output.templates, output.salt, output.compiled, output.site, output.seed = templates, salt, compiled, site, seed
+        output.env = environment_for(templates, salt, compiled)
         output.writer, output.made, output.quick = SiteWriter.joining(*writer), made, quick
         return output
 
@@ -445,7 +446,7 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         speaker_runs(archive)
     try:
         output = Output(archive, templates, salt, writer, cache.site.pages if previous else {},
-                        cache.site.quick if previous else (b"", {}))
+                        cache.site.quick if previous else (b"", {}), cache.compiled_templates())
         parent, stored = os.getpid(), jobs > 1 and cache.ready("blocks")
 
         def search_files() -> tuple[list, dict]:

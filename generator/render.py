@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from traceback import extract_tb
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
+from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined,
                     TemplateNotFound, TemplateSyntaxError, pass_context)
 
 from . import annotation_views, export, feeds, figure_views, glossary_views, search_index, speaker_views, urls, views
@@ -76,13 +76,29 @@ class ViewEnvironment(Environment):
         return super().getattr(obj, attribute)
 
 
-def make_environment(user_templates: Path | None = None) -> Environment:
-    """Jinja with autoescape and StrictUndefined; a user's folder overrides ours."""
+class CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's compiled templates in a folder of the cache (Cache.compiled_templates). One that
+    cannot be written there (a full disk, the folder removed) is only compiled again next time."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder), "%s")
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def make_environment(user_templates: Path | None = None, compiled: Path | None = None) -> Environment:
+    """Jinja with autoescape and StrictUndefined; a user's folder overrides ours. Templates
+    compiled are kept in the folder `compiled`, when given, for the next build."""
     loaders = [FileSystemLoader(str(user_templates))] if user_templates else []
     loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
     env = ViewEnvironment(loader=ChoiceLoader(loaders), autoescape=True,
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                          keep_trailing_newline=True, auto_reload=False)
+                          keep_trailing_newline=True, auto_reload=False,
+                          bytecode_cache=CompiledTemplates(compiled) if compiled else None)
     env.filters["link"] = link_filter
     env.globals["urls"] = urls
     return env

@@ -1039,3 +1039,42 @@ def test_a_server_renders_a_small_rebuild_in_one_process_and_forks_for_a_large_o
     make_site(options, Progress(), cache)
     assert workers[-2:] == [("early", 2), 2]
     assert differences(tree(site), tree(build_clean(content, tmp_path / "clean2"))) == []
+
+
+def test_templates_compiled_by_one_build_are_loaded_by_the_next_and_compiled_again_when_edited(content, tmp_path,
+                                                                                             monkeypatch):
+    """Jinja keeps the templates it compiles in the cache (Cache.compiled_templates): the next build,
+    in a new process, loads them instead; a template edited since is compiled again, and its change
+    is on the pages; a new code version starts the folder afresh."""
+    from jinja2 import Environment
+    compiled: list[str] = []
+    compile_template = Environment.compile
+    monkeypatch.setattr(Environment, "compile", lambda env, source, name=None, *rest, **named: (
+        compiled.append(name), compile_template(env, source, name, *rest, **named))[1])
+    site, folder = tmp_path / "site", tmp_path / ".stenogram-cache" / "site" / "templates"
+
+    def build_in_a_new_process() -> None:
+        monkeypatch.setattr(jobs, "_environment", [None, None])  # what a new process starts with
+        compiled.clear()
+        build(content, site, jobs=1, stop_if_unchanged=False)
+
+    build_in_a_new_process()
+    assert "meeting.html" in compiled and "base.html" in compiled and len(list(folder.iterdir())) >= len(compiled)
+    build_in_a_new_process()
+    assert compiled == []
+    (content / "templates").mkdir()
+    base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
+    (content / "templates" / "base.html").write_text(base.replace("</body>", "<!-- edited --></body>"),
+                                                     encoding="utf-8")
+    build_in_a_new_process()
+    assert compiled == ["base.html"]
+    assert "<!-- edited --></body>" in (site / SEED_PAGE).read_text(encoding="utf-8")
+    (content / "templates" / "base.html").write_text(base.replace("</body>", "<!-- again --></body>"),
+                                                     encoding="utf-8")
+    build_in_a_new_process()
+    assert compiled == ["base.html"] and "<!-- again --></body>" in (site / SEED_PAGE).read_text(encoding="utf-8")
+    cache = open_cache(Options(content=content, out=site), "another code version")
+    assert cache.compiled_templates() == folder and list(folder.iterdir()) == []
+    from generator.render import make_environment
+    unwritable = make_environment(compiled=tmp_path / "gone")  # where nothing can be written: compiled each time
+    assert unwritable.get_template("base.html").render and not (tmp_path / "gone").exists()
