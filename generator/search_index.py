@@ -31,7 +31,7 @@ import unicodedata
 import zlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import accumulate
@@ -338,7 +338,7 @@ class MeetingPostings:
     """…and each term's encoded postings after that code (first place, frequency, the rest)…"""
     cuts: array
     """…term i's being tails[cuts[i]:cuts[i + 1]] (two bytes an offset when they fit: 5,000
-    meetings have 2 million terms)."""
+    meetings have 2 million (term, meeting) pairs)."""
 
 
 def small(number: int) -> bytes:
@@ -532,7 +532,7 @@ def joined_postings(blocks: list[Block], keep: bool = False) -> dict[str, str]:
     return joined.value
 
 
-def join_terms(blocks: list[Block]) -> dict[str, str]:
+def join_terms(blocks: Iterable[Block]) -> dict[str, str]:
     """Term → its encoded postings (as encode_postings would make them) over `blocks`."""
     # Encoded as they are joined, so a large archive never holds millions of tuples:
     # term → [last meeting, encoded bytes so far].

@@ -127,15 +127,16 @@ def test_blocks_given_away_as_they_are_joined_make_the_same_index_one_block_at_a
     assert len(identities) > 3
     first = si.blocks_of(archive, {}, None)[0]
     kept = {identities[0]: first}
-    given, alive_before = [], []
+    names: list = []
+    refs: list = []
+    alive_before: list[int] = []
 
     def give(identity, block):
         gc.collect()
-        alive_before.append(sum(ref() is not None for ref in given[:-1]))
-        given.append(weakref.ref(block))
+        alive_before.append(sum(ref() is not None for ref in refs[:-1]))
+        refs.append(weakref.ref(block))
         names.append(identity)
 
-    names: list = []
     streamed = si.build_search_index(archive, None, kept, give=give)
     assert names == identities[1:] and kept == {identities[0]: first}
     assert alive_before == [0] * len(names)  # only the block joined last, if any, outlives its turn
