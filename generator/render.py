@@ -78,10 +78,17 @@ class ViewEnvironment(Environment):
 
 class CompiledTemplates(FileSystemBytecodeCache):
     """Jinja's compiled templates in a folder of the cache (Cache.compiled_templates). One that
-    cannot be written there (a full disk, the folder removed) is only compiled again next time."""
+    cannot be read (a damaged file) is compiled again, and one that cannot be written there (a
+    full disk, the folder removed) only next time."""
 
     def __init__(self, folder: Path) -> None:
         super().__init__(str(folder), "%s")
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - a damaged cache file is a missing one
+            bucket.reset()
 
     def dump_bytecode(self, bucket) -> None:
         try:

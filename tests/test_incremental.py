@@ -1047,6 +1047,7 @@ def test_templates_compiled_by_one_build_are_loaded_by_the_next_and_compiled_aga
     in a new process, loads them instead; a template edited since is compiled again, and its change
     is on the pages; a new code version starts the folder afresh."""
     from jinja2 import Environment
+    from jinja2.bccache import bc_magic
     compiled: list[str] = []
     compile_template = Environment.compile
     monkeypatch.setattr(Environment, "compile", lambda env, source, name=None, *rest, **named: (
@@ -1073,6 +1074,11 @@ def test_templates_compiled_by_one_build_are_loaded_by_the_next_and_compiled_aga
                                                      encoding="utf-8")
     build_in_a_new_process()
     assert compiled == ["base.html"] and "<!-- again --></body>" in (site / SEED_PAGE).read_text(encoding="utf-8")
+    for damaged in folder.iterdir():  # Jinja's header, then what is no pickle: compiled again
+        damaged.write_bytes(damaged.read_bytes()[:len(bc_magic)] + b"\x80\x04damaged")
+    shutil.rmtree(site)  # every page made again
+    build_in_a_new_process()
+    assert "meeting.html" in compiled and "<!-- again --></body>" in (site / SEED_PAGE).read_text(encoding="utf-8")
     cache = open_cache(Options(content=content, out=site), "another code version")
     assert cache.compiled_templates() == folder and list(folder.iterdir()) == []
     from generator.render import make_environment
