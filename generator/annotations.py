@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import yaml
 
 from .frontmatter import SAFE_LOADER, nesting_problem, node_line, yaml_problem
-from .model import Meeting, Problem, Source
+from .model import Meeting, Problem, Source, file_name
 
 KINDS = ("note", "correction", "source", "context")
 FIELDS = ("quote", "prefix", "suffix", "body", "author", "date", "kind")
@@ -126,7 +126,7 @@ def anchor_annotations(sources: tuple[Source, ...], meetings: list[Meeting]) -> 
     anchored: list[Annotation] = []
     problems: list[Problem] = []
     for source in sources:
-        stem = source.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        stem = file_name(source.path).rsplit(".", 1)[0]
         meeting = by_stem.get(stem)
         if meeting is None:
             problems.append(Problem(source.path, 1, f"no transcript named {stem}.txt or {stem}.md for these notes"))

@@ -5,7 +5,8 @@ never used, only left unused (and pruned); deleting the folder gives the
 same site, only slower. Entries:
 
 - `parsed/<key>`: one transcript parsed (Meeting and problems), keyed by
-  its path, its text and the generator's code;
+  its file name, its text and the generator's code (not the path messages
+  show, which depends on the folder the build runs in);
 - `analysed/<key>`: the glossary terms, figures and search postings of one
   meeting, keyed by the meeting's key, the glossary, the site settings and
   who speaks each turn;

@@ -40,7 +40,7 @@ from .lazy import fingerprint, quick_key, view_of
 from .model import Archive, ContentErrors, Meeting, Problem, Source
 from .parallel import Early, Fresh, batches, give_back_memory, run_tasks
 from .parcels import EntryGone, cached_parts, pack, unpack
-from .parse import parse_with_problems
+from .parse import parse_with_problems, shown_at
 from .progress import Progress
 from .read import ReadLater
 from .render import MEETING_FILES, RAW_FILES, make_environment, page_list, render_page, static_files, view_digest
@@ -133,7 +133,7 @@ def parse_sources(sources: tuple[Source, ...], speaker_names: frozenset[str], ke
                                  PARSE_BATCH, cache, jobs, progress, "parsing")
     progress.finish(f"parsed {made} of {len(sources)} transcripts")
     forget_texts(sources)
-    return [known[key] for key in keys]
+    return [shown_at(known[key], source.path) for key, source in zip(keys, sources)]
 
 
 def forget_texts(sources: tuple[Source, ...]) -> None:

@@ -202,6 +202,11 @@ class Source:
     text: str
 
 
+def file_name(path: str) -> str:
+    """The name at the end of a path as messages show it: "content/transcripts/a.txt" → "a.txt"."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 @dataclass(frozen=True)
 class ContentInput:
     """Everything read from disk; the only input of the pure middle."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import replace
 
 from .frontmatter import read_front_matter
 from .labels import LABEL_RE, label_core, normalise_spaces, read_label, split_label
 from .mdtext import plain_and_spans, split_footnotes, unbold_label
-from .model import ContentErrors, Label, Meeting, Paragraph, Problem, SectionBreak, Source, Turn
+from .model import ContentErrors, Label, Meeting, Paragraph, Problem, SectionBreak, Source, Turn, file_name
 from .slugs import slugify
 
 MAX_CHARS = 5_000_000
@@ -97,6 +98,18 @@ def parse_with_problems(source: Source, speaker_names: frozenset[str] = frozense
     return meeting, problems
 
 
+def shown_at(parsed: tuple[Meeting | None, list[Problem]], path: str) -> tuple[Meeting | None, list[Problem]]:
+    """A parse of parse_with_problems, its file shown as `path`: the build cache keeps one parse
+    of a file whatever folder the build runs in (uptodate.transcript_key), while the path
+    messages show is relative to that folder (read.display_path)."""
+    meeting, problems = parsed
+    shown = meeting.path if meeting is not None else next((p.path for p in problems), path)
+    if shown == path:
+        return parsed
+    return (replace(meeting, path=path) if meeting is not None else None,
+            [replace(p, path=path) if p.path == shown else p for p in problems])
+
+
 def _character_problems(text: str, path: str) -> list[Problem]:
     problems = []
     for number, line in enumerate(text.split("\n"), start=1):
@@ -110,7 +123,7 @@ def _character_problems(text: str, path: str) -> list[Problem]:
 
 
 def _stem(path: str) -> str:
-    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    name = file_name(path)
     return name.rsplit(".", 1)[0] if "." in name else name
 
 

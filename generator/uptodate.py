@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache, code_version, default_cache_dir, digest_text
-from .model import ContentErrors, ContentInput, Problem, Source
+from .model import ContentErrors, ContentInput, Problem, Source, file_name
 from .read import read_content, source_text_digest
 from .speakers_file import speaker_names
 from .write import check_output_folder, clear_leftovers, site_unchanged
@@ -71,13 +71,13 @@ class Inputs:
     """Digest of the generator's code (cache.code_version)."""
     content: ContentInput
     keys: list[str]
-    """Each transcript's key: its path and text, with the code version and the speaker names."""
+    """Each transcript's key: its file name and text, with the code version and the speaker names."""
     speaker_names: frozenset[str]
     """The names and aliases of speakers.yaml, which the parser takes as labels (speakers_file.speaker_names)."""
     templates: str
-    """Digest of every template and static file."""
+    """Digest of every template (not of the static files, which no page is made from)."""
     digest: str
-    """Digest of all of the above and the options."""
+    """Digest of all of the above, the static files and the options."""
 
 
 def names_digest(names: frozenset[str]) -> str:
@@ -85,9 +85,11 @@ def names_digest(names: frozenset[str]) -> str:
 
 
 def transcript_key(version: str, source: Source, names: str = "", text: str | None = None) -> str:
-    """What a parse depends on: the code, the file, and the speaker names (names_digest).
-    `text`: source_text_digest(source), when known."""
-    return digest_text(version, "parsed", names, source.path, text or source_text_digest(source))
+    """What a parse depends on: the code, the file's name and text, and the speaker names
+    (names_digest). The name, not the path shown: that depends on the folder the build runs
+    in (read.display_path), and the parse only in the paths its messages show, which
+    jobs.parse_sources shows as this build does. `text`: source_text_digest(source), when known."""
+    return digest_text(version, "parsed", names, file_name(source.path), text or source_text_digest(source))
 
 
 def known_key(known: dict | None, version: str, source: Source, names: str = "") -> str:
@@ -105,18 +107,32 @@ def source_digest(source: Source | None) -> str:
     return digest_text(source.path, source_text_digest(source)) if source else "-"
 
 
-def template_digest(user_templates: Path | None) -> str:
-    """One digest of every template and static file, ours and the user's."""
-    digest = hashlib.sha256()
+def glossary_key(glossary: Source | None) -> str:
+    """What the analysis of a meeting reads of the glossary: its text. Not its path, which only
+    messages show, and which depends on the folder the build runs in (read.display_path)."""
+    return source_text_digest(glossary) if glossary else "-"
+
+
+def template_digests(user_templates: Path | None) -> tuple[str, str]:
+    """(one digest of every template, one of every static file), ours and the user's.
+
+    Pages are made from the templates alone, and link to the static files by
+    name: an edit to the CSS or a script writes that file again and renders no
+    page (it rendered them all). A build's inputs digest holds both.
+    """
+    templates, static = hashlib.sha256(), hashlib.sha256()
     for root in [BUILTIN_TEMPLATES, user_templates]:
         if root is None or not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):
             if path.is_file():
-                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                name = path.relative_to(root).as_posix()
+                digest = static if name.startswith("static/") else templates
+                digest.update(name.encode() + b"\0")
                 digest.update(path.read_bytes() + b"\0")
-        digest.update(b"\1")
-    return digest.hexdigest()[:32]
+        templates.update(b"\1")
+        static.update(b"\1")
+    return templates.hexdigest()[:32], static.hexdigest()[:32]
 
 
 def read_inputs(options: Options, known: dict | None = None) -> Inputs:
@@ -134,8 +150,8 @@ def read_inputs(options: Options, known: dict | None = None) -> Inputs:
     names = speaker_names(content.speakers)  # once a build: every transcript's parse depends on it
     digest_of_names = names_digest(names)
     keys = [known_key(known, version, source, digest_of_names) for source in content.transcripts]
-    templates = template_digest(options.templates)
-    digest = digest_text(version, templates, repr((options.base_url, options.strict, str(options.templates))),
+    templates, static = template_digests(options.templates)
+    digest = digest_text(version, templates, static, repr((options.base_url, options.strict, str(options.templates))),
                          *keys, source_digest(content.site), source_digest(content.speakers),
                          source_digest(content.glossary), *map(source_digest, content.annotations))
     return Inputs(version, content, keys, names, templates, digest)
