@@ -604,3 +604,17 @@ def test_large_archives_page_between_meetings_with_a_dated_pager(example_archive
     for path in list(pages)[1:]:
         assert "said in the archive" not in pages[path] and f"{total:,}" not in pages[path]
         assert 'The archive’s totals are on <a href="index.html">the first page</a>.' in pages[path]
+
+
+def test_figures_come_back_from_a_pickle_as_figures_made_by_tuple_new(example_archive):
+    """The cache and the workers pickle every figure: each comes back equal, a Figure, and made
+    by tuple.__new__ in C (Figure.__reduce__), not by a Python call per figure."""
+    import pickle
+    import pickletools
+    figures = example_archive.figures
+    assert len(figures) == 294
+    back = pickle.loads(pickle.dumps(figures, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == figures and {type(f) for f in back} == {Figure}
+    assert [f.vague for f in back] == [f.vague for f in figures]
+    opcodes = {op.name for op, _, _ in pickletools.genops(pickle.dumps(figures[0], protocol=pickle.HIGHEST_PROTOCOL))}
+    assert "NEWOBJ" not in opcodes and "REDUCE" in opcodes
