@@ -70,17 +70,17 @@ def made_or_cached(kind: str, keys: list[str], make: Callable[[list[int]], list]
     groups = batches(len(missing), batch)
     count = [0]
     parent = os.getpid()
-    # A worker pickles its results anyway, to send them back: it writes those bytes as the
-    # cache entries too, in parallel, instead of the parent pickling them again at the end;
-    # the parent writes those of its own tasks as it makes them.
+    # A worker writes its results as the cache entries, in parallel, instead of the parent
+    # pickling them at the end, and sends back none of them: the parent reads them there
+    # (Cache.read_stored). The parent writes those of its own tasks as it makes them.
     stored = len(groups) > 1 and jobs > 1 and cache.ready(kind)
 
     def work(group: int) -> list:
         results = make([missing[i] for i in groups[group]])
         if not stored:
             return results
-        data = [cache.store(kind, keys[missing[i]], result) for i, result in zip(groups[group], results)]
-        return results if os.getpid() == parent else data
+        unwritten = [cache.store(kind, keys[missing[i]], result) for i, result in zip(groups[group], results)]
+        return results if os.getpid() == parent else unwritten
 
     def tick(group: int) -> None:
         count[0] += len(groups[group])
@@ -97,7 +97,10 @@ def made_or_cached(kind: str, keys: list[str], make: Callable[[list[int]], list]
     finished = run_tasks(work, len(groups), jobs, tick, fresh=fresh if send else None, send=send,
                          sendable=len(groups))
     for index, (group, results) in enumerate(zip(groups, finished)):
-        if results is None:  # see make_detached
+        if results is not None:  # a worker's entry that it wrote (None) is read from the cache
+            results = [cache.read_stored(kind, keys[missing[i]]) if result is None else result
+                       for i, result in zip(group, results)]
+        if results is None or None in results:  # see make_detached; or an entry gone since written
             results = work(index)
         for i, result in zip(group, results):
             key = keys[missing[i]]
@@ -108,9 +111,10 @@ def made_or_cached(kind: str, keys: list[str], make: Callable[[list[int]], list]
 
 # --- parsing ---------------------------------------------------------------------------
 
-def make_detached(parcel: tuple[Path, str, list[str], bytes]) -> list[bytes] | None:
-    """In a fresh worker: a batch of made_or_cached's, written into the cache, as the pickled
-    entries; None when a cache entry the parcel names is gone (the caller then makes them).
+def make_detached(parcel: tuple[Path, str, list[str], bytes]) -> list[bytes | None] | None:
+    """In a fresh worker: a batch of made_or_cached's, written into the cache; for each entry
+    None, or its pickled bytes when it could not be written (store_entry). None when a cache
+    entry the parcel names is gone (the caller then makes them).
     `parcel` is (cache folder, kind, keys, parcels.pack of (function, arguments))."""
     folder, kind, keys, data = parcel
     try:

@@ -158,11 +158,7 @@ def test_a_server_compiles_templates_again_only_when_they_change(content, tmp_pa
 def test_workers_write_the_cache_entries_a_rebuild_then_reads(tmp_path, monkeypatch):
     """With several batches on two jobs, the workers write the entries themselves: every one
     is on disk and whole, and a build from that cache parses and analyses nothing again."""
-    content = tmp_path / "content"
-    (content / "transcripts").mkdir(parents=True)
-    text = (CONTENT / "transcripts" / SEED_NAME).read_text(encoding="utf-8")
-    for day in range(1, 41):  # 40 meetings: three parse batches of 16
-        (content / "transcripts" / f"2023-03-{day:02d}_{day}.txt").write_text(text, encoding="utf-8")
+    content = forty_meetings(tmp_path)
     site, cache = tmp_path / "site", tmp_path / "cache"
     first = build(content, site, jobs=2, cache=cache)
     assert first.meetings == 40
@@ -179,6 +175,56 @@ def test_workers_write_the_cache_entries_a_rebuild_then_reads(tmp_path, monkeypa
     monkeypatch.setattr(jobs, "analyse_one_by_one", refuse)
     build(content, site, jobs=2, cache=cache)
     assert differences(tree(site), made) == []
+
+
+def forty_meetings(tmp_path: Path) -> Path:
+    """A content folder of 40 meetings: three parse (and analysis) batches of 16."""
+    content = tmp_path / "content"
+    (content / "transcripts").mkdir(parents=True)
+    text = (CONTENT / "transcripts" / SEED_NAME).read_text(encoding="utf-8")
+    for day in range(1, 41):
+        (content / "transcripts" / f"2023-03-{day:02d}_{day}.txt").write_text(text, encoding="utf-8")
+    return content
+
+
+@pytest.mark.parametrize("trouble", ["none", "an entry gone before the parent reads it",
+                                     "entries the workers cannot write"])
+def test_workers_send_back_no_entry_they_wrote(tmp_path, monkeypatch, trouble):
+    """The parent reads from the cache each entry a worker wrote, instead of taking its bytes
+    through the worker's pipe (Cache.read_stored): the worker waited on that pipe. A batch
+    with an entry gone before the parent reads it is made by the parent; an entry a worker
+    cannot write comes back as its bytes. The site is the same every way."""
+    from generator import cache as cache_module
+    content = forty_meetings(tmp_path)
+    made_here, read = [], []
+    parse = jobs.parse_with_problems
+    monkeypatch.setattr(jobs, "parse_with_problems", lambda *a: made_here.append(1) or parse(*a))
+    read_stored = cache_module.Cache.read_stored
+
+    def reading(self, kind, key):
+        read.append(kind)
+        if trouble.startswith("an entry gone") and read.count(kind) == 1:
+            return None
+        return read_stored(self, kind, key)
+    monkeypatch.setattr(cache_module.Cache, "read_stored", reading)
+    if trouble.startswith("entries the workers"):   # in the workers only, forked after this
+        here, write_bytes = os.getpid(), cache_module.write_bytes
+
+        def refuse(path, data):
+            if os.getpid() != here:
+                raise OSError("read-only")
+            write_bytes(path, data)
+        monkeypatch.setattr(cache_module, "write_bytes", refuse)
+    built = build(content, tmp_path / "site", jobs=2, cache=tmp_path / "cache")
+    assert built.meetings == 40
+    if trouble == "none":
+        assert 0 < read.count("parsed") == 40 - len(made_here) and 0 < read.count("analysed") < 40
+    elif trouble.startswith("an entry gone"):    # the parent made the batch of the entry gone
+        assert read.count("parsed") >= 8 and len(made_here) + read.count("parsed") >= 40 + 8
+    else:
+        assert read == [] and len(made_here) < 40
+    assert [len(os.listdir(tmp_path / "cache" / kind)) for kind in ("parsed", "analysed")] == [40, 40]
+    assert differences(tree(tmp_path / "site"), tree(build_clean(content, tmp_path / "clean"))) == []
 
 
 def test_a_build_run_from_another_folder_makes_nothing_again_and_shows_its_own_paths(content, tmp_path,
@@ -454,7 +500,8 @@ def test_a_parcel_whose_cache_entry_is_gone_is_made_by_the_build_itself(tmp_path
     cache = Cache(tmp_path / "cache", "v1")
     assert cache.ready("parsed")
     meeting = load_archive(read_content(CONTENT)).meetings[0]
-    cache.put_stored("parsed", "k", pickle.loads(cache.store("parsed", "k", (meeting, []))))
+    assert cache.store("parsed", "k", (meeting, [])) is None  # written: nothing to send back
+    cache.put_stored("parsed", "k", pickle.loads(cache.read_stored("parsed", "k")))
     entry = cache.parsed["k"]
     named = parcels.cached_parts(cache)
     assert named == {id(entry[0]): ("parsed", "k", 0)}
