@@ -91,8 +91,8 @@ class SiteRecord:
     warnings: tuple = ()
     figures: dict = field(default_factory=dict)
     """export.figures_layout of the data/figures.json written."""
-    quick: tuple = (b"", {})
-    """(seed, site path → quick key) of the pages and files that have one (jobs.Output.quick)."""
+    quick: dict = field(default_factory=dict)
+    """Site path → (seed, quick key) of the pages and files that have one (jobs.Output.quick)."""
 
 
 class Cache:

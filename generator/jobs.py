@@ -43,7 +43,8 @@ from .parcels import EntryGone, cached_parts, pack, unpack
 from .parse import parse_with_problems, shown_at
 from .progress import Progress
 from .read import ReadLater
-from .render import MEETING_FILES, RAW_FILES, make_environment, page_list, render_page, static_files, view_digest
+from .render import (MEETING_FILES, RAW_FILES, make_environment, page_list, render_page, static_files,
+                     template_sources, view_digest)
 from .resolve import resolve_speakers
 from .search_index import block_identities, blocks_of, meeting_postings, search_file_items, speaker_runs
 from .terms import find_terms
@@ -256,41 +257,60 @@ class Output:
     """
 
     def __init__(self, archive: Archive, templates: Path | None, salt: str, writer: SiteWriter, made: dict,
-                 quick: tuple[bytes, dict] = (b"", {}), compiled: Path | None = None):
-        self.templates, self.salt, self.compiled = templates, salt, compiled
+                 quick: dict | None = None, compiled: Path | None = None, version: str = ""):
+        self.templates, self.salt, self.compiled, self.version = templates, salt, compiled, version
         self.env = environment_for(templates, salt, compiled)
         self.site = site_view(archive)
-        self.seed = digest_text(salt, repr(self.site)).encode()
+        self.seeds: dict[str, bytes] = {}
+        """Template name ("" for a file that is not a page) → its seed (Output.seed)."""
         self.writer = writer
         self.made = made
         """Site path → inputs digest of each page and lazy file of the last build."""
-        self.quick = quick[1] if quick[0] == self.seed else {}
-        """Site path → LazyView.quick of each page and lazy file of the last build, if made
-        with the same templates, code and site settings (its seed)."""
+        self.quick = quick or {}
+        """Site path → (seed, LazyView.quick) of each page and lazy file of the last build."""
+
+    def seed(self, template: str) -> bytes:
+        """What every page of `template` is made from besides its view: the code, the site's
+        settings, and that template with each one it extends, includes or imports
+        (render.template_sources), so that an edit to a template makes again only the pages
+        that use it; every template when one is named by a variable. A file that is not a
+        page ("") is made from no template: an edit to one makes none of them again."""
+        seed = self.seeds.get(template)
+        if seed is None:
+            sources = template_sources(self.env, template) if template else []
+            parts = [self.salt] if sources is None else [self.version, *sources]
+            seed = self.seeds[template] = digest_text(*parts, repr(self.site)).encode()
+        return seed
 
     def part(self, paths: list[str]) -> tuple:
         """What a fresh worker needs to make these pages as this Output would (Output.joining)."""
         made = {path: self.made[path] for path in paths if path in self.made}
         quick = {path: self.quick[path] for path in paths if path in self.quick}
-        return self.templates, self.salt, self.compiled, self.site, self.seed, self.writer.part(paths), made, quick
+        return (self.templates, self.salt, self.compiled, self.version, self.site, self.seeds,
+                self.writer.part(paths), made, quick)
 
     @classmethod
-    def joining(cls, templates: Path | None, salt: str, compiled: Path | None, site: dict, seed: bytes,
-                writer: tuple, made: dict, quick: dict) -> Output:
-        """In a fresh worker: the Output of another process (Output.part) for some of its pages."""
+    def joining(cls, templates: Path | None, salt: str, compiled: Path | None, version: str, site: dict,
+                seeds: dict, writer: tuple, made: dict, quick: dict) -> Output:
+        """In a fresh worker: the Output of another process (Output.part) for some of its pages,
+        with the seeds it has made (compile)."""
         output = cls.__new__(cls)
-        output.templates, output.salt, output.compiled, output.site, output.seed = templates, salt, compiled, site, seed
+        output.templates, output.salt, output.compiled, output.version = templates, salt, compiled, version
+        output.site, output.seeds = site, seeds
         output.env = environment_for(templates, salt, compiled)
         output.writer, output.made, output.quick = SiteWriter.joining(*writer), made, quick
         return output
 
     def compile(self, names: set[str]) -> None:
-        """Compile the templates once here, before the workers fork, not once in every worker."""
+        """Compile the templates once here, before the workers fork, not once in every worker,
+        and make their seeds (and that of the files that are not pages) for the workers too."""
         for name in sorted(names):
             try:
                 self.env.get_template(name)
             except Exception:  # noqa: BLE001 - reported with its file and line by the first page that uses it
                 pass
+            self.seed(name)
+        self.seed("")
 
     def kept(self, path: str, digest: str | None) -> Stamp | None:
         """The last build's file, linked into the new site, when it was made from the same inputs."""
@@ -298,27 +318,32 @@ class Output:
             return None
         return self.writer.keep(path)
 
-    def as_before(self, path: str, quick) -> tuple | None:
-        """(path, digest, stamp, False, False, quick) of the last build's file, linked into the new
-        site, when its quick key is as then: its inputs are not even made."""
-        if quick is None or self.quick.get(path) != quick or path not in self.made:
+    def as_before(self, path: str, quick, template: str = "") -> tuple | None:
+        """(path, digest, stamp, False, False, (seed, quick)) of the last build's file, linked into
+        the new site, when its quick key and seed are as then: its inputs are not even made."""
+        if quick is None:
+            return None
+        quick = (self.seed(template), quick)
+        if self.quick.get(path) != quick or path not in self.made:
             return None
         kept = self.writer.keep(path)
         return None if kept is None else (path, self.made[path], kept, False, False, quick)
 
     def page(self, path: str, template_name: str, view) -> tuple:
-        """(path, inputs digest, stamp, changed, rendered, quick key) of one page; ContentErrors
-        from its template."""
+        """(path, inputs digest, stamp, changed, rendered, (seed, quick key)) of one page;
+        ContentErrors from its template."""
         quick = quick_key(view)
-        same = self.as_before(path, quick)
+        same = self.as_before(path, quick, template_name)
         if same is not None:
             return same
+        seed = self.seed(template_name)
+        quick = None if quick is None else (seed, quick)
         inputs = getattr(view, "inputs", None)
         if inputs is not None:  # compare what the view is made from, before making it
-            digest = view_digest(path, template_name, ("inputs", inputs()), self.seed)
+            digest = view_digest(path, template_name, ("inputs", inputs()), seed)
         else:
             view = view_of(view)
-            digest = view_digest(path, template_name, view, self.seed)
+            digest = view_digest(path, template_name, view, seed)
         kept = self.kept(path, digest)
         if kept is not None:
             return path, digest, kept, False, False, quick
@@ -326,14 +351,15 @@ class Output:
         return (path, digest, *self.writer.put(path, html), True, quick)
 
     def file(self, path: str, data) -> tuple:
-        """(path, inputs digest, stamp, changed, made, quick key) of a file that is not a page."""
+        """(path, inputs digest, stamp, changed, made, (seed, quick key)) of a file that is not a page."""
         quick = quick_key(data)
         same = self.as_before(path, quick)
         if same is not None:
             return same
+        quick = None if quick is None else (self.seed(""), quick)
         digest = None
         if getattr(data, "inputs", None) is not None:
-            digest = view_digest(path, "", ("inputs", data.inputs()), self.seed)
+            digest = view_digest(path, "", ("inputs", data.inputs()), self.seed(""))
             kept = self.kept(path, digest)
             if kept is not None:
                 return path, digest, kept, False, False, quick
@@ -381,8 +407,8 @@ def pages_to_make(output: Output, pages: list, done: list) -> list[int]:
     if not output.quick:
         return list(range(len(pages)))
     pending = []
-    for index, (path, _, view) in enumerate(pages):
-        same = output.as_before(path, quick_key(view))
+    for index, (path, template, view) in enumerate(pages):
+        same = output.as_before(path, quick_key(view), template)
         if same is None:
             pending.append(index)
         else:
@@ -423,14 +449,15 @@ class SearchBlocks:
 
 def write_site_files(archive: Archive, out: Path, content: Path, templates: Path | None, salt: str,
                      cache: Cache, jobs: int, progress: Progress, postings: dict | None = None,
-                     server: bool = False, fresh: Fresh | None = None
-                     ) -> tuple[dict[str, Stamp], dict[str, str], int, tuple[bytes, dict]]:
+                     server: bool = False, fresh: Fresh | None = None, version: str = ""
+                     ) -> tuple[dict[str, Stamp], dict[str, str], int, dict[str, tuple]]:
     """Render every page and data file into a new site beside `out` and swap it in
     (or, for a server, move the changed files into the site it serves).
 
+    `salt` digests the code and every template, `version` the code (Output.seed).
     Returns every file's Stamp, the inputs digest of every page and lazy
-    file, how many files changed, and (seed, the quick key of each page and
-    file that has one) for Output.quick. A page made from the same inputs as in
+    file, how many files changed, and the (seed, quick key) of each page and
+    file that has one, for Output.quick. A page made from the same inputs as in
     the last build keeps its old file unrendered. `postings` are the
     meetings' search postings made while analysing them. A `server`'s
     rebuild updates the old site in place (SiteWriter.in_place) and keeps
@@ -450,7 +477,7 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         speaker_runs(archive)
     try:
         output = Output(archive, templates, salt, writer, cache.site.pages if previous else {},
-                        cache.site.quick if previous else (b"", {}), cache.compiled_templates())
+                        cache.site.quick if previous else {}, cache.compiled_templates(), version)
         parent, stored = os.getpid(), jobs > 1 and cache.ready("blocks")
 
         def search_files() -> tuple[list, dict]:
@@ -574,7 +601,8 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
                  for path, data in feeds.feed_files(archive, [path for path, _, _ in pages]).items()]
         files = {path: stamp for path, _, stamp, _, _, _ in done}
         digests = {path: digest for path, digest, _, _, _, _ in done if digest is not None}
-        quick = {path: key for path, _, _, _, _, key in done if key is not None}
+        seeds = {seed: seed for seed in output.seeds.values()}  # one object each, not one from each worker's batch
+        quick = {path: (seeds.get(key[0], key[0]), key[1]) for path, _, _, _, _, key in done if key is not None}
         changed = sum(fresh for _, _, _, fresh, _, _ in done)
         rendered = sum(made for path, _, _, _, made, _ in done if path.endswith(".html"))
         progress.finish(f"rendered {rendered} of {len(pages)} pages; {changed} of {len(files)} files changed")
@@ -587,4 +615,4 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
             search.wait()  # it writes into the new site: done before that is removed
         writer.abandon()
         raise
-    return files, digests, changed, (output.seed, quick)
+    return files, digests, changed, quick

@@ -147,7 +147,7 @@ def _make_site(options: Options, progress: Progress, inputs: Inputs, cache: Cach
     files, pages, changed, quick = steps.write_site_files(archive, options.out, options.content, options.templates,
                                                    salt=digest_text(inputs.version, inputs.templates),
                                                    cache=cache, jobs=jobs, progress=progress, postings=postings,
-                                                   server=options.server, fresh=fresh)
+                                                   server=options.server, fresh=fresh, version=inputs.version)
     cache.site = SiteRecord(out=str(options.out.absolute()), inputs=inputs.digest, files=files, pages=pages,
                             meetings=len(archive.meetings), warnings=archive.warnings,
                             figures=figures_layout(archive), quick=quick)
