@@ -249,11 +249,13 @@ def stenogram_serve_edits(folder: Path, timeout: float) -> list[float] | None:
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
     lines: queue.Queue[str | None] = queue.Queue()
     heard: list[str] = []
+    closed = threading.Event()
 
     def read() -> None:
         for line in process.stderr:
             heard.append(line.rstrip("\n"))
             lines.put(heard[-1])
+        closed.set()
         lines.put(None)  # the server has closed its stderr: it has ended
     threading.Thread(target=read, daemon=True).start()
 
@@ -273,6 +275,11 @@ def stenogram_serve_edits(folder: Path, timeout: float) -> list[float] | None:
 
     def failed(waiting_for: str) -> None:
         """Say why there are no serve times, with what the server said: a hang is never silent."""
+        if closed.is_set():  # its stderr closed as it ended: its exit status follows (a busy machine lags)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
         ended = process.poll()
         state = f"server ended with {ended}" if ended is not None else "server still running"
         print(f"[bench] serve: no {waiting_for} line ({state}); its last lines: {heard[-12:]}",
