@@ -47,7 +47,7 @@ from .render import (MEETING_FILES, RAW_FILES, make_environment, page_list, rend
                      template_sources, view_digest)
 from .resolve import resolve_speakers
 from .search_index import block_identities, blocks_of, meeting_postings, search_file_items, speaker_runs
-from .terms import find_terms
+from .terms import find_terms, names_digest
 from .uptodate import source_digest
 from .views import site_view
 from .write import SiteWriter, Stamp, site_unchanged
@@ -193,7 +193,7 @@ def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict, conf
 
 
 def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config, *, keys: dict[str, str],
-                     glossary_key: str, version: str, cache: Cache, jobs: int, progress: Progress,
+                     version: str, cache: Cache, jobs: int, progress: Progress,
                      postings: dict, analysed: dict | None = None, figures_json: dict | None = None,
                      figures_of: dict | None = None, fresh: Fresh | None = None) -> tuple[tuple, tuple]:
     """All term hits and figures, in archive order, from the cache where it has a meeting's.
@@ -205,7 +205,7 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config
     with its figures, for Archive.figures_of. `fresh` workers, when given, analyse
     instead of forked ones (made_or_cached).
     """
-    settings = repr(config)
+    settings, glossary_key = repr(config), names_digest(glossary)
     wanted = cache.remembered("analysis keys").each(
         meetings, lambda m: analysis_key(version, keys[m.path], glossary_key, settings,
                                          tuple(speaker_of.get((m.slug, t.number)) for t in m.turns)),

@@ -30,7 +30,7 @@ from .parse import parse_with_problems
 from .progress import Progress
 from .resolve import resolve_speakers
 from .speakers_file import speaker_names
-from .uptodate import Built, Inputs, Options, check_inputs, glossary_key
+from .uptodate import Built, Inputs, Options, check_inputs
 
 __all__ = ["Built", "Options", "build", "load_archive", "make_site"]
 
@@ -136,7 +136,7 @@ def _make_site(options: Options, progress: Progress, inputs: Inputs, cache: Cach
     figures_json: dict = {}
     figures_of: dict = {}
     analyse = partial(steps.analyse_meetings, keys={s.path: k for s, k in zip(content.transcripts, keys)},
-                      glossary_key=glossary_key(content.glossary), version=inputs.version, cache=cache,
+                      version=inputs.version, cache=cache,
                       jobs=jobs, progress=progress, postings=postings, analysed=analysed,
                       figures_json=figures_json, figures_of=figures_of, fresh=fresh)
     archive = load_archive(content, options.base_url, options.strict, parse=parse, analyse=analyse,

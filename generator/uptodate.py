@@ -107,12 +107,6 @@ def source_digest(source: Source | None) -> str:
     return digest_text(source.path, source_text_digest(source)) if source else "-"
 
 
-def glossary_key(glossary: Source | None) -> str:
-    """What the analysis of a meeting reads of the glossary: its text. Not its path, which only
-    messages show, and which depends on the folder the build runs in (read.display_path)."""
-    return source_text_digest(glossary) if glossary else "-"
-
-
 def template_digests(user_templates: Path | None) -> tuple[str, str]:
     """(one digest of every template, one of every static file), ours and the user's.
 

@@ -709,6 +709,24 @@ def progress_of(content: Path, site: Path) -> list[str]:
     return [line.rsplit("\x1b[K", 1)[-1].split(" (")[0] for line in stream.getvalue().split("\n")]
 
 
+def test_a_definition_edit_analyses_no_meeting_again_and_a_new_alias_every_one(content, tmp_path):
+    """The analysis reads of the glossary only each entry's slug and the names it is found by
+    (terms.names_digest): an edit to a definition analyses nothing again (it analysed every
+    meeting: 16 s at 5,000), an alias added analyses every meeting and finds it."""
+    site, glossary = tmp_path / "site", content / "glossary.yaml"
+    build(content, site, jobs=1)
+    text = glossary.read_text(encoding="utf-8")
+    edits = [("The highest body of the [Union State](union-state.html).",
+              "The top body of the [Union State](union-state.html), edited.", 0),
+             ("North Atlantic Alliance]", "North Atlantic Alliance, the Western alliance]", 11)]
+    for old, new, analysed in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+        glossary.write_text(text, encoding="utf-8")
+        assert f"found terms and figures in {analysed} of 11 meetings" in progress_of(content, site)
+        assert differences(tree(site), tree(build_clean(content, tmp_path / f"clean-{analysed}"))) == []
+
+
 def test_progress_is_silent_when_not_a_terminal(content, tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(content),
                              "--out", str(tmp_path / "site")], capture_output=True, text=True, timeout=300)
