@@ -173,9 +173,10 @@ def labels_digest(meeting: Meeting) -> str | None:
 
 # --- terms and figures -----------------------------------------------------------------
 
-def analysis_key(version: str, meeting_key: str, glossary_key: str, settings: str, speakers: tuple) -> str:
-    """`settings`: repr of the site's config."""
-    return digest_text(version, "analysed", meeting_key, glossary_key, settings, repr(speakers))
+def analysis_key(version: str, meeting_key: str, glossary_key: str, speakers: tuple) -> str:
+    """Not the site's settings, which finding terms and figures does not read: an edit to
+    site.yaml analyses no meeting again (the pages that show a setting say so themselves)."""
+    return digest_text(version, "analysed", meeting_key, glossary_key, repr(speakers))
 
 
 def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict, config) -> list[tuple]:
@@ -184,7 +185,7 @@ def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict, conf
     its share of data/figures.json (compressed: Archive.figures_json)."""
     hits: dict[str, list] = defaultdict(list)
     figures: dict[str, list] = defaultdict(list)
-    for hit in find_terms(meetings, glossary, config):
+    for hit in find_terms(meetings, glossary):
         hits[hit.meeting].append(hit)
     for figure in extract_figures(meetings, glossary, speaker_of):
         figures[figure.meeting].append(figure)
@@ -205,11 +206,11 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config
     with its figures, for Archive.figures_of. `fresh` workers, when given, analyse
     instead of forked ones (made_or_cached).
     """
-    settings, glossary_key = repr(config), names_digest(glossary)
+    glossary_key = names_digest(glossary)
     wanted = cache.remembered("analysis keys").each(
-        meetings, lambda m: analysis_key(version, keys[m.path], glossary_key, settings,
+        meetings, lambda m: analysis_key(version, keys[m.path], glossary_key,
                                          tuple(speaker_of.get((m.slug, t.number)) for t in m.turns)),
-        context=(version, glossary_key, settings, speaker_of))  # a meeting object is parsed from one transcript key
+        context=(version, glossary_key, speaker_of))  # a meeting object is parsed from one transcript key
     def detach(indexes: list[int]) -> tuple:
         """analyse_one_by_one and its arguments for these meetings, with only their speakers."""
         some = [meetings[i] for i in indexes]

@@ -67,7 +67,7 @@ def parse_meetings(content: ContentInput) -> tuple[list[Meeting], list[Problem]]
 
 def analyse_all(meetings: list[Meeting], glossary, speaker_of: dict, config) -> tuple[tuple, tuple]:
     """(term hits, figures) of the whole archive."""
-    return find_terms(meetings, glossary, config), extract_figures(meetings, glossary, speaker_of)
+    return find_terms(meetings, glossary), extract_figures(meetings, glossary, speaker_of)
 
 
 def load_archive(content: ContentInput, base_url: str = "", strict: bool = False,

@@ -217,7 +217,7 @@ def scoped_paragraphs(meeting: Meeting):
             yield block, 0, scope
 
 
-def find_terms(meetings, glossary: Glossary | None, config=None) -> tuple[TermHit, ...]:
+def find_terms(meetings, glossary: Glossary | None) -> tuple[TermHit, ...]:
     """Every term occurrence in speech, preamble and headings, in document order.
 
     All occurrences are kept (the glossary pages count them); which ones are

@@ -19,7 +19,7 @@ from generator.checks import content_checks
 from generator.glossary import linked_hits, term_marks, without_clashing_terms
 from generator.glossary_file import load_glossary
 from generator.inline import Mark, render_text
-from generator.model import ContentInput, SiteConfig, Source
+from generator.model import ContentInput, Source
 from generator.pipeline import load_archive
 from generator.read import read_content
 from generator import glossary_views, views
@@ -415,7 +415,7 @@ def test_check_suggests_acronyms_and_repeated_phrases_not_in_the_glossary(exampl
 
 
 def test_find_terms_without_glossary_is_empty(example):
-    assert find_terms(example.meetings, None, SiteConfig()) == ()
+    assert find_terms(example.meetings, None) == ()
 
 
 # --- in a browser: the definition on hover and focus, without JavaScript ---------

@@ -727,6 +727,23 @@ def test_a_definition_edit_analyses_no_meeting_again_and_a_new_alias_every_one(c
         assert differences(tree(site), tree(build_clean(content, tmp_path / f"clean-{analysed}"))) == []
 
 
+def test_a_settings_edit_analyses_no_meeting_again(content, tmp_path):
+    """Finding terms and figures reads nothing of site.yaml: an edit to every setting analyses no
+    meeting again (it analysed every one), and each page and file that shows one is made again."""
+    site, settings = tmp_path / "site", content / "site.yaml"
+    build(content, site, jobs=1)
+    text = settings.read_text(encoding="utf-8")
+    for old, new in [("title: Stenogram", "title: Minutes"), ("description: Annotated", "description: Edited"),
+                     ("language: en", "language: en-GB"), ("Markup, notes", "Markup, edited notes")]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    settings.write_text(text + "base_url: https://example.org/minutes/\nterm_links: all\n", encoding="utf-8")
+    assert "found terms and figures in 0 of 11 meetings" in progress_of(content, site)
+    page = (site / SEED_PAGE).read_text(encoding="utf-8")
+    assert "Minutes" in page and 'lang="en-GB"' in page and (site / "feed.xml").is_file()
+    assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
+
+
 def test_progress_is_silent_when_not_a_terminal(content, tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(content),
                              "--out", str(tmp_path / "site")], capture_output=True, text=True, timeout=300)
