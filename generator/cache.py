@@ -8,8 +8,8 @@ same site, only slower. Entries:
   its file name, its text and the generator's code (not the path messages
   show, which depends on the folder the build runs in);
 - `analysed/<key>`: the glossary terms, figures and search postings of one
-  meeting, keyed by the meeting's key, the glossary, the site settings and
-  who speaks each turn;
+  meeting, keyed by the meeting's key, the glossary's names (not its
+  definitions: terms.names_digest) and who speaks each turn;
 - `blocks/<key>`: one block of the search index's postings (search_index.blocks_of),
   keyed by its meetings and their analysis keys, so that a rebuild joins again only
   the blocks of the meetings that changed;
