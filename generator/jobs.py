@@ -275,12 +275,18 @@ class Output:
         settings, and that template with each one it extends, includes or imports
         (render.template_sources), so that an edit to a template makes again only the pages
         that use it; every template when one is named by a variable. A file that is not a
-        page ("") is made from no template: an edit to one makes none of them again."""
+        page ("") is made from the code alone: neither an edit to a template nor one to the
+        settings makes one again (the one that shows a setting, data/meetings.json, holds it
+        in its inputs)."""
         seed = self.seeds.get(template)
         if seed is None:
-            sources = template_sources(self.env, template) if template else []
-            parts = [self.salt] if sources is None else [self.version, *sources]
-            seed = self.seeds[template] = digest_text(*parts, repr(self.site)).encode()
+            if not template:
+                seed = digest_text(self.version, "files").encode()
+            else:
+                sources = template_sources(self.env, template)
+                parts = [self.salt] if sources is None else [self.version, *sources]
+                seed = digest_text(*parts, repr(self.site)).encode()
+            self.seeds[template] = seed
         return seed
 
     def part(self, paths: list[str]) -> tuple:

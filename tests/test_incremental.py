@@ -727,11 +727,15 @@ def test_a_definition_edit_analyses_no_meeting_again_and_a_new_alias_every_one(c
         assert differences(tree(site), tree(build_clean(content, tmp_path / f"clean-{analysed}"))) == []
 
 
-def test_a_settings_edit_analyses_no_meeting_again(content, tmp_path):
+def test_a_settings_edit_analyses_no_meeting_again(content, tmp_path, monkeypatch):
     """Finding terms and figures reads nothing of site.yaml: an edit to every setting analyses no
-    meeting again (it analysed every one), and each page and file that shows one is made again."""
+    meeting again (it analysed every one) and makes no meeting's data file again, and each page
+    and file that shows one is made again."""
+    from generator import export
     site, settings = tmp_path / "site", content / "site.yaml"
     build(content, site, jobs=1)
+    documents, document = [], export.meeting_document
+    monkeypatch.setattr(export, "meeting_document", lambda *a, **k: documents.append(1) or document(*a, **k))
     text = settings.read_text(encoding="utf-8")
     for old, new in [("title: Stenogram", "title: Minutes"), ("description: Annotated", "description: Edited"),
                      ("language: en", "language: en-GB"), ("Markup, notes", "Markup, edited notes")]:
@@ -739,6 +743,7 @@ def test_a_settings_edit_analyses_no_meeting_again(content, tmp_path):
         text = text.replace(old, new, 1)
     settings.write_text(text + "base_url: https://example.org/minutes/\nterm_links: all\n", encoding="utf-8")
     assert "found terms and figures in 0 of 11 meetings" in progress_of(content, site)
+    assert documents == []
     page = (site / SEED_PAGE).read_text(encoding="utf-8")
     assert "Minutes" in page and 'lang="en-GB"' in page and (site / "feed.xml").is_file()
     assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
