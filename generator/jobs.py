@@ -175,7 +175,8 @@ def labels_digest(meeting: Meeting) -> str | None:
 
 def analysis_key(version: str, meeting_key: str, glossary_key: str, speakers: tuple) -> str:
     """Not the site's settings, which finding terms and figures does not read: an edit to
-    site.yaml analyses no meeting again (the pages that show a setting say so themselves)."""
+    site.yaml analyses no meeting again (each page and file that shows a setting holds it in
+    its own inputs)."""
     return digest_text(version, "analysed", meeting_key, glossary_key, repr(speakers))
 
 
