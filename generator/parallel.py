@@ -176,6 +176,11 @@ def run_tasks(work: Callable[[int], object], count: int, jobs: int,
     try:
         with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_start_worker, initargs=(os.getpid(),)) as pool:
+            # The pool forks its workers on its first task: here, before this process has another
+            # thread at work. Forked by the thread that feeds them while this one imported a
+            # module (a codec, on its first decode), a worker inherited that module's lock held
+            # and waited for it forever, and the build with it.
+            pool.submit(os.getpid)
             return _shared(lambda index: pool.submit(_run, index), jobs - 1, work, count, done)
     finally:
         _work = None

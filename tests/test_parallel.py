@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 
 import pytest
 
+from conftest import ROOT
 from generator.parallel import can_fork, run_tasks
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="workers are forked")
@@ -49,6 +52,30 @@ def fails_at_seven(index: int) -> int:
 def test_an_exception_in_any_task_is_raised_in_the_caller(jobs):
     with pytest.raises(ValueError, match="task seven"):
         run_tasks(fails_at_seven, 12, jobs)
+
+
+IMPORT_RACE = r"""
+import sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+from generator.parallel import run_tasks
+
+def work(index):
+    import slowly_imported  # the first import, here, takes a second and holds the module's lock
+    return index
+
+print(run_tasks(work, 8, 2) == list(range(8)))
+"""
+
+
+def test_a_worker_imports_what_this_process_was_importing_when_the_pool_started(tmp_path):
+    """The pool forks its workers before this process starts its tasks: forked by the thread
+    that feeds them while this one imported a module, a worker inherited the module's lock
+    held and waited for it forever (a build of 5,000 meetings hung so, on a codec's first
+    decode)."""
+    (tmp_path / "slowly_imported.py").write_text("import time\ntime.sleep(1)\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", IMPORT_RACE, str(tmp_path), str(ROOT)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout == "True\n", result.stderr
 
 
 def test_one_job_runs_every_task_here_in_order():
