@@ -180,7 +180,7 @@ def analysis_key(version: str, meeting_key: str, glossary_key: str, speakers: tu
     return digest_text(version, "analysed", meeting_key, glossary_key, repr(speakers))
 
 
-def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict, config) -> list[tuple]:
+def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict) -> list[tuple]:
     """(term hits, figures, search postings, figures as JSON) of each meeting: find_terms and
     extract_figures cut at meeting boundaries, the meeting's share of the search index, and
     its share of data/figures.json (compressed: Archive.figures_json)."""
@@ -194,7 +194,7 @@ def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict, conf
              packed(records_json(figures[m.slug], {m.slug: m}))) for m in meetings]
 
 
-def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config, *, keys: dict[str, str],
+def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, *, keys: dict[str, str],
                      version: str, cache: Cache, jobs: int, progress: Progress,
                      postings: dict, analysed: dict | None = None, figures_json: dict | None = None,
                      figures_of: dict | None = None, fresh: Fresh | None = None) -> tuple[tuple, tuple]:
@@ -216,11 +216,11 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, config
         """analyse_one_by_one and its arguments for these meetings, with only their speakers."""
         some = [meetings[i] for i in indexes]
         return analyse_one_by_one, (some, glossary, {(m.slug, t.number): speaker_of[(m.slug, t.number)] for m in some
-                                                     for t in m.turns if (m.slug, t.number) in speaker_of}, config)
+                                                     for t in m.turns if (m.slug, t.number) in speaker_of})
 
     known, made = made_or_cached(
         "analysed", wanted,
-        lambda indexes: analyse_one_by_one([meetings[i] for i in indexes], glossary, speaker_of, config),
+        lambda indexes: analyse_one_by_one([meetings[i] for i in indexes], glossary, speaker_of),
         ANALYSE_BATCH, cache, jobs, progress, "finding terms and figures", fresh=fresh, detach=detach)
     progress.finish(f"found terms and figures in {made} of {len(meetings)} meetings")
     used = [known[key] for key in wanted]

@@ -65,7 +65,7 @@ def parse_meetings(content: ContentInput) -> tuple[list[Meeting], list[Problem]]
     return gather_meetings(parse_each(content.transcripts, speaker_names(content.speakers)))
 
 
-def analyse_all(meetings: list[Meeting], glossary, speaker_of: dict, config) -> tuple[tuple, tuple]:
+def analyse_all(meetings: list[Meeting], glossary, speaker_of: dict) -> tuple[tuple, tuple]:
     """(term hits, figures) of the whole archive."""
     return find_terms(meetings, glossary), extract_figures(meetings, glossary, speaker_of)
 
@@ -88,7 +88,7 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
     problems += found
     glossary, found = load_glossary(content.glossary)
     problems += found
-    term_hits, figures = analyse(meetings, glossary, speaker_of, config)
+    term_hits, figures = analyse(meetings, glossary, speaker_of)
     annotations, found = anchor_annotations(content.annotations, meetings)
     problems += found
     errors = [p for p in problems if strict or not p.warning]

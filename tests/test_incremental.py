@@ -761,8 +761,8 @@ def test_meeting_by_meeting_analysis_equals_the_whole_archive():
     """The cache keeps terms and figures per meeting: cutting the archive at meetings must change nothing."""
     archive = load_archive(read_content(CONTENT))
     meetings = list(archive.meetings)
-    hits, figures = analyse_all(meetings, archive.glossary, archive.speaker_of, archive.config)
-    one_by_one = [jobs.analyse_one_by_one([m], archive.glossary, archive.speaker_of, archive.config)[0]
+    hits, figures = analyse_all(meetings, archive.glossary, archive.speaker_of)
+    one_by_one = [jobs.analyse_one_by_one([m], archive.glossary, archive.speaker_of)[0]
                   for m in meetings]
     assert tuple(h for found in one_by_one for h in found[0]) == hits
     assert tuple(f for found in one_by_one for f in found[1]) == figures
