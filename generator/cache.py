@@ -6,10 +6,12 @@ same site, only slower. Entries:
 
 - `parsed/<key>`: one transcript parsed (Meeting and problems), keyed by
   its file name, its text and the generator's code (not the path messages
-  show, which depends on the folder the build runs in);
+  show, which depends on the folder the build runs in), with the speaker
+  names it was parsed with among those that could change it (jobs.parse_sources);
 - `analysed/<key>`: the glossary terms, figures and search postings of one
-  meeting, keyed by the meeting's key, the glossary's names (not its
-  definitions: terms.names_digest) and who speaks each turn;
+  meeting, keyed by the meeting's key (its transcript's, and those speaker
+  names), the glossary's names (not its definitions: terms.names_digest) and
+  who speaks each turn;
 - `blocks/<key>`: one block of the search index's postings (search_index.blocks_of),
   keyed by its meetings and their analysis keys, so that a rebuild joins again only
   the blocks of the meetings that changed;

@@ -171,6 +171,21 @@ def read_label(printed: str, known_names: frozenset[str] = frozenset(),
     return Label(printed=printed.strip(), name=name, role=role, note=note, generic=False)
 
 
+def name_suffixes(printed_labels) -> frozenset[str]:
+    """Every string whose being a speaker name could change what read_label makes of these
+    labels (LABEL_RE's "label" group): each one's casefolded core and every part of it after
+    a space. read_label asks whether the whole core is a name, and split_role_and_name
+    which names end it after a space; nothing else of the names. A transcript's parse thus
+    depends only on the speaker names among its labels' suffixes (jobs.parse_sources):
+    a name added to speakers.yaml parses again only the transcripts that have it."""
+    found = set()
+    for printed in printed_labels:
+        folded = _split_note(normalise_spaces(printed))[0].casefold()
+        found.add(folded)
+        found.update(folded[i + 1:] for i, ch in enumerate(folded) if ch == " ")
+    return frozenset(found)
+
+
 def label_core(label: Label) -> str:
     """The label without its note: title and name, spaces normalised."""
     return " ".join(part for part in (label.role, label.name) if part)

@@ -17,7 +17,7 @@ from pathlib import Path
 from .cache import Cache, read_pickle
 
 NAMED = (("parsed", (0,)), ("analysed", (1, 3)))
-"""(cache kind, which parts of its entries are named): the parsed meeting of (meeting, problems);
+"""(cache kind, which parts of its entries are named): the parsed meeting of (meeting, problems, …);
 the figures and their JSON of (term hits, figures, postings, figures' JSON)."""
 
 

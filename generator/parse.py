@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import replace
 
 from .frontmatter import read_front_matter
-from .labels import LABEL_RE, label_core, normalise_spaces, read_label, split_label
+from .labels import LABEL_RE, label_core, name_suffixes, normalise_spaces, read_label, split_label
 from .mdtext import plain_and_spans, split_footnotes, unbold_label
 from .model import ContentErrors, Label, Meeting, Paragraph, Problem, SectionBreak, Source, Turn, file_name
 from .slugs import slugify
@@ -59,21 +59,29 @@ def parse_with_problems(source: Source, speaker_names: frozenset[str] = frozense
     `speaker_names`: the names and aliases of speakers.yaml (speakers_file.speaker_names);
     a paragraph that starts with one of them and a colon opens a turn.
     """
+    meeting, problems, _ = parse_naming(source, speaker_names)
+    return meeting, problems
+
+
+def parse_naming(source: Source, speaker_names: frozenset[str] = frozenset()
+                 ) -> tuple[Meeting | None, list[Problem], frozenset[str]]:
+    """parse_with_problems, and the only strings whose being among `speaker_names` or not
+    could change it (labels.name_suffixes of its labels; none when it stops before its body)."""
     path = source.path
     if len(source.text) > MAX_CHARS:
-        return None, [Problem(path, 1, f"transcript is larger than {MAX_CHARS:,} characters")]
+        return None, [Problem(path, 1, f"transcript is larger than {MAX_CHARS:,} characters")], frozenset()
     text = normalise_text(source.text)
     if text.count("\n") > MAX_LINES:
         return None, [Problem(path, MAX_LINES + 1, f"transcript has more than {MAX_LINES:,} lines "
-                                                    "(paragraphs); split it into several files")]
+                                                    "(paragraphs); split it into several files")], frozenset()
     problems = _character_problems(text, path)
     meta, body, body_line, meta_problems = read_front_matter(text, path)
     problems += meta_problems
     if any(not p.warning for p in problems):
-        return None, problems
+        return None, problems, frozenset()
     stem = _stem(path)
     markdown = path.endswith(".md")
-    blocks, body_problems, footnotes = parse_body(body, body_line, path, markdown, speaker_names)
+    blocks, body_problems, footnotes, suffixes = parse_body(body, body_line, path, markdown, speaker_names)
     problems += body_problems
     title, date = meta.get("title", ""), meta.get("date")
     stem_date, stem_title = _from_stem(stem)
@@ -95,7 +103,7 @@ def parse_with_problems(source: Source, speaker_names: frozenset[str] = frozense
         language=meta.get("language", ""), blocks=tuple(blocks), markdown=markdown,
         footnotes=footnotes,
     )
-    return meeting, problems
+    return meeting, problems, suffixes
 
 
 def shown_at(parsed: tuple[Meeting | None, list[Problem]], path: str) -> tuple[Meeting | None, list[Problem]]:
@@ -171,13 +179,15 @@ def body_paragraphs(body: str, first_line: int, markdown: bool) -> list[tuple[in
 
 def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
                speaker_names: frozenset[str] = frozenset()):
-    """Blocks (paragraphs, turns, breaks) of the body, and problems found."""
+    """Blocks (paragraphs, turns, breaks) of the body, problems found, footnotes, and the
+    labels' labels.name_suffixes."""
     paragraphs = body_paragraphs(body, first_line, markdown)
     footnotes: dict[str, tuple[int, str]] = {}
     if markdown:
         paragraphs, footnotes = split_footnotes(paragraphs)
         paragraphs = [(line, unbold_label(text)) for line, text in paragraphs]
-    known = _short_names(text for _, text in paragraphs) | speaker_names
+    printed = {match.group("label") for match in (LABEL_RE.match(text) for _, text in paragraphs) if match}
+    known = _short_names(printed) | speaker_names
     blocks: list = []
     problems: list[Problem] = []
     turn: dict | None = None  # the open turn: label, line, paragraphs, continued
@@ -245,7 +255,8 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
             blocks.append(paragraph(kind, text, line))
     close_turn()
     problems += footnote_problems(blocks, footnotes, path)
-    return blocks, problems, tuple((label, line, text) for label, (line, text) in sorted(footnotes.items()))
+    return (blocks, problems, tuple((label, line, text) for label, (line, text) in sorted(footnotes.items())),
+            name_suffixes(printed))
 
 
 def markdown_heading(text: str) -> str | None:
@@ -270,14 +281,14 @@ def _speech_kind(text: str) -> str:
     return "stage" if STAGE_LINE_RE.match(normalise_spaces(text)) else "speech"
 
 
-def _short_names(texts) -> frozenset[str]:
-    """Every label of this file, title included, casefolded.
+def _short_names(printed: set[str]) -> frozenset[str]:
+    """Every label of this file (`printed`: LABEL_RE's "label" of each paragraph), title
+    included, casefolded.
 
     A titled first label ("President of Turkey Recep Tayyip Erdogan") is split
     where a shorter label of the same file ("Recep Tayyip Erdogan") begins,
     and a one-word label is let through only when it is seen elsewhere.
     """
-    printed = {match.group("label") for match in map(LABEL_RE.match, texts) if match}
     names = set()
     for text in printed:  # each distinct label once: a long meeting repeats a few names hundreds of times
         label = read_label(text)

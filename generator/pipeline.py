@@ -130,12 +130,14 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
 def _make_site(options: Options, progress: Progress, inputs: Inputs, cache: Cache, jobs: int, fresh: Fresh | None,
                save: bool) -> Built:
     content, keys = inputs.content, inputs.keys
-    parse = partial(steps.parse_sources, keys=keys, cache=cache, jobs=jobs, progress=progress)
+    meeting_keys: dict = {}  # filled by the parse, for the analysis
+    parse = partial(steps.parse_sources, keys=keys, cache=cache, jobs=jobs, progress=progress,
+                    meeting_keys=meeting_keys)
     postings: dict = {}
     analysed: dict = {}
     figures_json: dict = {}
     figures_of: dict = {}
-    analyse = partial(steps.analyse_meetings, keys={s.path: k for s, k in zip(content.transcripts, keys)},
+    analyse = partial(steps.analyse_meetings, keys=meeting_keys,
                       version=inputs.version, cache=cache,
                       jobs=jobs, progress=progress, postings=postings, analysed=analysed,
                       figures_json=figures_json, figures_of=figures_of, fresh=fresh)

@@ -114,8 +114,8 @@ class Read:
     source: Source
     file: str
     """Where it was read from (symlinks resolved)."""
-    key: tuple | None = None
-    """(speaker names digest, transcript key) of a transcript, once made (uptodate.known_key)."""
+    key: str | None = None
+    """The transcript key of a transcript, once made (uptodate.known_key)."""
     digest: str | None = None
     """source_text_digest, once made."""
 

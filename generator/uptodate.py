@@ -6,7 +6,7 @@ signature is as when the last build read it: read.ReadLater), makes one
 digest of every input (content, templates, options, the generator's code)
 and compares it with the last build's record, using only light modules: no
 Jinja, no parser, no archive (speakers.yaml is read for its names, which
-every transcript's parse depends on).
+a transcript's parse may depend on).
 What it read is handed on to the build when something did change.
 """
 from __future__ import annotations
@@ -71,7 +71,7 @@ class Inputs:
     """Digest of the generator's code (cache.code_version)."""
     content: ContentInput
     keys: list[str]
-    """Each transcript's key: its file name and text, with the code version and the speaker names."""
+    """Each transcript's key: its file name and text, with the code version (transcript_key)."""
     speaker_names: frozenset[str]
     """The names and aliases of speakers.yaml, which the parser takes as labels (speakers_file.speaker_names)."""
     templates: str
@@ -80,27 +80,25 @@ class Inputs:
     """Digest of all of the above, the static files and the options."""
 
 
-def names_digest(names: frozenset[str]) -> str:
-    return digest_text("names", *sorted(names))
+def transcript_key(version: str, source: Source, text: str | None = None) -> str:
+    """What a parse depends on but the speaker names: the code, the file's name and text.
+    The speaker names among its labels are checked against its cached parse (jobs.parse_sources):
+    which of them matter is known only once the text is parsed. The file's name, not the path
+    shown: that depends on the folder the build runs in (read.display_path), and the parse
+    only in the paths its messages show, which jobs.parse_sources shows as this build does.
+    `text`: source_text_digest(source), when known."""
+    return digest_text(version, "parsed", file_name(source.path), text or source_text_digest(source))
 
 
-def transcript_key(version: str, source: Source, names: str = "", text: str | None = None) -> str:
-    """What a parse depends on: the code, the file's name and text, and the speaker names
-    (names_digest). The name, not the path shown: that depends on the folder the build runs
-    in (read.display_path), and the parse only in the paths its messages show, which
-    jobs.parse_sources shows as this build does. `text`: source_text_digest(source), when known."""
-    return digest_text(version, "parsed", names, file_name(source.path), text or source_text_digest(source))
-
-
-def known_key(known: dict | None, version: str, source: Source, names: str = "") -> str:
+def known_key(known: dict | None, version: str, source: Source) -> str:
     """transcript_key, remembered with the file in `known` (digesting every text costs 0.1 s at 5,000)."""
     held = known.get(source.path) if known is not None else None
     if held is None or held.source is not source:
-        return transcript_key(version, source, names)
-    if held.key is None or held.key[0] != names:
+        return transcript_key(version, source)
+    if held.key is None:
         held.digest = held.digest or source_text_digest(source)
-        held.key = (names, transcript_key(version, source, names, held.digest))
-    return held.key[1]
+        held.key = transcript_key(version, source, held.digest)
+    return held.key
 
 
 def source_digest(source: Source | None) -> str:
@@ -141,9 +139,8 @@ def read_inputs(options: Options, known: dict | None = None) -> Inputs:
                                     content.site, content.speakers, content.glossary) if s is not None}
         for shown in [shown for shown in known if shown not in present]:
             del known[shown]
-    names = speaker_names(content.speakers)  # once a build: every transcript's parse depends on it
-    digest_of_names = names_digest(names)
-    keys = [known_key(known, version, source, digest_of_names) for source in content.transcripts]
+    names = speaker_names(content.speakers)  # once a build, for the parse
+    keys = [known_key(known, version, source) for source in content.transcripts]
     templates, static = template_digests(options.templates)
     digest = digest_text(version, templates, static, repr((options.base_url, options.strict, str(options.templates))),
                          *keys, source_digest(content.site), source_digest(content.speakers),

@@ -9,12 +9,13 @@ import re
 
 import pytest
 
-from conftest import CORPUS, build_site
+from conftest import CONTENT, CORPUS, build_site
 from sitecheck import site_problems
 from generator.figure_views import ranked_figures
-from generator.labels import normalise_spaces
+from generator.labels import name_suffixes, normalise_spaces
 from generator.model import Source
-from generator.parse import parse_with_problems
+from generator.parse import parse_naming, parse_with_problems
+from generator.speakers_file import speaker_names
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not available")
 
@@ -126,3 +127,36 @@ def test_figures_are_kept_per_meeting_in_document_order(corpus_site):
         assert places == sorted(places), slug
     order = {m.slug: i for i, m in enumerate(archive.meetings)}
     assert ranked_figures(archive) == sorted(archive.figures, key=lambda f: (-order[f.meeting], f.paragraph, f.start))
+
+
+def test_a_parse_depends_only_on_the_speaker_names_among_its_labels_ends():
+    """A cached parse is reused while the speaker names among its labels' ends
+    (labels.name_suffixes) are as when it was made (jobs.parse_sources): parsing with any
+    names must then equal parsing with only those. Taken as names: the text before every
+    line's first colon, or every end of it after a space (which moves where most labels
+    split title from name), or both; each file parses the same with only its own."""
+    paths = [*sorted(CORPUS.glob("*.txt")), *sorted((CONTENT / "transcripts").iterdir())]
+    sources = [Source(path.name, path.read_text(encoding="utf-8")) for path in paths]
+    ends = [parse_naming(source)[2] for source in sources]
+    speakers = CONTENT / "speakers.yaml"
+    wholes, tails = set(speaker_names(Source(speakers.name, speakers.read_text(encoding="utf-8")))), set()
+    for source in sources:  # with and without a note at the end
+        for before in re.findall(r"^[*\s]*([^:\n]{1,160}?)[*\s]*:", source.text, re.MULTILINE):
+            for core in {before, re.sub(r"\s*\([^()]*\)?\s*$", "", before)}:
+                words = core.casefold().split()
+                wholes.add(" ".join(words))
+                tails.update(" ".join(words[start:]) for start in range(1, len(words)))
+    assert len(sources) == 214
+    for names in map(frozenset, (wholes, tails, wholes | tails)):
+        moved = 0
+        for source, own in zip(sources, ends):
+            named = parse_naming(source, names)
+            assert named == parse_naming(source, names & own), source.path
+            moved += named[:2] != parse_with_problems(source)
+        assert moved >= 190  # the names change most parses (199 or 200 of 214)
+
+
+def test_a_labels_ends_are_its_core_and_each_part_after_a_space():
+    assert name_suffixes(["President of Russia\u00a0 Vladimir Putin (retranslated)", "Putin", "MODERATOR"]) == {
+        "president of russia vladimir putin", "of russia vladimir putin", "russia vladimir putin",
+        "vladimir putin", "putin", "moderator"}
