@@ -17,6 +17,9 @@ same site, only slower. Entries:
   the blocks of the meetings that changed;
 - `templates/`: Jinja's compiled templates (jinja2.FileSystemBytecodeCache, which
   compiles a template again when its source differs from what was compiled);
+- `glossaries.pickle`: term_changes.glossary_profile of each glossary that an
+  analysis entry was made with, by terms.names_digest, to tell which meetings
+  an edit to the glossary can change;
 - `site.pickle`: the last site written (every file's Stamp, and a digest
   of what each page was made from) and the digest of all inputs it was
   built from, so an unchanged rebuild stops after reading, and a changed
@@ -119,6 +122,10 @@ class Cache:
         """(digest of every label, resolve_speakers' answer) of the last build, saved too: a
         rebuild after an edit to what was said, not who said it, does not resolve again."""
         self._resolved_saved: tuple[str, tuple] | None = None
+        self.glossaries: dict[str, tuple] = {}
+        """terms.names_digest → term_changes.glossary_profile of each glossary an analysis entry
+        was made with (jobs.analyse_meetings); saved too."""
+        self._glossaries_saved: dict[str, tuple] = {}
         self.reads: dict[str, Read] = {}
         """Each file read by the last build, with its stat signature (read.read_text), so that
         a build reads again only the files that changed; saved (read.remembered_reads) for
@@ -136,6 +143,9 @@ class Cache:
             resolved = read_pickle(folder / "resolved.pickle")
             if isinstance(resolved, tuple) and len(resolved) == 2:
                 self.resolved = self._resolved_saved = resolved
+            glossaries = read_pickle(folder / "glossaries.pickle")
+            if isinstance(glossaries, dict):
+                self.glossaries, self._glossaries_saved = glossaries, dict(glossaries)
             reads = read_pickle(folder / "reads.pickle")
             if isinstance(reads, dict):
                 self.reads, self._reads_saved = reads_from(reads), reads
@@ -252,6 +262,9 @@ class Cache:
             if self.resolved is not None and self.resolved is not self._resolved_saved:
                 write_pickle(self.folder / "resolved.pickle", self.resolved)
                 self._resolved_saved = self.resolved
+            if self.glossaries != self._glossaries_saved:
+                write_pickle(self.folder / "glossaries.pickle", self.glossaries)
+                self._glossaries_saved = dict(self.glossaries)
             reads = remembered_reads(self.reads)
             if reads != self._reads_saved:
                 write_pickle(self.folder / "reads.pickle", reads)

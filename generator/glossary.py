@@ -77,6 +77,16 @@ def term_marks(archive: Archive) -> dict[tuple[str, int], list[Mark]]:
     return dict(marks)
 
 
+def hit_entries(archive: Archive) -> list[tuple[str, str, str]]:
+    """(slug, term, short definition) of each entry the archive's hits name, by slug: all that
+    term_marks reads of the glossary. A meeting page holds these in its inputs, not the whole
+    glossary: a term added or a definition edited renders again only the pages that say it."""
+    if archive.glossary is None:
+        return []
+    named = {hit.term for hit in archive.term_hits}
+    return sorted((entry.slug, entry.term, entry.short) for entry in archive.glossary.entries if entry.slug in named)
+
+
 def is_term(mark: Mark) -> bool:
     return mark.tag == "a" and ("class", "term") in mark.attrs
 

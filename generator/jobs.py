@@ -47,6 +47,7 @@ from .render import (MEETING_FILES, RAW_FILES, make_environment, page_list, rend
                      template_sources, view_digest)
 from .resolve import resolve_speakers
 from .search_index import block_identities, blocks_of, meeting_postings, search_file_items, speaker_runs
+from .term_changes import GlossaryFit
 from .terms import find_terms, names_digest
 from .uptodate import source_digest
 from .views import site_view
@@ -60,17 +61,17 @@ PAGE_BATCH = 40
 def made_or_cached(kind: str, keys: list[str], make: Callable[[list[int]], list], batch: int, cache: Cache,
                    jobs: int, progress: Progress, stage: str, fresh: Fresh | None = None,
                    detach: Callable[[list[int]], tuple] | None = None,
-                   fits: Callable[[object], bool] | None = None) -> tuple[dict, int]:
+                   fits: Callable[[int, object], bool] | None = None) -> tuple[dict, int]:
     """key → result for every key: from the cache where it has them, the others made by
     `make(indexes)` in batches on every core (and put in the cache, in place of an entry
-    that does not `fits` this build); with how many were made.
+    that does not `fits(index, entry)` this build); with how many were made.
 
     With `fresh` workers and `detach`, a worker makes a batch as `function(*arguments)` of
     `detach(indexes)` (what make(indexes) does, from values that can be sent), and writes the
     entries itself."""
     known = cache.get(kind, keys)
     if fits is not None:
-        known = {key: value for key, value in known.items() if fits(value)}
+        known = {key: known[key] for index, key in enumerate(keys) if key in known and fits(index, known[key])}
     missing = [i for i, key in enumerate(keys) if key not in known]
     groups = batches(len(missing), batch)
     count = [0]
@@ -162,7 +163,7 @@ def parse_sources(sources: tuple[Source, ...], speaker_names: frozenset[str], ke
         return entries
 
     known, made = made_or_cached("parsed", keys, parsed, PARSE_BATCH, cache, jobs, progress, "parsing",
-                                 fits=lambda entry: speaker_names & entry[2] == entry[3])
+                                 fits=lambda _, entry: speaker_names & entry[2] == entry[3])
     progress.finish(f"parsed {made} of {len(sources)} transcripts")
     forget_texts(sources)
     if meeting_keys is not None:
@@ -202,25 +203,34 @@ def labels_digest(meeting: Meeting) -> str | None:
 
 # --- terms and figures -----------------------------------------------------------------
 
-def analysis_key(version: str, meeting_key: str, glossary_key: str, speakers: tuple) -> str:
-    """Not the site's settings, which finding terms and figures does not read: an edit to
-    site.yaml analyses no meeting again (each page and file that shows a setting holds it in
-    its own inputs)."""
-    return digest_text(version, "analysed", meeting_key, glossary_key, repr(speakers))
+def analysis_key(version: str, meeting_key: str, speakers: tuple) -> str:
+    """Not the glossary, which the entry holds the digest of (analyse_meetings), nor the site's
+    settings, which finding terms and figures does not read: an edit to site.yaml analyses no
+    meeting again (each page and file that shows a setting holds it in its own inputs)."""
+    return digest_text(version, "analysed", meeting_key, repr(speakers))
+
+
+def archive_analysis_key(key: str, entry: tuple) -> str:
+    """The key of an analysis in Archive.analysis_keys: its cache key and the glossary it was
+    made with, or the one it keeps from an equal analysis it replaced (analyse_meetings)."""
+    return entry[5] or digest_text(key, entry[4])
 
 
 def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict) -> list[tuple]:
-    """(term hits, figures, search postings, figures as JSON) of each meeting: find_terms and
-    extract_figures cut at meeting boundaries, the meeting's share of the search index, and
-    its share of data/figures.json (compressed: Archive.figures_json)."""
+    """(term hits, figures, search postings, figures as JSON, glossary digest, None) of each
+    meeting: find_terms and extract_figures cut at meeting boundaries, the meeting's share of
+    the search index, its share of data/figures.json (compressed: Archive.figures_json), the
+    terms.names_digest of the glossary they were found with, and the place of the key it
+    may keep from an equal analysis it replaces (analyse_meetings)."""
     hits: dict[str, list] = defaultdict(list)
     figures: dict[str, list] = defaultdict(list)
     for hit in find_terms(meetings, glossary):
         hits[hit.meeting].append(hit)
     for figure in extract_figures(meetings, glossary, speaker_of):
         figures[figure.meeting].append(figure)
+    glossary_key = names_digest(glossary)
     return [(tuple(hits[m.slug]), tuple(figures[m.slug]), meeting_postings(m),
-             packed(records_json(figures[m.slug], {m.slug: m}))) for m in meetings]
+             packed(records_json(figures[m.slug], {m.slug: m})), glossary_key, None) for m in meetings]
 
 
 def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, *, keys: dict[str, str],
@@ -229,6 +239,13 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, *, key
                      figures_of: dict | None = None, fresh: Fresh | None = None) -> tuple[tuple, tuple]:
     """All term hits and figures, in archive order, from the cache where it has a meeting's.
 
+    An entry made with another glossary is used while the meeting holds none of the names
+    that differ between the two (term_changes): a term added analyses again only the
+    meetings that say it. Its key in Archive.analysis_keys, which pages are keyed by, is
+    its cache key and the glossary it was made with, or the key of the equal analysis it
+    replaced (a word of the term said, but not the term): a key names one analysis only
+    (archive_analysis_key).
+
     `keys` maps each meeting's path to its key (parse_sources' meeting_keys); `postings` is
     filled with each meeting's search postings (by slug), for the search index;
     `analysed` with each meeting's analysis key (by slug), for Archive.analysis_keys,
@@ -236,26 +253,34 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, *, key
     with its figures, for Archive.figures_of. `fresh` workers, when given, analyse
     instead of forked ones (made_or_cached).
     """
-    glossary_key = names_digest(glossary)
     wanted = cache.remembered("analysis keys").each(
-        meetings, lambda m: analysis_key(version, keys[m.path], glossary_key,
+        meetings, lambda m: analysis_key(version, keys[m.path],
                                          tuple(speaker_of.get((m.slug, t.number)) for t in m.turns)),
-        context=(version, glossary_key, speaker_of))  # a meeting object is parsed under one meeting key
+        context=(version, speaker_of))  # a meeting object is parsed under one meeting key
+    fit = GlossaryFit(glossary, cache.glossaries)
     def detach(indexes: list[int]) -> tuple:
         """analyse_one_by_one and its arguments for these meetings, with only their speakers."""
         some = [meetings[i] for i in indexes]
         return analyse_one_by_one, (some, glossary, {(m.slug, t.number): speaker_of[(m.slug, t.number)] for m in some
                                                      for t in m.turns if (m.slug, t.number) in speaker_of})
 
+    held = cache.get("analysed", wanted)  # as the last build left them, fitting this one or not
     known, made = made_or_cached(
         "analysed", wanted,
         lambda indexes: analyse_one_by_one([meetings[i] for i in indexes], glossary, speaker_of),
-        ANALYSE_BATCH, cache, jobs, progress, "finding terms and figures", fresh=fresh, detach=detach)
+        ANALYSE_BATCH, cache, jobs, progress, "finding terms and figures", fresh=fresh, detach=detach,
+        fits=lambda index, entry: fit.holds(entry[4], meetings[index]))
     progress.finish(f"found terms and figures in {made} of {len(meetings)} meetings")
+    for key in wanted:
+        found, last = known[key], held.get(key)
+        if last is not None and found is not last and found[:4] == last[:4]:
+            known[key] = (*found[:5], archive_analysis_key(key, last))
+            cache.put("analysed", key, known[key])
     used = [known[key] for key in wanted]
+    cache.glossaries = fit.profiles_of(found[4] for found in used)
     postings.update((m.slug, found[2]) for m, found in zip(meetings, used))
     if analysed is not None:
-        analysed.update((m.slug, key) for m, key in zip(meetings, wanted))
+        analysed.update((m.slug, archive_analysis_key(key, found)) for m, key, found in zip(meetings, wanted, used))
     if figures_json is not None:
         figures_json.update((m.slug, found[3]) for m, found in zip(meetings, used))
     if figures_of is not None:

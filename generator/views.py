@@ -16,7 +16,8 @@ from . import urls
 from .feeds import FEED
 from .annotation_views import ANNOTATIONS_INDEX, NOTES_SCRIPT, annotation_marks, meeting_notes, notes_by_paragraph
 from .figures import figure_marks
-from .glossary import archive_topics, meeting_topics, term_marks, topic_finder, topic_of, without_clashing_terms
+from .glossary import (archive_topics, hit_entries, meeting_topics, term_marks, topic_finder, topic_of,
+                       without_clashing_terms)
 from .index import meetings_by_year, neighbours, speaking_shares
 from .inline import Mark, render_text, text_marks
 from .labels import normalise_spaces
@@ -130,15 +131,14 @@ def meeting_pages(archive: Archive):
     first needs it: a rebuild whose quick keys show nearly every page as it was
     makes it once, for the few that changed, instead of while listing."""
     around = neighbours(archive)
-    glossary = fingerprint(archive.glossary)
     context = LazyView(meeting_context, archive)
-    shared = shared_digest(archive, glossary) if archive.analysis_keys else None
+    shared = shared_digest(archive) if archive.analysis_keys else None
     for meeting in archive.meetings:
         arguments = (context, meeting, around)
         quick = meeting_quick(archive, meeting, around, shared)
         yield urls.meeting(meeting.slug), "meeting.html", LazyView(
-            meeting_page_view, *arguments, inputs=partial(meeting_page_inputs, *arguments, glossary),
-            quick=quick, detached=partial(detached_meeting_view, *arguments, glossary, quick))
+            meeting_page_view, *arguments, inputs=partial(meeting_page_inputs, *arguments),
+            quick=quick, detached=partial(detached_meeting_view, *arguments, quick))
 
 
 def meeting_context(archive: Archive) -> dict:
@@ -162,8 +162,8 @@ def meeting_page_view(context: LazyView, meeting: Meeting, around: dict) -> dict
     return meeting_part_view(*meeting_arguments(context, meeting, around))
 
 
-def meeting_page_inputs(context: LazyView, meeting: Meeting, around: dict, glossary: str | None) -> tuple:
-    return meeting_inputs(*meeting_arguments(context, meeting, around), glossary)
+def meeting_page_inputs(context: LazyView, meeting: Meeting, around: dict) -> tuple:
+    return meeting_inputs(*meeting_arguments(context, meeting, around))
 
 
 class Neighbour(NamedTuple):
@@ -194,8 +194,7 @@ def neighbour(meeting: Meeting | None) -> Neighbour | None:
                      range(len(meeting.turns)))
 
 
-def detached_meeting_view(context: LazyView, meeting: Meeting, around: dict, glossary: str | None,
-                          quick: tuple | None) -> LazyView:
+def detached_meeting_view(context: LazyView, meeting: Meeting, around: dict, quick: tuple | None) -> LazyView:
     """A meeting page's view made of that meeting's own values, for a fresh worker (parallel.Fresh)
     to be sent pickled: its figures, terms and notes, its speakers with their roles here already
     looked up, its neighbours' summaries, its topics' names. It makes the same inputs and the
@@ -207,16 +206,16 @@ def detached_meeting_view(context: LazyView, meeting: Meeting, around: dict, glo
     previous, following = around[meeting.slug]
     arguments = (part, meeting, named_people(people, keys), {meeting.slug: (neighbour(previous), neighbour(following))},
                  [TopicLink(topic.name, topic.slug) for topic in topics], notes, roles_here)
-    return LazyView(meeting_part_view, *arguments, inputs=partial(meeting_inputs, *arguments, glossary), quick=quick)
+    return LazyView(meeting_part_view, *arguments, inputs=partial(meeting_inputs, *arguments), quick=quick)
 
 
-def shared_digest(archive: Archive, glossary: str | None) -> str | None:
+def shared_digest(archive: Archive) -> str | None:
     """One digest of all a meeting page reads beyond its own meeting and its neighbours (whose
     analysis keys say the rest): everyone with their roles, the notes, the settings, the
     glossary and the topics' names and slugs."""
     topics = [(key, topic.name, topic.slug) for key, topic in topic_of(archive_topics(archive)).items()]
     return fingerprint((people_digest(archive, archive.people), archive.annotations, archive.config,
-                        glossary, topics))
+                        archive.glossary, topics))
 
 
 @per_item
@@ -254,7 +253,7 @@ def role_in(person: Person, meeting: Meeting, roles: dict | None) -> str:
 
 
 def meeting_inputs(part: Archive, meeting: Meeting, people: dict, around: dict, topics: list, notes: list,
-                   roles: dict, glossary: str) -> tuple:
+                   roles: dict) -> tuple:
     """Everything meeting_part_view reads, as plain values: the same inputs make the same page.
 
     Keep in step with meeting_view: a value it reads that is missing here
@@ -267,7 +266,7 @@ def meeting_inputs(part: Archive, meeting: Meeting, people: dict, around: dict, 
                for key in dict.fromkeys(speakers + named) for person in (people.get(key),) if person]
     previous, following = around[meeting.slug]
     return (analysis_identity(part, meeting.slug, meeting, part.figures, part.term_hits), part.annotations,
-            part.config, glossary, speakers, persons,
+            part.config, hit_entries(part), speakers, persons,
             meeting_summary(previous) if previous else None, meeting_summary(following) if following else None,
             [(topic.name, topic.slug) for topic in topics], notes)
 

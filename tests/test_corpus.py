@@ -12,10 +12,13 @@ import pytest
 from conftest import CONTENT, CORPUS, build_site
 from sitecheck import site_problems
 from generator.figure_views import ranked_figures
+from generator.glossary import load_glossary
+from generator.jobs import analyse_one_by_one
 from generator.labels import name_suffixes, normalise_spaces
 from generator.model import Source
 from generator.parse import parse_naming, parse_with_problems
 from generator.speakers_file import speaker_names
+from generator.term_changes import changed_words, glossary_profile, holds_any
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not available")
 
@@ -160,3 +163,33 @@ def test_a_labels_ends_are_its_core_and_each_part_after_a_space():
     assert name_suffixes(["President of Russia\u00a0 Vladimir Putin (retranslated)", "Putin", "MODERATOR"]) == {
         "president of russia vladimir putin", "of russia vladimir putin", "russia vladimir putin",
         "vladimir putin", "putin", "moderator"}
+
+
+GLOSSARY_EDITS = [
+    ("an alias removed", "aliases: [Anti-Ballistic Missile Treaty]", "aliases: []", {"ballistic"}),
+    ("an alias added", "aliases: [MS-21, Irkut MC-21]", "aliases: [MS-21, Irkut MC-21, Irkut]", {"irkut"}),
+    ("a term with digits, which masks figures", "", "- term: G20\n  definition: A forum.\n", {"g20", "20"}),
+    ("a term and its plural", "", "- term: gas price\n  plural: true\n  definition: A price.\n", {"price", "prices"}),
+]
+
+
+@pytest.mark.parametrize("case, old, new, words", GLOSSARY_EDITS, ids=[edit[0] for edit in GLOSSARY_EDITS])
+def test_a_glossary_edit_changes_the_analysis_only_of_meetings_that_hold_a_changed_word(parsed, case, old, new, words):
+    """jobs.analyse_meetings keeps a meeting's analysis made with another glossary while the
+    meeting holds no word of a name that differs between the two (term_changes): on the
+    corpus, each meeting that holds none is analysed the same with either glossary, and
+    some that hold one are not."""
+    path = CONTENT / "glossary.yaml"
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace(old, new, 1) if old else text + "\n" + new
+    before, after = (load_glossary(Source(path.name, t))[0] for t in (text, edited))
+    assert changed_words(glossary_profile(before), glossary_profile(after)) == words
+    same = changed = 0
+    for _, meeting, _ in parsed:
+        analysed = [analyse_one_by_one([meeting], glossary, {})[0][:4] for glossary in (before, after)]
+        if holds_any(meeting, frozenset(words)):
+            changed += analysed[0] != analysed[1]
+        else:
+            assert analysed[0] == analysed[1], meeting.slug
+            same += 1
+    assert same >= 50 and changed >= 1, (same, changed)  # 198 and 3, 192 and 1, 60 and 15, 164 and 3
