@@ -15,6 +15,7 @@ import json
 import struct
 import zlib
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache, partial
 from pathlib import PurePosixPath
@@ -24,7 +25,7 @@ from .figures import Figure, sentences_of
 from .index import speaker_stats, turn_words
 from .lazy import LazyView, fingerprint, inputs_digest
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
-                    meeting_share, meetings_by_slug, named_people)
+                    group_by_meeting, meeting_share, meetings_by_slug, named_people)
 from .once import per_item
 from .write import Reuse, chunk_bytes, digest_of
 
@@ -297,9 +298,9 @@ def meeting_data_items(archive: Archive):
     `inputs` decide it, made from that meeting alone, so that a rebuild makes only changed ones
     and a fresh worker can make it (LazyView.detached)."""
     people = {p.key: p for p in archive.people}
-    terms_in = by_meeting(term_records(archive))
     grouped = figures_by_meeting(archive)
     if grouped is None:  # figures not listed meeting by meeting (a hand-made archive): all records at once
+        terms_in = by_meeting(term_records(archive))
         records_in = by_meeting(figure_records(archive))
         for meeting in archive.meetings:
             yield meeting_data(meeting.slug), dump(meeting_document(archive, meeting, people,
@@ -307,10 +308,11 @@ def meeting_data_items(archive: Archive):
                                                                      terms_in.get(meeting.slug, [])))
         return
     made = dict(archive.figures_json)  # meeting slug → its figure records as JSON
+    hits = LazyView(group_by_meeting, archive.term_hits)  # grouped on first use: a rebuild may make no file
     # LazyView.quick of a meeting's file: its analysis key and everyone's key, slug and name.
     shared = fingerprint((VERSION, [(p.key, p.slug, p.name) for p in archive.people]))
     for meeting in archive.meetings:
-        arguments = (archive, meeting, people, grouped.get(meeting.slug, ()), terms_in.get(meeting.slug, []), made)
+        arguments = (archive, meeting, people, grouped.get(meeting.slug, ()), hits, made)
         key = archive.analysis_keys.get(meeting.slug)
         quick = (shared, key) if shared and key else None
         yield meeting_data(meeting.slug), LazyView(meeting_file, *arguments,
@@ -318,11 +320,12 @@ def meeting_data_items(archive: Archive):
                                                    detached=partial(detached_meeting_file, *arguments, quick))
 
 
-def detached_meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, terms: list, made: dict,
+def detached_meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, hits: Mapping, made: dict,
                           quick: tuple | None) -> LazyView:
     """A meeting's data file's view made of that meeting's own values, for a fresh worker."""
     part = meeting_share(archive, meeting)
-    arguments = (part, meeting, named_people(people, set(part.speaker_of.values())), figures, terms,
+    arguments = (part, meeting, named_people(people, set(part.speaker_of.values())), figures,
+                 {meeting.slug: hits.get(meeting.slug, ())},
                  {meeting.slug: made[meeting.slug]} if meeting.slug in made else {})
     return LazyView(meeting_file, *arguments, inputs=partial(meeting_file_inputs, *arguments), quick=quick)
 
@@ -347,9 +350,11 @@ def part_digest(part: bytes) -> str:
     return digest_of(part)
 
 
-def meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, terms: list, made: dict) -> bytes:
+def meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, hits: Mapping, made: dict) -> bytes:
     """dump(meeting_document(…)), with the figures' JSON made with the analysis (`made`)
-    joined in rather than made again: half the time of a meeting's file is its figures."""
+    joined in rather than made again: half the time of a meeting's file is its figures.
+    `hits`: term hits by meeting slug."""
+    terms = meeting_terms(hits, meeting)
     kept = made.get(meeting.slug)
     if kept is None:
         figures_json = records_json(figures, {meeting.slug: meeting})
@@ -362,8 +367,14 @@ def meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, term
     return b"".join([head, b',"figures":[', figures_json, b'],"terms":', dump(terms)[:-1], b"}\n"])
 
 
-def meeting_file_inputs(archive: Archive, meeting: Meeting, people: dict, figures, terms: list, made: dict) -> tuple:
+def meeting_terms(hits: Mapping, meeting: Meeting) -> list[dict]:
+    """A meeting's term hits as records (term_records), from the hits by meeting slug."""
+    return [plain(hit) for hit in hits.get(meeting.slug, ())]
+
+
+def meeting_file_inputs(archive: Archive, meeting: Meeting, people: dict, figures, hits: Mapping, made: dict) -> tuple:
     """What meeting_file reads: the meeting, who speaks (as named and linked), its figures and terms."""
+    terms = meeting_terms(hits, meeting)
     speakers = [archive.speaker_of.get((meeting.slug, turn.number)) for turn in meeting.turns]
     persons = [(key, person.slug, person.name) for key in dict.fromkeys(speakers)
                for person in (people.get(key),) if person]

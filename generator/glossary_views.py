@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from functools import partial
+from itertools import groupby
+from operator import attrgetter
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -195,14 +197,19 @@ def term_view(archive: Archive, view: dict, hits: list, number: int, pages: list
 
 def term_quick(archive: Archive, view: dict, hits: list, number: int, pages: list[dict],
                everyone: str | None) -> str | None:
-    """LazyView.quick of a term's page: its entry, pager, everyone as named (people_digest), and
-    each occurrence's place with its meeting's analysis key (which covers the meeting's text,
-    title, date and who speaks); None when a key is missing."""
-    keys = [archive.analysis_keys.get(hit.meeting) for hit in hits]
-    if everyone is None or None in keys:
+    """LazyView.quick of a term's page: its entry, pager, everyone as named (people_digest), where
+    its first occurrence stands, and each meeting's analysis key (which covers the meeting's
+    text, title, date, who speaks and the occurrences found in it) with how many occurrences
+    of it the page shows; None when a key is missing. Those say which occurrences the page
+    shows: digesting each one's place took 0.2 s of every rebuild at 5,000 meetings."""
+    if everyone is None:
         return None
-    return fingerprint((view, number, pages, everyone,
-                        [(hit.meeting, key, hit.paragraph, hit.turn, hit.start, hit.end) for hit, key in zip(hits, keys)]))
+    runs = [(meeting, archive.analysis_keys.get(meeting), sum(1 for _ in same))
+            for meeting, same in groupby(hits, key=attrgetter("meeting"))]
+    if any(key is None for _, key, _ in runs):
+        return None
+    first = (hits[0].paragraph, hits[0].start) if hits else None
+    return fingerprint((view, number, pages, everyone, first, runs))
 
 
 def topic_pages(archive: Archive):

@@ -445,3 +445,24 @@ def test_tooltip_shows_on_focus_and_hover_from_file_url(tmp_path, example):
         other.hover()
         assert other.locator(".term-def").is_visible()
         browser.close()
+
+
+def test_a_term_pages_quick_key_says_which_occurrences_it_shows():
+    """term_quick digests each meeting's analysis key and how many of its occurrences the page
+    shows, and where the first stands: a page of one meeting's occurrences 2-4 is not the page
+    of its occurrences 1-3, though both show three of the same meeting's (an occurrence added
+    to an earlier meeting moves every later page's first one)."""
+    from types import SimpleNamespace
+    from generator.glossary_views import term_quick
+    from generator.terms import TermHit
+    hits = [TermHit("nato", "m", paragraph, 0, 4, "NATO", 1, 1, True) for paragraph in range(1, 6)]
+    archive = SimpleNamespace(analysis_keys={"m": "analysed"})
+
+    def quick(chunk, keys=None):
+        return term_quick(archive if keys is None else SimpleNamespace(analysis_keys=keys), {"term": "NATO"}, chunk, 2,
+                          [], "all")
+    assert quick(hits[1:4]) == quick(list(hits[1:4]))
+    assert quick(hits[1:4]) != quick(hits[2:5])
+    assert quick(hits[1:4]) != quick(hits[1:3])
+    assert quick(hits[1:4]) != quick(hits[1:4], {"m": "analysed again"})
+    assert quick(hits[1:4], {}) is None
