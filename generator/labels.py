@@ -171,18 +171,27 @@ def read_label(printed: str, known_names: frozenset[str] = frozenset(),
     return Label(printed=printed.strip(), name=name, role=role, note=note, generic=False)
 
 
-def name_suffixes(printed_labels) -> frozenset[str]:
+def name_suffixes(printed_labels, known_names: frozenset[str] = frozenset()) -> frozenset[str]:
     """Every string whose being a speaker name could change what read_label makes of these
-    labels (LABEL_RE's "label" group): each one's casefolded core and every part of it after
-    a space. read_label asks whether the whole core is a name, and split_role_and_name
-    which names end it after a space; nothing else of the names. A transcript's parse thus
-    depends only on the speaker names among its labels' suffixes (jobs.parse_sources):
-    a name added to speakers.yaml parses again only the transcripts that have it."""
+    labels (LABEL_RE's "label" group) with these `known_names` besides: each one's casefolded
+    core, and each part of it after a space longer than the longest that is a known name,
+    but a last word after a first name. read_label asks whether the whole core is a name,
+    and split_role_and_name which is the longest name that ends it after a space (a known
+    one ends it whatever the speaker names are; a shorter one could not be the longest; a
+    surname is not split from a first name); nothing else of the names. A transcript's
+    parse thus depends only on the speaker names among these (jobs.parse_sources): a name
+    added to speakers.yaml parses again only the transcripts with a label it could split."""
     found = set()
     for printed in printed_labels:
-        folded = _split_note(normalise_spaces(printed))[0].casefold()
+        core = _split_note(normalise_spaces(printed))[0]
+        folded, words = core.casefold(), core.split(" ")
         found.add(folded)
-        found.update(folded[i + 1:] for i, ch in enumerate(folded) if ch == " ")
+        for i, ch in enumerate(folded):
+            if ch == " ":
+                if folded[i + 1:] in known_names:
+                    break
+                if not _after_first_name(words, folded[i + 1:]):
+                    found.add(folded[i + 1:])
     return frozenset(found)
 
 
@@ -287,17 +296,26 @@ def _name_after_title_word(words: list[str], start: int) -> int:
     return first if first < start and ends_title else start
 
 
+def _after_first_name(words: list[str], name: str) -> bool:
+    """A one-word name (a surname) that ends the label's words after what may be a first name."""
+    return " " not in name and len(words) > 1 and _may_start_name(words[-2])
+
+
 def split_role_and_name(core: str, known_names: frozenset[str] = frozenset()) -> tuple[str, str]:
     """ "President of Russia Vladimir Putin" → ("President of Russia", "Vladimir Putin").
 
-    A known short name that ends the label wins; otherwise the name is the last
-    two capitalised words, with particles ("Van der Bellen", "bin Hamad Al Thani").
+    A known name that ends the label wins ("Recep Tayyip Erdogan", a label of the same
+    file, or a name of speakers.yaml), but a one-word one only after a word that is not a
+    first name: "President Putin", not "Vladimir Putin" (`Putin` listed as an alias).
+    Otherwise the name is the last two capitalised words, with particles ("Van der
+    Bellen", "bin Hamad Al Thani").
     """
     words = core.split(" ")
     folded = core.casefold()
     best = None
     for name in known_names:
-        if folded.endswith(" " + name) and (best is None or len(name) > len(best)):
+        if (folded.endswith(" " + name) and (best is None or len(name) > len(best))
+                and not _after_first_name(words, name)):
             best = name
     if best is not None:
         cut = len(core) - len(best)

@@ -187,7 +187,8 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
         paragraphs, footnotes = split_footnotes(paragraphs)
         paragraphs = [(line, unbold_label(text)) for line, text in paragraphs]
     printed = {match.group("label") for match in (LABEL_RE.match(text) for _, text in paragraphs) if match}
-    known = _short_names(printed) | speaker_names
+    short = _short_names(printed)
+    known = short | speaker_names
     blocks: list = []
     problems: list[Problem] = []
     turn: dict | None = None  # the open turn: label, line, paragraphs, continued
@@ -256,7 +257,7 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
     close_turn()
     problems += footnote_problems(blocks, footnotes, path)
     return (blocks, problems, tuple((label, line, text) for label, (line, text) in sorted(footnotes.items())),
-            name_suffixes(printed))
+            name_suffixes(printed, short))
 
 
 def markdown_heading(text: str) -> str | None:

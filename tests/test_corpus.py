@@ -159,10 +159,25 @@ def test_a_parse_depends_only_on_the_speaker_names_among_its_labels_ends():
         assert moved >= 190  # the names change most parses (199 or 200 of 214)
 
 
-def test_a_labels_ends_are_its_core_and_each_part_after_a_space():
-    assert name_suffixes(["President of Russia\u00a0 Vladimir Putin (retranslated)", "Putin", "MODERATOR"]) == {
+def test_a_labels_ends_are_its_core_and_each_part_after_a_space_that_a_name_could_split_off():
+    assert name_suffixes(["President of Russia\u00a0 Vladimir Putin (retranslated)", "MODERATOR"]) == {
         "president of russia vladimir putin", "of russia vladimir putin", "russia vladimir putin",
-        "vladimir putin", "putin", "moderator"}
+        "vladimir putin", "moderator"}  # not "putin": a surname is not split from a first name
+    assert name_suffixes(["President Putin"]) == {"president putin", "putin"}
+    # "Vladimir Putin" is a label of the file: it ends the longer one whatever the speaker names are
+    assert name_suffixes(["President of Russia Vladimir Putin", "Vladimir Putin"], frozenset({"vladimir putin"})) == {
+        "president of russia vladimir putin", "of russia vladimir putin", "russia vladimir putin", "vladimir putin"}
+
+
+def test_a_surname_listed_as_an_alias_is_not_split_from_a_first_name():
+    """ "Putin" in speakers.yaml made "Vladimir Putin:" a turn of "Putin" in the role "Vladimir"."""
+    from generator.labels import read_label
+    names = frozenset({"putin"})
+    for printed, name, role in [("Vladimir Putin", "Vladimir Putin", ""),
+                                ("President of Russia Vladimir Putin", "Vladimir Putin", "President of Russia"),
+                                ("President Putin", "Putin", "President")]:
+        label = read_label(printed, names, names)
+        assert (label.name, label.role) == (name, role)
 
 
 GLOSSARY_EDITS = [
