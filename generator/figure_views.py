@@ -30,7 +30,7 @@ from .figures import FIGURE_KINDS, Figure, sentences_of
 from .lazy import LazyView, fingerprint
 from .model import Archive, analysis_identity, figures_by_meeting, group_by_meeting, meetings_by_slug
 from .once import per_item
-from .views import format_date, people_digest
+from .views import format_date, people_named
 
 FIGURES_PAGE_SIZE = 1000
 """About this many rows on one page (whole meetings); more continue on figures/page-2.html …"""
@@ -193,7 +193,7 @@ def figures_pages(archive: Archive):
              "summary": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]]}
     people = {p.key: p for p in archive.people}
     shared = {1: fingerprint(first), 2: fingerprint(later)}  # once, not once a page: `pages` grows with the archive
-    everyone = people_digest(archive, archive.people)
+    everyone = people_named(archive, archive.people)
     for number, chunk in enumerate(chunks, start=1):
         common, made_from = (first, shared[1]) if number == 1 else (later, shared[2])
         yield urls.figures(number), "figures.html", LazyView(
@@ -206,7 +206,7 @@ def figures_pages(archive: Archive):
 def figures_quick(archive: Archive, chunk: list[Share], shared: str | None, number: int,
                   everyone: str | None) -> str | None:
     """LazyView.quick of a figures page: a digest of what every page shows, everyone as named
-    (people_digest), and its meetings' slugs and analysis keys (which cover their cells and
+    (people_named), and its meetings' slugs and analysis keys (which cover their cells and
     figures); None when one is missing."""
     keys = [(slug, archive.analysis_keys.get(slug)) for slug, _ in chunk]
     if not shared or everyone is None or any(key is None for _, key in keys):

@@ -23,7 +23,7 @@ from .labels import normalise_spaces
 from .lazy import LazyView, fingerprint
 from .model import Archive, Meeting, meetings_by_slug
 from .once import per_archive, per_item
-from .views import format_date, meeting_summary, people_digest
+from .views import format_date, meeting_summary, people_named
 
 TERM_PAGE_SIZE = 50
 """Occurrences listed on one term page; more continue on <slug>-p2.html, -p3 …"""
@@ -176,7 +176,7 @@ def term_pages(archive: Archive):
     only when it is rendered, and its quick key (term_quick) says when it need not be."""
     _, views = shared_views(archive)
     hits = hits_by_term(archive)
-    everyone = people_digest(archive, archive.people)
+    everyone = people_named(archive, archive.people)
     for slug, view in views.items():
         found = hits.get(slug, [])
         chunks = [found[i:i + TERM_PAGE_SIZE] for i in range(0, len(found), TERM_PAGE_SIZE)] or [[]]
@@ -197,7 +197,7 @@ def term_view(archive: Archive, view: dict, hits: list, number: int, pages: list
 
 def term_quick(archive: Archive, view: dict, hits: list, number: int, pages: list[dict],
                everyone: str | None) -> str | None:
-    """LazyView.quick of a term's page: its entry, pager, everyone as named (people_digest), where
+    """LazyView.quick of a term's page: its entry, pager, everyone as named (people_named), where
     its first occurrence stands, and each meeting's analysis key (which covers the meeting's
     text, title, date, who speaks and the occurrences found in it) with how many occurrences
     of it the page shows; None when a key is missing. Those say which occurrences the page

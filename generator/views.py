@@ -211,18 +211,30 @@ def detached_meeting_view(context: LazyView, meeting: Meeting, around: dict, qui
 
 def shared_digest(archive: Archive) -> str | None:
     """One digest of all a meeting page reads beyond its own meeting and its neighbours (whose
-    analysis keys say the rest): everyone with their roles, the notes, the settings, the
-    glossary and the topics' names and slugs."""
+    analysis keys say the rest): everyone as named with their roles (people_placed), the
+    notes, the settings, the glossary and the topics' names and slugs."""
     topics = [(key, topic.name, topic.slug) for key, topic in topic_of(archive_topics(archive)).items()]
-    return fingerprint((people_digest(archive, archive.people), archive.annotations, archive.config,
+    return fingerprint((people_placed(archive, archive.people), archive.annotations, archive.config,
                         archive.glossary, topics))
 
 
 @per_item
-def people_digest(people: tuple) -> str | None:
-    """fingerprint(people), remembered: a server's rebuild that resolved no speaker again keeps the
-    same tuple (15,000 roles at 5,000 meetings)."""
-    return fingerprint(people)
+def people_placed(people: tuple) -> str | None:
+    """A digest of everyone's key, name, slug and roles (as labels gave them, and speakers.yaml's
+    dated ones): all a meeting page reads of people (role_in), not their bios, links or aliases,
+    so that an edit to those keeps every meeting page without looking at it. Remembered: a
+    server's rebuild that resolved no speaker again keeps the same tuple (15,000 roles at
+    5,000 meetings)."""
+    return fingerprint([(person.key, person.name, person.slug, person.roles, person.spans) for person in people])
+
+
+@per_item
+def people_named(people: tuple) -> str | None:
+    """A digest of everyone's key, name and slug: all that a page which only names and links
+    people reads of them (term, figures pages, meeting data files), so that an edit to
+    speakers.yaml that renames no one (an alias, a bio, a role) keeps those pages (at 5,000
+    meetings with the example's glossary, making the term pages' rows again took 7 s)."""
+    return fingerprint([(person.key, person.name, person.slug) for person in people])
 
 
 def meeting_quick(archive: Archive, meeting: Meeting, around: dict, shared: str | None) -> tuple | None:
