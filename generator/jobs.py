@@ -155,7 +155,7 @@ def parse_sources(sources: tuple[Source, ...], speaker_names: frozenset[str], ke
         entries = []
         for i in indexes:
             meeting, problems, ends = parse_naming(sources[i], speaker_names)
-            used = speaker_names & ends
+            used = speaker_names.intersection(ends)
             last = held.get(keys[i])
             same = last is not None and last[0] == meeting and last[1] == problems
             entries.append((meeting, problems, ends, used,
@@ -163,7 +163,7 @@ def parse_sources(sources: tuple[Source, ...], speaker_names: frozenset[str], ke
         return entries
 
     known, made = made_or_cached("parsed", keys, parsed, PARSE_BATCH, cache, jobs, progress, "parsing",
-                                 fits=lambda _, entry: speaker_names & entry[2] == entry[3])
+                                 fits=lambda _, entry: speaker_names.intersection(entry[2]) == entry[3])
     progress.finish(f"parsed {made} of {len(sources)} transcripts")
     forget_texts(sources)
     if meeting_keys is not None:

@@ -171,28 +171,33 @@ def read_label(printed: str, known_names: frozenset[str] = frozenset(),
     return Label(printed=printed.strip(), name=name, role=role, note=note, generic=False)
 
 
-def name_suffixes(printed_labels, known_names: frozenset[str] = frozenset()) -> frozenset[str]:
+def name_suffixes(printed_labels, known_names: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Every string whose being a speaker name could change what read_label makes of these
-    labels (LABEL_RE's "label" group) with these `known_names` besides: each one's casefolded
-    core, and each part of it after a space longer than the longest that is a known name,
-    but a last word after a first name. read_label asks whether the whole core is a name,
-    and split_role_and_name which is the longest name that ends it after a space (a known
-    one ends it whatever the speaker names are; a shorter one could not be the longest; a
-    surname is not split from a first name); nothing else of the names. A transcript's
-    parse thus depends only on the speaker names among these (jobs.parse_sources): a name
-    added to speakers.yaml parses again only the transcripts with a label it could split."""
+    labels (LABEL_RE's "label" group) with these `known_names` besides, sorted: each one's
+    casefolded core, and for a label of a title and a name, each part of it after a space
+    longer than the longest that is a known name, but a last word after a first name.
+    read_label asks whether the whole core is a name, and, of a label it reads as a title and
+    a name whatever the names are, which is the longest name that ends it after a space (a
+    known one ends it whatever the speaker names are; a shorter one could not be the
+    longest; a surname is not split from a first name); nothing else of the names. A
+    transcript's parse thus depends only on the speaker names among these
+    (jobs.parse_sources): a name added to speakers.yaml parses again only the transcripts
+    with a label it could split."""
     found = set()
     for printed in printed_labels:
         core = _split_note(normalise_spaces(printed))[0]
         folded, words = core.casefold(), core.split(" ")
         found.add(folded)
+        label = read_label(printed, known_names)
+        if label is None or label.generic:  # prose, or a role in the room: only a name of the whole core reads it
+            continue
         for i, ch in enumerate(folded):
             if ch == " ":
                 if folded[i + 1:] in known_names:
                     break
                 if not _after_first_name(words, folded[i + 1:]):
                     found.add(folded[i + 1:])
-    return frozenset(found)
+    return tuple(sorted(found))
 
 
 def label_core(label: Label) -> str:

@@ -64,21 +64,21 @@ def parse_with_problems(source: Source, speaker_names: frozenset[str] = frozense
 
 
 def parse_naming(source: Source, speaker_names: frozenset[str] = frozenset()
-                 ) -> tuple[Meeting | None, list[Problem], frozenset[str]]:
+                 ) -> tuple[Meeting | None, list[Problem], tuple[str, ...]]:
     """parse_with_problems, and the only strings whose being among `speaker_names` or not
     could change it (labels.name_suffixes of its labels; none when it stops before its body)."""
     path = source.path
     if len(source.text) > MAX_CHARS:
-        return None, [Problem(path, 1, f"transcript is larger than {MAX_CHARS:,} characters")], frozenset()
+        return None, [Problem(path, 1, f"transcript is larger than {MAX_CHARS:,} characters")], ()
     text = normalise_text(source.text)
     if text.count("\n") > MAX_LINES:
         return None, [Problem(path, MAX_LINES + 1, f"transcript has more than {MAX_LINES:,} lines "
-                                                    "(paragraphs); split it into several files")], frozenset()
+                                                    "(paragraphs); split it into several files")], ()
     problems = _character_problems(text, path)
     meta, body, body_line, meta_problems = read_front_matter(text, path)
     problems += meta_problems
     if any(not p.warning for p in problems):
-        return None, problems, frozenset()
+        return None, problems, ()
     stem = _stem(path)
     markdown = path.endswith(".md")
     blocks, body_problems, footnotes, suffixes = parse_body(body, body_line, path, markdown, speaker_names)

@@ -154,18 +154,20 @@ def test_a_parse_depends_only_on_the_speaker_names_among_its_labels_ends():
         moved = 0
         for source, own in zip(sources, ends):
             named = parse_naming(source, names)
-            assert named == parse_naming(source, names & own), source.path
+            assert named == parse_naming(source, names.intersection(own)), source.path
             moved += named[:2] != parse_with_problems(source)
         assert moved >= 190  # the names change most parses (199 or 200 of 214)
 
 
 def test_a_labels_ends_are_its_core_and_each_part_after_a_space_that_a_name_could_split_off():
-    assert name_suffixes(["President of Russia\u00a0 Vladimir Putin (retranslated)", "MODERATOR"]) == {
+    assert set(name_suffixes(["President of Russia\u00a0 Vladimir Putin (retranslated)", "MODERATOR",
+                              "I will give you just one figure"])) == {
         "president of russia vladimir putin", "of russia vladimir putin", "russia vladimir putin",
-        "vladimir putin", "moderator"}  # not "putin": a surname is not split from a first name
-    assert name_suffixes(["President Putin"]) == {"president putin", "putin"}
+        "vladimir putin", "moderator", "i will give you just one figure"}
+    # not "putin": a surname is not split from a first name; nor a part of prose
+    assert name_suffixes(["President Putin"]) == ("president putin", "putin")
     # "Vladimir Putin" is a label of the file: it ends the longer one whatever the speaker names are
-    assert name_suffixes(["President of Russia Vladimir Putin", "Vladimir Putin"], frozenset({"vladimir putin"})) == {
+    assert set(name_suffixes(["President of Russia Vladimir Putin", "Vladimir Putin"], frozenset({"vladimir putin"}))) == {
         "president of russia vladimir putin", "of russia vladimir putin", "russia vladimir putin", "vladimir putin"}
 
 
