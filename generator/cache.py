@@ -10,8 +10,9 @@ same site, only slower. Entries:
   names it was parsed with among those that could change it (jobs.parse_sources);
 - `analysed/<key>`: the glossary terms, figures and search postings of one
   meeting, keyed by the meeting's key (its transcript's, and those speaker
-  names), the glossary's names (not its definitions: terms.names_digest) and
-  who speaks each turn;
+  names) and who speaks each turn, with the digest of the glossary's names it
+  was made with (terms.names_digest; not the definitions): term_changes tells
+  whether it holds with another glossary;
 - `blocks/<key>`: one block of the search index's postings (search_index.blocks_of),
   keyed by its meetings and their analysis keys, so that a rebuild joins again only
   the blocks of the meetings that changed;

@@ -27,6 +27,7 @@ from .lazy import LazyView, fingerprint, inputs_digest
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
                     group_by_meeting, meeting_share, meetings_by_slug, named_people)
 from .once import per_item
+from .views import people_named
 from .write import Reuse, chunk_bytes, digest_of
 
 MEETINGS = "data/meetings.json"
@@ -310,7 +311,7 @@ def meeting_data_items(archive: Archive):
     made = dict(archive.figures_json)  # meeting slug → its figure records as JSON
     hits = LazyView(group_by_meeting, archive.term_hits)  # grouped on first use: a rebuild may make no file
     # LazyView.quick of a meeting's file: its analysis key and everyone's key, slug and name.
-    shared = fingerprint((VERSION, [(p.key, p.slug, p.name) for p in archive.people]))
+    shared = fingerprint((VERSION, people_named(archive, archive.people)))
     for meeting in archive.meetings:
         arguments = (archive, meeting, people, grouped.get(meeting.slug, ()), hits, made)
         key = archive.analysis_keys.get(meeting.slug)

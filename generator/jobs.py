@@ -1,9 +1,10 @@
 """The heavy steps of a build, cut into jobs that run on every core and skip what the cache knows.
 
-- parsing: each transcript not parsed before (same path, text and code);
-- resolving speakers: skipped by a server's rebuild when no label changed;
+- parsing: each transcript not parsed before (same file name, text and code,
+  and the same speaker names among those that could split its labels);
+- resolving speakers: skipped by a rebuild when no label changed;
 - analysis: glossary terms, figures and search postings of each meeting,
-  which depend only on that meeting, the glossary, the settings and who
+  which depend only on that meeting, the glossary's names it says and who
   speaks its turns;
 - rendering and writing: every page and data file. A page made from the
   same inputs as in the last build (its view, or the values a LazyView
@@ -142,8 +143,8 @@ def parse_sources(sources: tuple[Source, ...], speaker_names: frozenset[str], ke
     `keys` are uptodate.transcript_key, which leave the speaker names out: a cached parse
     holds the strings that could change it (parse.parse_naming) and the names among them
     it was made with, and is used while the names among them are the same. A name added to
-    speakers.yaml thus parses again only the transcripts that have it in a label (it parsed
-    and analysed all of them: 34 s at 5,000 meetings).
+    speakers.yaml thus parses again only the transcripts with a label it could split (it
+    parsed and analysed all of them: 34 s at 5,000 meetings).
 
     `meeting_keys` is filled with each meeting's key (by path), which its analysis is keyed
     by: its transcript key and the names its parse was made with, or the key of the parse

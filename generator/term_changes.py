@@ -16,16 +16,16 @@ from __future__ import annotations
 import re
 
 from .figure_masks import glossary_mask_needles
-from .model import Meeting, Paragraph, Turn
+from .model import Meeting
 from .terms import entry_forms, name_tokens, names_digest
 
 WORD_RE = re.compile(r"\w+")
 
 
 def glossary_profile(glossary) -> tuple[dict, frozenset[str]]:
-    """What the analysis reads of the glossary: (name tokens → slug, as make_matcher keeps
-    them: (case-sensitive, tokens), the first entry's slug; the names that mask figures, each
-    as the digits a text needs for it)."""
+    """What the analysis reads of the glossary: (each name's (case-sensitive, tokens) → the
+    first entry's slug that has it, as make_matcher keeps them; each name that masks figures,
+    as its pattern and the digits a text needs for it)."""
     names: dict[tuple[bool, tuple[str, ...]], str] = {}
     for entry in (glossary.entries if glossary else ()):
         for name, sensitive in entry_forms(entry):
@@ -57,13 +57,7 @@ def holds_any(meeting: Meeting, words: frozenset[str]) -> bool:
     """Whether any paragraph of the meeting holds one of `words` (casefolded)."""
     if not words:
         return False
-    texts = []
-    for block in meeting.blocks:
-        if isinstance(block, Turn):
-            texts += [paragraph.text for paragraph in block.paragraphs]
-        elif isinstance(block, Paragraph):
-            texts.append(block.text)
-    text = "\n".join(texts).casefold()
+    text = "\n".join(paragraph.text for paragraph in meeting.paragraphs).casefold()
     return any(word in text for word in words)
 
 
