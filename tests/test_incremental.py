@@ -964,6 +964,33 @@ def test_a_server_updates_its_site_in_place_and_it_equals_a_clean_build(content,
     assert differences(tree(site), tree(tmp_path / "clean")) == []
 
 
+def test_a_servers_rebuilds_after_glossary_and_speakers_edits_equal_clean_builds(content, tmp_path):
+    """A server keeps its cache in memory from one rebuild to the next, with the parses and
+    analyses made under earlier speaker names and glossaries: each rebuild after an alias
+    added to the glossary, one added to speakers.yaml, and both put back, does only its
+    edit's work and equals a clean build."""
+    site, glossary, speakers = tmp_path / "site", content / "glossary.yaml", content / "speakers.yaml"
+    options = Options(content=content, out=site, jobs=1, server=True)
+    cache = open_cache(options, code_version())
+    make_site(options, Progress(), cache)
+    originals = {path: path.read_text(encoding="utf-8") for path in (glossary, speakers)}
+    edits = [(glossary, edited(originals[glossary], "North Atlantic Alliance]",
+                               "North Atlantic Alliance, the Western alliance]"), "parsed 0", "in 1 of"),
+             (speakers, edited(originals[speakers], "aliases: [Lukashenka,",
+                               "aliases: [President of Belarus Alexander Lukashenko, Lukashenka,"), "parsed 1", "in 1 of"),
+             (glossary, originals[glossary], "parsed 0", "in 1 of"),
+             (speakers, originals[speakers], "parsed 1", "in 1 of")]
+    for number, (path, text, parsed, analysed) in enumerate(edits):
+        path.write_text(text, encoding="utf-8")
+        stream = io.StringIO()
+        make_site(options, Progress(shown=True, stream=stream), cache)
+        assert f"{parsed} of 11 transcripts" in stream.getvalue() and analysed in stream.getvalue(), number
+        for thread in threading.enumerate():  # the replaced files are deleted by a thread
+            if thread.name == "remove-old-files":
+                thread.join(timeout=30)
+        assert differences(tree(site), tree(build_clean(content, tmp_path / f"clean-{number}"))) == [], number
+
+
 def edited(text: str, old: str, new: str) -> str:
     assert old in text
     return text.replace(old, new, 1)
