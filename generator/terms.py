@@ -72,8 +72,9 @@ def entry_forms(entry: GlossaryEntry) -> list[tuple[str, bool]]:
 def names_digest(glossary: Glossary | None) -> str:
     """A digest of what the analysis of a meeting reads of the glossary: each entry's slug and
     the names it is found by (entry_forms; those with digits also mask figures:
-    figure_masks.glossary_mask_needles), in order. Not the definitions, topics or links:
-    an edit to those analyses no meeting again (at 5,000 meetings, the whole 16 s analysis)."""
+    figure_masks.glossary_mask_needles), in order. Not the definitions, topics or links: an
+    edit to those analyses no meeting again. Each analysis entry holds this digest of the
+    glossary it was made with; term_changes tells whether it holds with another."""
     return digest_text(repr([(entry.slug, entry_forms(entry)) for entry in (glossary.entries if glossary else ())]))
 
 
