@@ -25,7 +25,7 @@ from .figures import Figure, sentences_of
 from .index import speaker_stats, turn_words
 from .lazy import LazyView, fingerprint, inputs_digest
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
-                    group_by_meeting, meeting_share, meetings_by_slug, named_people)
+                    hits_by_meeting, meeting_share, meetings_by_slug, named_people)
 from .once import per_item
 from .views import people_named
 from .write import Reuse, chunk_bytes, digest_of
@@ -309,7 +309,7 @@ def meeting_data_items(archive: Archive):
                                                                      terms_in.get(meeting.slug, [])))
         return
     made = dict(archive.figures_json)  # meeting slug → its figure records as JSON
-    hits = LazyView(group_by_meeting, archive.term_hits)  # grouped on first use: a rebuild may make no file
+    hits = LazyView(hits_by_meeting, archive)  # grouped on first use, when not kept apart: a rebuild may make no file
     # LazyView.quick of a meeting's file: its analysis key and everyone's key, slug and name.
     shared = fingerprint((VERSION, people_named(archive, archive.people)))
     for meeting in archive.meetings:

@@ -237,7 +237,8 @@ def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict) -> l
 def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, *, keys: dict[str, str],
                      version: str, cache: Cache, jobs: int, progress: Progress,
                      postings: dict, analysed: dict | None = None, figures_json: dict | None = None,
-                     figures_of: dict | None = None, fresh: Fresh | None = None) -> tuple[tuple, tuple]:
+                     figures_of: dict | None = None, hits_of: dict | None = None,
+                     fresh: Fresh | None = None) -> tuple[tuple, tuple]:
     """All term hits and figures, in archive order, from the cache where it has a meeting's.
 
     An entry made with another glossary is used while the meeting holds none of the names
@@ -251,7 +252,8 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, *, key
     filled with each meeting's search postings (by slug), for the search index;
     `analysed` with each meeting's analysis key (by slug), for Archive.analysis_keys,
     `figures_json` with its figures as JSON, for Archive.figures_json, and `figures_of`
-    with its figures, for Archive.figures_of. `fresh` workers, when given, analyse
+    with its figures, for Archive.figures_of, and `hits_of` with its term hits, for
+    Archive.hits_of. `fresh` workers, when given, analyse
     instead of forked ones (made_or_cached).
     """
     wanted = cache.remembered("analysis keys").each(
@@ -286,6 +288,8 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, *, key
         figures_json.update((m.slug, found[3]) for m, found in zip(meetings, used))
     if figures_of is not None:
         figures_of.update((m.slug, found[1]) for m, found in zip(meetings, used) if found[1])
+    if hits_of is not None:
+        hits_of.update((m.slug, found[0]) for m, found in zip(meetings, used) if found[0])
     return (tuple(chain.from_iterable(found[0] for found in used)),
             tuple(chain.from_iterable(found[1] for found in used)))
 

@@ -290,6 +290,11 @@ class Archive:
     figures_of: dict[str, tuple] | None = None
     """Meeting slug → its share of `figures`, when the build kept them apart (jobs.py): the
     pages by meeting then need not group half a million figures again."""
+    hits_of: dict[str, tuple] | None = None
+    """Meeting slug → its share of `term_hits` (meetings with none may be absent), when the
+    build kept them apart (jobs.py): the tables of terms by meeting, by term, by topic and by
+    speaker are then summed from each meeting's share, remembered by its identity
+    (once.per_item), and a server's rebuild counts again only the edited meeting's."""
 
 
 def group_by_meeting(records) -> dict[str, list]:
@@ -306,6 +311,18 @@ def figures_by_meeting(archive: Archive) -> dict[str, tuple] | None:
     if archive.figures_of is not None:
         return archive.figures_of
     return _grouped_figures(archive)
+
+
+def hits_by_meeting(archive: Archive) -> dict[str, tuple]:
+    """Meeting slug → its term hits, in document order (meetings with none may be absent)."""
+    if archive.hits_of is not None:
+        return archive.hits_of
+    return _grouped_hits(archive)
+
+
+@per_archive
+def _grouped_hits(archive: Archive) -> dict[str, tuple]:
+    return {slug: tuple(hits) for slug, hits in group_by_meeting(archive.term_hits).items()}
 
 
 @per_archive
@@ -338,7 +355,7 @@ def meeting_share(archive: Archive, meeting: Meeting, figures: tuple = (), term_
     keys = {slug: archive.analysis_keys[slug]} if slug in archive.analysis_keys else {}
     return replace(archive, meetings=(), people=(), speaker_of=speaker_of, analysis_keys=keys, figures=figures,
                    term_hits=term_hits, annotations=annotations, warnings=(), figures_json={}, figures_before={},
-                   figures_of=None)
+                   figures_of=None, hits_of=None)
 
 
 def named_people(people: dict[str, Person], keys) -> dict[str, Person]:

@@ -137,15 +137,16 @@ def _make_site(options: Options, progress: Progress, inputs: Inputs, cache: Cach
     analysed: dict = {}
     figures_json: dict = {}
     figures_of: dict = {}
+    hits_of: dict = {}
     analyse = partial(steps.analyse_meetings, keys=meeting_keys,
                       version=inputs.version, cache=cache,
                       jobs=jobs, progress=progress, postings=postings, analysed=analysed,
-                      figures_json=figures_json, figures_of=figures_of, fresh=fresh)
+                      figures_json=figures_json, figures_of=figures_of, hits_of=hits_of, fresh=fresh)
     archive = load_archive(content, options.base_url, options.strict, parse=parse, analyse=analyse,
                            resolve=partial(steps.resolve_remembered, cache=cache), names=inputs.speaker_names)
     same_site = cache.site.out == str(options.out.absolute())
     archive = replace(archive, analysis_keys=analysed, figures_json=figures_json, figures_of=figures_of,
-                      figures_before=cache.site.figures if same_site else {})
+                      hits_of=hits_of, figures_before=cache.site.figures if same_site else {})
     files, pages, changed, quick = steps.write_site_files(archive, options.out, options.content, options.templates,
                                                    salt=digest_text(inputs.version, inputs.templates),
                                                    cache=cache, jobs=jobs, progress=progress, postings=postings,

@@ -26,9 +26,9 @@ from .figures import FIGURE_KINDS
 from .index import speaker_stats, turn_words
 from .labels import CONNECTORS, normalise_spaces
 from .lazy import LazyView, fingerprint, inputs_digest
-from .model import Archive, Meeting, Person, figures_by_meeting
+from .model import Archive, Meeting, Person, figures_by_meeting, hits_by_meeting
 from .names import fold
-from .once import per_archive, per_item
+from .once import per_item
 from .views import format_date, meeting_summary
 
 SPEAKER_PAGE_SIZE = 100
@@ -191,18 +191,29 @@ def said_of(archive: Archive, key: str, meetings: list[Meeting]) -> SaidBy:
         newest[:0] = mine[max(0, len(mine) - (FIGURES_SHOWN - len(newest))):]
         if len(newest) >= FIGURES_SHOWN:
             break
-    return SaidBy(sum(kinds.values()), kinds, newest, terms_said_by(archive).get(key, Counter()))
+    return SaidBy(sum(kinds.values()), kinds, newest, terms_said_by(archive, key, meetings))
 
 
-@per_archive
-def terms_said_by(archive: Archive) -> dict[str, Counter]:
-    """Person key → glossary entry slug → occurrences in their turns, in one pass over the hits."""
-    said: dict[str, Counter] = defaultdict(Counter)
-    for hit in archive.term_hits:
-        key = archive.speaker_of.get((hit.meeting, hit.turn))
-        if key:
-            said[key][hit.term] += 1
-    return dict(said)
+def terms_said_by(archive: Archive, key: str, meetings: list[Meeting]) -> Counter:
+    """Glossary entry slug → occurrences in one person's turns of `meetings`, summed from each
+    meeting's count by turn: no pass over every hit of the archive (180,000 at 5,000 meetings
+    with the example glossary), and a server's rebuild counts the edited meeting's only."""
+    hits, speaker_of = hits_by_meeting(archive), archive.speaker_of
+    said: Counter = Counter()
+    for meeting in meetings:
+        for turn, terms in terms_by_turn(archive, hits.get(meeting.slug, ())).items():
+            if speaker_of.get((meeting.slug, turn)) == key:
+                said.update(terms)
+    return said
+
+
+@per_item
+def terms_by_turn(hits: tuple) -> dict[int | None, Counter]:
+    """Turn number (None outside turns) → glossary entry slug → occurrences, of one meeting's hits."""
+    by: dict[int | None, Counter] = defaultdict(Counter)
+    for hit in hits:
+        by[hit.turn][hit.term] += 1
+    return by
 
 
 @per_item

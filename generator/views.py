@@ -26,7 +26,7 @@ from .names import name_key
 from .once import per_item
 from .resolve import role_at
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
-                    group_by_meeting, meeting_share, named_people)
+                    group_by_meeting, hits_by_meeting, meeting_share, named_people)
 
 CITE_SCRIPT = "static/cite.js"
 ATTRIBUTION = ("Transcripts: Presidential Executive Office of the Russian Federation, "
@@ -144,7 +144,7 @@ def meeting_pages(archive: Archive):
 def meeting_context(archive: Archive) -> dict:
     """What every meeting page reads of the whole archive, made once: tables by meeting, from
     which one meeting's share is taken when its page is made (meeting_arguments)."""
-    hits = group_by_meeting(archive.term_hits)
+    hits = hits_by_meeting(archive)
     return {"archive": archive, "people": {p.key: p for p in archive.people},
             "topics_of": topic_finder(archive, hits=hits), "notes": meeting_notes(archive),
             "figures": figures_by_meeting(archive) or group_by_meeting(archive.figures), "hits": hits,
@@ -290,7 +290,7 @@ def meeting_part(archive: Archive, slug: str, figures: dict, hits: dict, notes: 
     made from its slice are the same as those made from the whole archive.
     """
     return replace(archive, figures=tuple(figures.get(slug, ())), term_hits=tuple(hits.get(slug, ())),
-                   annotations=tuple(notes.get(slug, ())), figures_of=None)
+                   annotations=tuple(notes.get(slug, ())), figures_of=None, hits_of=None)
 
 
 def meeting_part_view(part: Archive, meeting: Meeting, people: dict, around: dict, topics: list, notes: list,

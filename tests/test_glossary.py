@@ -29,7 +29,7 @@ from generator.terms import find_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "glossary"
-from conftest import CORPUS  # noqa: E402
+from conftest import CONTENT, CORPUS  # noqa: E402
 SEED = "2023-02-17-70530"
 
 
@@ -458,11 +458,63 @@ def test_a_term_pages_quick_key_says_which_occurrences_it_shows():
     hits = [TermHit("nato", "m", paragraph, 0, 4, "NATO", 1, 1, True) for paragraph in range(1, 6)]
     archive = SimpleNamespace(analysis_keys={"m": "analysed"})
 
-    def quick(chunk, keys=None):
-        return term_quick(archive if keys is None else SimpleNamespace(analysis_keys=keys), {"term": "NATO"}, chunk, 2,
-                          [], "all")
+    def quick(chunk, keys=None):  # a page of one meeting's occurrences: one piece (glossary_views.paged)
+        return term_quick(archive if keys is None else SimpleNamespace(analysis_keys=keys), "entry", [tuple(chunk)],
+                          2, "all")
     assert quick(hits[1:4]) == quick(list(hits[1:4]))
     assert quick(hits[1:4]) != quick(hits[2:5])
     assert quick(hits[1:4]) != quick(hits[1:3])
     assert quick(hits[1:4]) != quick(hits[1:4], {"m": "analysed again"})
     assert quick(hits[1:4], {}) is None
+    assert term_quick(archive, None, [tuple(hits[1:4])], 2, "all") is None  # an entry that cannot be digested
+
+
+def test_term_tables_are_summed_from_each_meetings_hits_and_a_rebuild_counts_the_edited_meeting_only():
+    """With the hits kept meeting by meeting (Archive.hits_of, as a build keeps them), the term
+    counts, the meetings of each term, each term's occurrences, the topics' mentions and what
+    each person said are the tables made from every hit; a new archive that keeps every
+    meeting's hits but one reuses their parts (the same objects) and counts that one again."""
+    from collections import Counter
+    from generator.glossary import term_counts, term_stats
+    from generator.model import group_by_meeting
+    from generator.speaker_views import terms_said_by
+    archive = load_archive(read_content(CONTENT))
+    hits = archive.term_hits
+    kept = dataclasses.replace(archive, hits_of={slug: tuple(found) for slug, found in group_by_meeting(hits).items()})
+    stats = term_stats(kept)
+    assert {slug: s.occurrences for slug, s in stats.items() if s.occurrences} == Counter(h.term for h in hits)
+    assert {slug: list(s.meetings) for slug, s in stats.items() if s.meetings} == {
+        term: list(dict.fromkeys(h.meeting for h in hits if h.term == term)) for term in {h.term for h in hits}}
+    assert stats == term_stats(archive) and len(stats) == len(archive.glossary.entries)
+    by_term = glossary_views.hits_by_term(kept)
+    assert {term: [h for run in runs for h in run] for term, runs in by_term.items()} == {
+        term: [h for h in hits if h.term == term] for term in {h.term for h in hits}}
+    assert all(len({h.meeting for h in run}) == 1 for runs in by_term.values() for run in runs)
+    for person in archive.people:
+        meetings = [m for m in archive.meetings if any(archive.speaker_of.get((m.slug, t.number)) == person.key
+                                                       for t in m.turns)]
+        assert terms_said_by(kept, person.key, meetings) == Counter(
+            h.term for h in hits if archive.speaker_of.get((h.meeting, h.turn)) == person.key)
+    assert sum(terms_said_by(kept, p.key, archive.meetings).total() for p in archive.people) > 50
+
+    topics = {path: view.inputs() for path, _, view in glossary_views.topic_pages(archive)}
+    assert {path: view.inputs() for path, _, view in glossary_views.topic_pages(kept)} == topics
+    assert sum(len(mentions) for _, rows, _ in topics.values() for *_, mentions in rows) > 20
+
+    edited_slug, said = max(kept.hits_of.items(), key=lambda item: len(item[1]))
+    parts = {slug: term_counts(kept, found) for slug, found in kept.hits_of.items()}
+    second = dataclasses.replace(kept, hits_of={**kept.hits_of, edited_slug: said[:-1]})
+    assert all(term_counts(second, found) is parts[slug] for slug, found in second.hits_of.items() if slug != edited_slug)
+    assert term_counts(second, second.hits_of[edited_slug]) is not parts[edited_slug]
+    assert term_stats(second)[said[-1].term].occurrences == stats[said[-1].term].occurrences - 1
+
+
+def test_a_terms_occurrences_are_paged_in_pieces_of_each_meetings_run():
+    paged = glossary_views.paged
+    a, b, c = tuple(range(0, 3)), tuple(range(10, 17)), tuple(range(20, 22))
+    pages = paged([a, b, c], 5)
+    assert [[list(piece) for piece in page] for page in pages] == [
+        [[0, 1, 2], [10, 11]], [[12, 13, 14, 15, 16]], [[20, 21]]]
+    assert pages[0][0] is a  # a run that fits whole is not copied
+    assert [sum(map(len, page)) for page in paged([b], 7)] == [7]
+    assert paged([], 5) == [[]]
