@@ -518,3 +518,45 @@ def test_a_terms_occurrences_are_paged_in_pieces_of_each_meetings_run():
     assert pages[0][0] is a  # a run that fits whole is not copied
     assert [sum(map(len, page)) for page in paged([b], 7)] == [7]
     assert paged([], 5) == [[]]
+
+
+def test_a_servers_term_pages_keep_the_quick_keys_the_last_listing_made_only_where_they_hold(monkeypatch):
+    """term_pages keeps each page's quick key from the last listing unless a meeting analysed
+    anew (its analysis key changed) says the term: then a page keeps it only if it shows the
+    same occurrences, none of that meeting. Every key equals one made afresh, after an
+    occurrence is dropped (the later pages of its term shift) and after it is put back, and
+    only pages of that term are digested again."""
+    from generator.lazy import quick_key
+    from generator.model import group_by_meeting
+    monkeypatch.setattr(glossary_views, "TERM_PAGE_SIZE", 2)
+    archive = load_archive(read_content(CONTENT))
+    first = dataclasses.replace(archive, analysis_keys={m.slug: "analysed " + m.slug for m in archive.meetings},
+                                hits_of={slug: tuple(h) for slug, h in group_by_meeting(archive.term_hits).items()})
+    edited, said = max(first.hits_of.items(), key=lambda item: len(item[1]))
+    dropped = said[len(said) // 2]
+    second = dataclasses.replace(first, analysis_keys={**first.analysis_keys, edited: "analysed again"},
+                                 hits_of={**first.hits_of, edited: tuple(h for h in said if h is not dropped)})
+    made, term_quick = [], glossary_views.term_quick
+    monkeypatch.setattr(glossary_views, "term_quick",
+                        lambda *arguments: made.append(arguments[3]) or term_quick(*arguments))
+
+    def listed(archive):  # each page's quick key, as this listing makes them
+        made.clear()
+        return {path: quick_key(view) for path, _, view in glossary_views.term_pages(archive)}
+
+    def afresh(archive):
+        monkeypatch.setattr(glossary_views, "_last_listing", None)
+        return listed(archive)
+
+    before = afresh(first)
+    assert len(made) == len(before) > 20
+    after = listed(second)  # with the keys of the listing of `first`
+    digested = len(made)
+    assert after == afresh(second) != before
+    said_there = [path for path in before if any(path.startswith(f"glossary/{hit.term}") for hit in said)]
+    assert {path for path in before if before[path] != after.get(path)} <= set(said_there)
+    assert any(path.startswith(f"glossary/{dropped.term}-p") for path in said_there)
+    assert 0 < digested < len(said_there)  # pages before the edited meeting's (and after, but of its
+    listed(second)                         # term) keep their keys
+    assert listed(first) == before and 0 < len(made) < len(said_there)
+    assert listed(first) == before and made == []  # nothing analysed anew: every key kept
