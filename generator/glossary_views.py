@@ -330,22 +330,80 @@ def term_quick(archive: Archive, shared: str | None, pieces: list[tuple], number
     return fingerprint((shared, number, everyone, first, runs))
 
 
+class TopicListing(NamedTuple):
+    """The last complete listing of topic pages in this process: the archive's analysis keys,
+    hits by meeting and topic of each term, the mentions it found, and each topic's page as
+    listed. A server's rebuild mends the mentions of the meetings analysed anew only, and keeps
+    the quick key of every topic none of them is listed on (nor was): a pass over every
+    meeting's terms, and over each topic's meetings, took 0.13 s of each rebuild (5,000
+    meetings with the example glossary)."""
+
+    keys: dict[str, str]
+    hits: dict[str, tuple]
+    topic_keys: dict[str, str]
+    mentions: dict[str, dict[str, dict[str, int]]]
+    """Topic name key → meeting slug → term slug → mentions, of the topic's terms."""
+    topics: dict[str, tuple]
+    """Topic slug → (what its page shows of the glossary, its meetings, its quick key or _UNMADE)."""
+
+
+_last_topics: TopicListing | None = None
+
+
 def topic_pages(archive: Archive):
     """One page per topic: its terms, and the meetings where they occur or that name the topic."""
+    global _last_topics
     topics, views = shared_views(archive)
     meetings = MeetingsInOrder(archive.meetings)
     entries = {e.slug: e for e in (archive.glossary.entries if archive.glossary else ())}
     topic_keys = {slug: name_key(entry.topic) for slug, entry in entries.items()}
-    mentions: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for meeting, hits in hits_by_meeting(archive).items():
-        for term, count in term_counts(archive, hits).items():
-            mentions[topic_keys[term]][meeting][term] = count
+    last = _last_topics if _last_topics is not None and _last_topics.topic_keys == topic_keys else None
+    anew = analysed_anew(archive, last)
+    mentions = topic_mentions(archive, topic_keys, last, anew[0] if anew is not None else None)
     md = markdown_renderer()
+    listed: dict[str, tuple] = {}
     for topic in topics:
         used = mentions.get(name_key(topic.name), {})
-        yield urls.topic(topic.slug), "topic.html", LazyView(topic_view, topic, used, meetings, views, md,
-                                                             inputs=partial(topic_inputs, topic, used, meetings, views),
-                                                             quick=partial(topic_quick, archive, topic, used, meetings, views))
+        shown = (topic, [views[e.slug] for e in topic.terms])
+        before = last.topics.get(topic.slug) if anew is not None else None
+        if (before is not None and before[0] == shown and before[2][0] is not _UNMADE and anew[0].isdisjoint(used)
+                and anew[0].isdisjoint(before[1]) and anew[0].isdisjoint(topic.tagged)):
+            quick = before[2]  # none of its meetings analysed anew, now or then
+        else:
+            quick = [_UNMADE]
+        listed[topic.slug] = (shown, used, quick)
+        yield urls.topic(topic.slug), "topic.html", LazyView(
+            topic_view, topic, used, meetings, views, md, inputs=partial(topic_inputs, topic, used, meetings, views),
+            quick=quick[0] if quick[0] is not _UNMADE else partial(kept_topic_quick, quick, archive, topic, used,
+                                                                   meetings, views))
+    _last_topics = TopicListing(dict(archive.analysis_keys), hits_by_meeting(archive), topic_keys, mentions, listed)
+
+
+def topic_mentions(archive: Archive, topic_keys: dict[str, str], last: TopicListing | None,
+                   anew: set[str] | None) -> dict[str, dict[str, dict[str, int]]]:
+    """Topic name key → meeting slug → term slug → mentions of the topic's terms: the last
+    listing's mended where meetings were analysed anew (`anew`), or made from every meeting's."""
+    if last is None or anew is None:
+        mentions: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
+        changed = hits_by_meeting(archive)
+    else:
+        mentions = defaultdict(dict, {key: dict(used) for key, used in last.mentions.items()})
+        for used in mentions.values():
+            for slug in anew:
+                used.pop(slug, None)
+        hits = hits_by_meeting(archive)
+        changed = {slug: hits[slug] for slug in anew if slug in hits}
+    for slug, hits in changed.items():
+        for term, count in term_counts(archive, hits).items():
+            mentions[topic_keys[term]].setdefault(slug, {})[term] = count
+    return mentions
+
+
+def kept_topic_quick(kept: list, archive: Archive, topic: ArchiveTopic, used: dict, meetings: dict,
+                     views: dict) -> str | None:
+    """topic_quick, kept in `kept` for the next listing (TopicListing.topics)."""
+    kept[0] = topic_quick(archive, topic, used, meetings, views)
+    return kept[0]
 
 
 def topic_meetings(used: dict, tagged: set, meetings: dict) -> list[str]:

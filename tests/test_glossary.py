@@ -560,3 +560,41 @@ def test_a_servers_term_pages_keep_the_quick_keys_the_last_listing_made_only_whe
     listed(second)                         # term) keep their keys
     assert listed(first) == before and 0 < len(made) < len(said_there)
     assert listed(first) == before and made == []  # nothing analysed anew: every key kept
+
+
+def test_a_servers_topic_pages_mend_the_last_listings_mentions_and_keep_untouched_quick_keys(monkeypatch):
+    """topic_pages mends the last listing's mentions where meetings were analysed anew, and keeps
+    the quick key of each topic none of them is listed on: every page's inputs and quick key
+    equal those made afresh, and only the topics the edited meeting is listed on are digested."""
+    from generator.lazy import quick_key
+    from generator.model import group_by_meeting
+    archive = load_archive(read_content(CONTENT))
+    first = dataclasses.replace(archive, analysis_keys={m.slug: "analysed " + m.slug for m in archive.meetings},
+                                hits_of={slug: tuple(h) for slug, h in group_by_meeting(archive.term_hits).items()})
+    edited, said = max(first.hits_of.items(), key=lambda item: len(item[1]))
+    dropped = {hit.term for hit in said}.pop()  # every mention of one of its terms
+    second = dataclasses.replace(first, analysis_keys={**first.analysis_keys, edited: "analysed again"},
+                                 hits_of={**first.hits_of, edited: tuple(h for h in said if h.term != dropped)})
+    made, topic_quick = [], glossary_views.topic_quick
+    monkeypatch.setattr(glossary_views, "topic_quick",
+                        lambda *arguments: made.append(arguments[1].slug) or topic_quick(*arguments))
+
+    def listed(archive):  # each page's inputs and quick key, as this listing makes them
+        made.clear()
+        return {path: (view.inputs(), quick_key(view)) for path, _, view in glossary_views.topic_pages(archive)}
+
+    def afresh(archive):
+        monkeypatch.setattr(glossary_views, "_last_topics", None)
+        return listed(archive)
+
+    before = afresh(first)
+    assert len(made) == len(before) > 10
+    after = listed(second)  # mended from the listing of `first`
+    on_it = [topic.slug for topic in glossary_views.shared_views(first)[0]
+             if any(path == f"topics/{topic.slug}.html" and edited in {row[0] for row in before[path][0][1]}
+                    for path in before)]
+    assert sorted(made) == sorted(on_it) and 0 < len(on_it) < len(before)
+    assert after == afresh(second) != before
+    listed(second)
+    assert listed(first) == before and sorted(made) == sorted(on_it)
+    assert listed(first) == before and made == []  # nothing analysed anew: every key kept
