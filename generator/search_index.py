@@ -622,10 +622,21 @@ def search_files(archive: Archive) -> dict[str, bytes]:
 def search_file_items(archive: Archive, made: dict[str, MeetingPostings] | None = None, kept: dict | None = None,
                       keep_joined: bool = False, give: Callable[[tuple, Block], None] | None = None):
     """(site path, bytes) of the manifest and each term shard, one at a time (see build_search_index)."""
+    global _last_shards
     index = build_search_index(archive, made, kept, keep_joined, give)
     yield MANIFEST, script("__stenogramIndex", index.manifest, ascii_only=False)
+    last, _last_shards = _last_shards, {}
     for key, terms in index.shards.items():
-        yield shard_path(key), script("__stenogramShard", key, terms)
+        same = last.get(key)
+        data = same[1] if same is not None and same[0] == terms else script("__stenogramShard", key, terms)
+        _last_shards[key] = (terms, data)
+        yield shard_path(key), data
+
+
+_last_shards: dict[str, tuple[dict[str, str], bytes]] = {}
+"""Shard key → (its terms, its script) as search_file_items last made them in this process: a
+server's rebuild writes again only the shards of the terms an edit changed, but made them all
+(0.03 s at 5,000 meetings); a shard whose terms are as then is the script it was."""
 
 
 def search_doc_items(archive: Archive):

@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
+from itertools import chain
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
@@ -199,20 +200,17 @@ def terms_said_by(archive: Archive, key: str, meetings: list[Meeting]) -> Counte
     meeting's count by turn: no pass over every hit of the archive (180,000 at 5,000 meetings
     with the example glossary), and a server's rebuild counts the edited meeting's only."""
     hits, speaker_of = hits_by_meeting(archive), archive.speaker_of
-    said: Counter = Counter()
-    for meeting in meetings:
-        for turn, terms in terms_by_turn(archive, hits.get(meeting.slug, ())).items():
-            if speaker_of.get((meeting.slug, turn)) == key:
-                said.update(terms)
-    return said
+    return Counter(chain.from_iterable(  # counted at once: a Counter added to for each turn took twice as long
+        terms for meeting in meetings for turn, terms in terms_by_turn(archive, hits.get(meeting.slug, ())).items()
+        if speaker_of.get((meeting.slug, turn)) == key))
 
 
 @per_item
-def terms_by_turn(hits: tuple) -> dict[int | None, Counter]:
-    """Turn number (None outside turns) → glossary entry slug → occurrences, of one meeting's hits."""
-    by: dict[int | None, Counter] = defaultdict(Counter)
+def terms_by_turn(hits: tuple) -> dict[int | None, list[str]]:
+    """Turn number (None outside turns) → the glossary entry slug of each of one meeting's hits in it."""
+    by: dict[int | None, list[str]] = defaultdict(list)
     for hit in hits:
-        by[hit.turn][hit.term] += 1
+        by[hit.turn].append(hit.term)
     return by
 
 

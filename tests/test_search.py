@@ -6,6 +6,7 @@ themselves.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -530,3 +531,21 @@ def test_postings_joined_again_for_a_changed_block_equal_a_full_join():
     finally:
         si.Joined.part = part
         si.joined_postings([], keep=False)
+
+
+def test_a_shard_whose_terms_are_as_last_made_is_the_script_it_was(monkeypatch):
+    """search_file_items keeps each shard's script with its terms: listed again, a shard whose
+    terms are the same is not encoded again, and one whose terms changed is; the files are
+    those made afresh either way."""
+    archive = load_archive(read_content(CONTENT))
+    monkeypatch.setattr(si, "_last_shards", {})
+    first = dict(si.search_file_items(archive))
+    again = dict(si.search_file_items(archive))
+    assert again == first and len(first) > 10
+    assert all(again[path] is first[path] for path in first if path != si.MANIFEST)
+    shorter = dataclasses.replace(archive, meetings=archive.meetings[:-1])  # the words only it says change
+    mended = dict(si.search_file_items(shorter))
+    monkeypatch.setattr(si, "_last_shards", {})
+    assert mended == dict(si.search_file_items(shorter)) != first
+    assert any(mended[path] is first[path] for path in mended if path in first and path != si.MANIFEST)
+    assert any(mended.get(path) != first[path] for path in first if path != si.MANIFEST)
