@@ -435,8 +435,23 @@ def make_corpus(script: Path, folder: Path, count: int, fmt: str, seed: str) -> 
     return target
 
 
+MEETING_SUFFIXES = (".txt", ".md")
+
+
 def corpus_files(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.iterdir() if path.is_file() and not path.name.startswith("."))
+    """The meetings of a corpus (not a glossary.yaml put beside them)."""
+    return sorted(path for path in folder.iterdir()
+                  if path.is_file() and not path.name.startswith(".") and path.suffix in MEETING_SUFFIXES)
+
+
+def place_glossary(corpus: Path, glossary: Path | None) -> None:
+    """Stenogram's corpus with a copy of `glossary` as its glossary.yaml, or with none: the
+    corpora are kept between runs, with or without --glossary."""
+    target = corpus / "glossary.yaml"
+    if glossary is None:
+        target.unlink(missing_ok=True)
+    else:
+        shutil.copyfile(glossary, target)
 
 
 def corpus_bytes(folder: Path) -> int:
@@ -712,6 +727,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--corpus-script", default=str(DEFAULT_CORPUS_SCRIPT), help="path of make_corpus.py")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a build is killed (default 1800)")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/<date>.md")
+    parser.add_argument("--glossary", help="a glossary.yaml for Stenogram's corpus, e.g. content/glossary.yaml, whose "
+                                           "terms most synthetic meetings say (the peers have no glossary)")
     return parser.parse_args(argv)
 
 
@@ -723,7 +740,8 @@ def header_text(args: argparse.Namespace, tools: list[Tool], load_at_start: str)
     versions = ", ".join(f"{tool.name} {tool.version}".strip() for tool in tools)
     return (f"# Stenogram benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}\n\n"
             f"`python bench/run.py --sizes {args.sizes} --repeat {args.repeat} "
-            f"--tools {','.join(tool.name for tool in tools)}` on {os.cpu_count()} cores, "
+            f"--tools {','.join(tool.name for tool in tools)}"
+            f"{f' --glossary {args.glossary}' if args.glossary else ''}` on {os.cpu_count()} cores, "
             f"Python {platform.python_version()}; {versions}; corpus seed {args.seed}; "
             f"medians of {args.repeat} round(s); load average (1, 5, 15 min) "
             f"{load_at_start} at the start, {load_text()} at the end.")
@@ -742,6 +760,8 @@ def measure_size(tools: list[Tool], folder: Path, size: int, args: argparse.Name
     folder.mkdir(parents=True, exist_ok=True)
     script = Path(args.corpus_script)
     corpora = {fmt: make_corpus(script, folder, size, fmt, args.seed) for fmt in {tool.fmt for tool in tools}}
+    if "txt" in corpora:
+        place_glossary(corpora["txt"], Path(args.glossary).resolve() if args.glossary else None)
     for tool in tools:
         tool.prepare(folder)
     size_rows = [Row(size, tool.name, corpus_bytes(corpora[tool.fmt])) for tool in tools]
@@ -768,6 +788,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     if not Path(args.corpus_script).is_file():
         say(f"make_corpus.py not found at {args.corpus_script}; pass --corpus-script")
+        return 2
+    if args.glossary and not Path(args.glossary).is_file():
+        say(f"no glossary at {args.glossary}")
         return 2
     wanted = {"stenogram"} if args.skip_peers else {name.strip() for name in args.tools.split(",")}
     unknown = wanted - set(TOOL_MAKERS)

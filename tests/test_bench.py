@@ -174,3 +174,20 @@ def test_a_server_that_ends_without_loading_is_reported_at_once(tmp_path, monkey
     assert time.monotonic() - started < 60
     said = capsys.readouterr().err
     assert "no 'loaded …' line (server ended with 3)" in said and "cannot serve" in said
+
+
+def test_a_glossary_is_put_in_stenograms_corpus_and_taken_out_again(tmp_path):
+    """--glossary copies the file into the txt corpus as glossary.yaml (which is no meeting: the
+    edited meeting and the input size stay as they were); a run without it removes it."""
+    corpus = tmp_path / "txt"
+    corpus.mkdir()
+    for number in range(5):
+        (corpus / f"{number:05d}-meeting.txt").write_text(f"Vladimir Putin: Meeting {number}.\n")
+    meetings, size = bench.corpus_files(corpus), bench.corpus_bytes(corpus)
+    bench.place_glossary(corpus, ROOT / "content" / "glossary.yaml")
+    assert (corpus / "glossary.yaml").read_bytes() == (ROOT / "content" / "glossary.yaml").read_bytes()
+    assert bench.corpus_files(corpus) == meetings and bench.corpus_bytes(corpus) == size
+    assert bench.edit_target(corpus) == meetings[2]
+    bench.place_glossary(corpus, None)
+    assert not (corpus / "glossary.yaml").exists()
+    assert bench.main(["--glossary", str(tmp_path / "none.yaml"), "--no-save"]) == 2
