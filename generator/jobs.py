@@ -30,6 +30,7 @@ import os
 import pickle
 from collections import defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import chain, zip_longest
 from pathlib import Path
 
@@ -214,7 +215,13 @@ def analysis_key(version: str, meeting_key: str, speakers: tuple) -> str:
 def archive_analysis_key(key: str, entry: tuple) -> str:
     """The key of an analysis in Archive.analysis_keys: its cache key and the glossary it was
     made with, or the one it keeps from an equal analysis it replaced (analyse_meetings)."""
-    return entry[5] or digest_text(key, entry[4])
+    return entry[5] or _with_glossary(key, entry[4])
+
+
+@lru_cache(maxsize=1 << 16)
+def _with_glossary(key: str, glossary: str) -> str:
+    """digest_text(key, glossary), remembered: a server's rebuild asks it of every meeting."""
+    return digest_text(key, glossary)
 
 
 def analyse_one_by_one(meetings: list[Meeting], glossary, speaker_of: dict) -> list[tuple]:
