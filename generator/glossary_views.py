@@ -232,7 +232,7 @@ class TermListing(NamedTuple):
 _last_listing: TermListing | None = None
 
 
-def analysed_anew(archive: Archive, last: TermListing | None) -> tuple[set[str], set[str]] | None:
+def analysed_anew(archive: Archive, last: TermListing | TopicListing | None) -> tuple[set[str], set[str]] | None:
     """(the meetings whose analysis key is not the last listing's, added and removed ones too;
     the terms they say, now or then); None when that cannot be told (no last listing, or a
     meeting without a key)."""
@@ -344,7 +344,8 @@ class TopicListing(NamedTuple):
     mentions: dict[str, dict[str, dict[str, int]]]
     """Topic name key → meeting slug → term slug → mentions, of the topic's terms."""
     topics: dict[str, tuple]
-    """Topic slug → (what its page shows of the glossary, its meetings, its quick key or _UNMADE)."""
+    """Topic slug → (what its page shows of the glossary, its mentions by meeting, [its quick
+    key, or _UNMADE until made])."""
 
 
 _last_topics: TopicListing | None = None

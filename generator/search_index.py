@@ -629,14 +629,16 @@ def search_file_items(archive: Archive, made: dict[str, MeetingPostings] | None 
     for key, terms in index.shards.items():
         same = last.get(key)
         data = same[1] if same is not None and same[0] == terms else script("__stenogramShard", key, terms)
-        _last_shards[key] = (terms, data)
+        if keep_joined:
+            _last_shards[key] = (terms, data)
         yield shard_path(key), data
 
 
 _last_shards: dict[str, tuple[dict[str, str], bytes]] = {}
-"""Shard key → (its terms, its script) as search_file_items last made them in this process: a
-server's rebuild writes again only the shards of the terms an edit changed, but made them all
-(0.03 s at 5,000 meetings); a shard whose terms are as then is the script it was."""
+"""Shard key → (its terms, its script) as a server's last rebuild made them (`keep_joined`):
+the next one writes again only the shards of the terms an edit changed, but made them all
+(0.03 s at 5,000 meetings); a shard whose terms are as then is the script it was. A
+command-line build keeps none: they would hold 30 MB to its end."""
 
 
 def search_doc_items(archive: Archive):

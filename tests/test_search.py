@@ -539,13 +539,14 @@ def test_a_shard_whose_terms_are_as_last_made_is_the_script_it_was(monkeypatch):
     those made afresh either way."""
     archive = load_archive(read_content(CONTENT))
     monkeypatch.setattr(si, "_last_shards", {})
-    first = dict(si.search_file_items(archive))
-    again = dict(si.search_file_items(archive))
+    first = dict(si.search_file_items(archive, keep_joined=True))  # as a server's rebuilds do
+    again = dict(si.search_file_items(archive, keep_joined=True))
     assert again == first and len(first) > 10
     assert all(again[path] is first[path] for path in first if path != si.MANIFEST)
     shorter = dataclasses.replace(archive, meetings=archive.meetings[:-1])  # the words only it says change
-    mended = dict(si.search_file_items(shorter))
+    mended = dict(si.search_file_items(shorter, keep_joined=True))
     monkeypatch.setattr(si, "_last_shards", {})
     assert mended == dict(si.search_file_items(shorter)) != first
+    assert si._last_shards == {}  # a command-line build keeps none
     assert any(mended[path] is first[path] for path in mended if path in first and path != si.MANIFEST)
     assert any(mended.get(path) != first[path] for path in first if path != si.MANIFEST)
