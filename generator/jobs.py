@@ -182,16 +182,20 @@ def forget_texts(sources: tuple[Source, ...]) -> None:
 
 # --- speakers --------------------------------------------------------------------------
 
-def resolve_remembered(meetings: list[Meeting], speakers: Source | None, *, cache: Cache) -> tuple:
+def resolve_remembered(meetings: list[Meeting], speakers: Source | None, *, cache: Cache,
+                       server: bool = False) -> tuple:
     """resolve_speakers, reused from the last build of this Cache when every label, and where
     it stands, is as then: a rebuild after an edit to what was said, not who said it, skips
-    a pass over every turn of the archive (0.7 s at 5,000 meetings)."""
+    a pass over every turn of the archive (0.7 s at 5,000 meetings). A server also keeps
+    each meeting's resolution for the next rebuild (resolve_turns): a command-line build,
+    which makes none, would hold them to its end (10 MB at 5,000 meetings)."""
     labels = cache.remembered("labels").each(meetings, labels_digest)
     key = None if None in labels else fingerprint((source_digest(speakers), labels))
     last = cache.resolved
     if key is not None and last is not None and last[0] == key:
         return last[1]
-    people, speaker_of, problems = resolve_speakers(meetings, speakers)
+    people, speaker_of, problems = resolve_speakers(meetings, speakers,
+                                                    cache.remembered("resolved") if server else None)
     found = (tuple(people), speaker_of, problems)  # the Archive's own tuple: the same object next time
     cache.resolved = (key, found) if key is not None else None
     return found

@@ -17,10 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from .labels import CONNECTORS, INSTITUTION_WORDS, TITLE_WORDS, label_core, normalise_spaces
 from .model import Label, Meeting, Person, Problem, RoleUse, Source
 from .names import fold, name_key, short_form
+from .once import PerItem
 from .slugs import MAX_LENGTH, slugify
 from .speakers_file import PAGE_SUFFIX_RE, SpeakerEntry, load_speakers
 
@@ -120,21 +122,34 @@ def rejoin_given_name(name: str, role: str) -> tuple[str, str]:
     return name, role
 
 
-def resolve_turns(meetings: list[Meeting], entries: tuple[SpeakerEntry, ...] = ()) -> dict[tuple[str, int], Resolved]:
-    """(meeting slug, turn number) → Resolved, for every turn of a person."""
+def resolve_turns(meetings: list[Meeting], entries: tuple[SpeakerEntry, ...] = (),
+                  remembered: PerItem | None = None) -> dict[tuple[str, int], Resolved]:
+    """(meeting slug, turn number) → Resolved, for every turn of a person.
+
+    A meeting's turns are resolved from its own labels and the directory of every name:
+    with `remembered` (a server's, kept between rebuilds), a meeting resolved under the
+    same directory before is not resolved again (a turn added by an edit resolved all
+    5,000 meetings' again: 0.25 s)."""
     directory = make_directory(meetings, entries)
+    resolve = partial(resolve_meeting, directory=directory)
     resolved: dict[tuple[str, int], Resolved] = {}
-    for meeting in meetings:
-        here: dict[int, Resolved] = {}
-        for turn in meeting.turns:
-            if turn.label.generic:
-                continue
-            name, role = split_label(turn.label, directory)
-            key = name_key(name)
-            key = directory.scoped.get((meeting.stem, key)) or directory.aliases.get(key, key)
-            here[turn.number] = Resolved(key=key, name=name, role=role)
-        resolved.update({(meeting.slug, n): r for n, r in expand_short_forms(here).items()})
+    for found in (remembered.each(meetings, resolve, context=(directory,)) if remembered is not None
+                  else map(resolve, meetings)):
+        resolved.update(found)
     return resolved
+
+
+def resolve_meeting(meeting: Meeting, directory: Directory) -> dict[tuple[str, int], Resolved]:
+    """(meeting slug, turn number) → Resolved, for every turn of a person in one meeting."""
+    here: dict[int, Resolved] = {}
+    for turn in meeting.turns:
+        if turn.label.generic:
+            continue
+        name, role = split_label(turn.label, directory)
+        key = name_key(name)
+        key = directory.scoped.get((meeting.stem, key)) or directory.aliases.get(key, key)
+        here[turn.number] = Resolved(key=key, name=name, role=role)
+    return {(meeting.slug, n): r for n, r in expand_short_forms(here).items()}
 
 
 def expand_short_forms(here: dict[int, Resolved]) -> dict[int, Resolved]:
@@ -173,11 +188,12 @@ def surname_first(name: str) -> str:
     return " ".join(words[start:]) + (", " + " ".join(words[:start]) if start else "")
 
 
-def resolve_speakers(meetings: list[Meeting], speakers: Source | None = None
+def resolve_speakers(meetings: list[Meeting], speakers: Source | None = None, remembered: PerItem | None = None
                      ) -> tuple[list[Person], dict[tuple[str, int], str], list[Problem]]:
-    """People sorted by slug, the person of each non-generic turn, and problems."""
+    """People sorted by slug, the person of each non-generic turn, and problems (`remembered`:
+    see resolve_turns)."""
     entries, problems = load_speakers(speakers)
-    resolved = resolve_turns(meetings, entries)
+    resolved = resolve_turns(meetings, entries, remembered)
     listed = {name_key(e.name): e for e in entries}
     names: dict[str, Counter] = defaultdict(Counter)
     forms: dict[str, set[str]] = defaultdict(set)

@@ -577,3 +577,37 @@ def test_a_speaker_of_many_meetings_is_charted_by_month_then_by_year(tmp_path):
     assert all(chart["left"] <= bar["x"] and bar["x"] + bar["width"] <= chart["right"] for bar in chart["bars"])
     few = words_chart(spread[:CHART_MOST_BARS], {m.slug: 10 for m in spread}, "Someone")
     assert few["per"] == "" and len(few["bars"]) == CHART_MOST_BARS
+
+
+def test_a_servers_resolution_resolves_again_only_the_meetings_it_has_not_seen_under_the_same_names(monkeypatch):
+    """resolve_turns with a server's `remembered` resolves a meeting it resolved before under
+    the same directory of names from what it kept: after a turn is added to one meeting
+    (labels the archive knows), only that meeting is resolved again; after a label with a new
+    full name, every meeting is. Each result equals a resolution from scratch."""
+    import dataclasses
+    from generator import resolve
+    from generator.once import PerItem
+    meetings = list(load_archive(read_content(CONTENT)).meetings)
+    resolved, resolve_meeting = [], resolve.resolve_meeting
+    monkeypatch.setattr(resolve, "resolve_meeting",
+                        lambda meeting, directory: resolved.append(meeting.slug) or resolve_meeting(meeting, directory))
+    remembered = PerItem()
+    assert resolve_turns(meetings, (), remembered) == resolve_turns(meetings) and len(resolved) == 2 * len(meetings)
+
+    edited = max(meetings, key=lambda m: len(m.turns))
+    turn = edited.turns[-1]
+    added = dataclasses.replace(turn, number=turn.number + 1, line=turn.line + 2)
+    with_turn = [dataclasses.replace(m, blocks=m.blocks + (added,)) if m is edited else m for m in meetings]
+    resolved.clear()
+    assert resolve_turns(with_turn, (), remembered) == resolve_turns(with_turn)
+    assert resolved[:1] == [edited.slug] and len(resolved) == 1 + len(meetings)
+    assert sum(1 for slug, _ in resolve_turns(with_turn) if slug == edited.slug) == \
+        sum(1 for slug, _ in resolve_turns(meetings) if slug == edited.slug) + 1
+
+    stranger = dataclasses.replace(turn, number=turn.number + 1, line=turn.line + 2,
+                                   label=dataclasses.replace(turn.label, name="Ivan Nobodyknows", role="",
+                                                             printed="Ivan Nobodyknows"))
+    with_name = [dataclasses.replace(m, blocks=m.blocks + (stranger,)) if m is edited else m for m in meetings]
+    resolved.clear()
+    assert resolve_turns(with_name, (), remembered) == resolve_turns(with_name)
+    assert len(resolved) == 2 * len(meetings)  # a new name in the directory: every meeting again
