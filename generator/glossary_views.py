@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from functools import partial
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
@@ -273,7 +274,7 @@ def term_pages(archive: Archive):
             yield term_page(slug, number), "term.html", LazyView(
                 term_view, archive, view, chunk, number, pages,
                 quick=quick[number - 1] if quick[number - 1] is not _UNMADE else
-                partial(kept_term_quick, quick, archive, shared, chunk, number, everyone))
+                partial(made_and_kept, quick, number - 1, term_quick, archive, shared, chunk, number, everyone))
     _last_listing = TermListing(dict(archive.analysis_keys), hits_by_meeting(archive), listed)
 
 
@@ -293,11 +294,10 @@ def kept_quick_keys(before: ListedTerm | None, chunks: list[list[tuple]], shared
 _FIRST, _MEETING_OF = itemgetter(0), attrgetter("meeting")
 
 
-def kept_term_quick(kept: list, archive: Archive, shared: str | None, pieces: list[tuple], number: int,
-                    everyone: str | None) -> str | None:
-    """term_quick, kept in `kept` (ListedTerm.quick) for the next listing."""
-    kept[number - 1] = term_quick(archive, shared, pieces, number, everyone)
-    return kept[number - 1]
+def made_and_kept(kept: list, index: int, make: Callable, *arguments):
+    """make(*arguments), kept in kept[index] for the next listing (a quick key made when asked)."""
+    kept[index] = make(*arguments)
+    return kept[index]
 
 
 def term_view(archive: Archive, view: dict, pieces: list[tuple], number: int, pages: list[dict]) -> dict:
@@ -375,8 +375,8 @@ def topic_pages(archive: Archive):
         listed[topic.slug] = (shown, used, quick)
         yield urls.topic(topic.slug), "topic.html", LazyView(
             topic_view, topic, used, meetings, views, md, inputs=partial(topic_inputs, topic, used, meetings, views),
-            quick=quick[0] if quick[0] is not _UNMADE else partial(kept_topic_quick, quick, archive, topic, used,
-                                                                   meetings, views))
+            quick=quick[0] if quick[0] is not _UNMADE else partial(made_and_kept, quick, 0, topic_quick, archive, topic,
+                                                                   used, meetings, views))
     _last_topics = TopicListing(dict(archive.analysis_keys), hits_by_meeting(archive), topic_keys, mentions, listed)
 
 
@@ -399,13 +399,6 @@ def topic_mentions(archive: Archive, topic_keys: dict[str, str], last: TopicList
         for term, count in sorted(term_counts(archive, hits).items()):  # by slug: topic_quick digests them as they are
             mentions[topic_keys[term]].setdefault(slug, {})[term] = count
     return mentions
-
-
-def kept_topic_quick(kept: list, archive: Archive, topic: ArchiveTopic, used: dict, meetings: dict,
-                     views: dict) -> str | None:
-    """topic_quick, kept in `kept` for the next listing (TopicListing.topics)."""
-    kept[0] = topic_quick(archive, topic, used, meetings, views)
-    return kept[0]
 
 
 def topic_meetings(used: dict, tagged: set, meetings: dict) -> list[str]:
