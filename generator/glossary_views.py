@@ -24,7 +24,7 @@ from .labels import normalise_spaces
 from .lazy import LazyView, fingerprint
 from .model import Archive, Meeting, hits_by_meeting, meetings_by_slug
 from .once import per_archive, per_item
-from .views import format_date, meeting_summary, people_named
+from .views import format_date, meeting_summary, people_named, summary_digest
 
 TERM_PAGE_SIZE = 50
 """Occurrences listed on one term page; more continue on <slug>-p2.html, -p3 …"""
@@ -419,7 +419,7 @@ def topic_inputs(topic: ArchiveTopic, used: dict, meetings: dict, views: dict) -
     """All topic_view reads, without making its rows: a topic tagged on thousands of meetings
     would otherwise be made again and rendered on every rebuild."""
     tagged = set(topic.tagged)
-    rows = [(slug, m.title, m.date, m.place, m.summary, len(m.turns), slug in tagged,
+    rows = [(slug, m.title, m.date, m.place, m.summary, slug in tagged,
              sorted(used.get(slug, {}).items()))
             for slug in topic_meetings(used, tagged, meetings) for m in (meetings[slug],)]
     return topic, rows, topic_terms(topic, used, views)
@@ -433,7 +433,7 @@ def topic_terms(topic: ArchiveTopic, used: dict, views: dict) -> list[tuple[str,
 
 def topic_quick(archive: Archive, topic: ArchiveTopic, used: dict, meetings: dict, views: dict) -> str | None:
     """LazyView.quick of a topic's page: a digest of the topic, its terms, and of each of its
-    meetings what its row shows (topic_row_digest) and its mentions of the topic's terms.
+    meetings what its row shows (views.summary_digest) and its mentions of the topic's terms.
     An edit to the text of a meeting tagged with the topic leaves it as it was, where
     topic_inputs would remake every row to compare (0.03 s for a topic of 2,000 meetings)."""
     slugs = topic_meetings(used, set(topic.tagged), meetings)
@@ -444,15 +444,8 @@ def topic_quick(archive: Archive, topic: ArchiveTopic, used: dict, meetings: dic
 
 @per_archive
 def topic_row_digests(archive: Archive) -> dict[str, str | None]:
-    """Meeting slug → topic_row_digest, made once for all the topics (a meeting is on several)."""
-    return {meeting.slug: topic_row_digest(archive, meeting) for meeting in archive.meetings}
-
-
-@per_item
-def topic_row_digest(meeting: Meeting) -> str | None:
-    """A digest of what a topic page's row shows of a meeting, besides its mentions."""
-    return fingerprint((meeting.slug, meeting.title, meeting.date, meeting.place, meeting.summary,
-                        len(meeting.turns)))
+    """Meeting slug → summary_digest, made once for all the topics (a meeting is on several)."""
+    return {meeting.slug: summary_digest(archive, meeting) for meeting in archive.meetings}
 
 
 def topic_view(topic: ArchiveTopic, used: dict, meetings: dict, views: dict, md: MarkdownIt) -> dict:

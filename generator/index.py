@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .model import Archive, Meeting, Turn
+from .model import Archive, Meeting, Turn, analysis_part, speakers_part
 from .once import PerItem, per_archive, per_item
 
 WORD_RE = re.compile(r"[\w’'-]+")
@@ -62,7 +62,8 @@ def speaker_stats(archive: Archive) -> dict[str, SpeakerStats]:
     """Person key → their turns, words, and meetings (in date order)."""
     stats: dict[str, SpeakerStats] = defaultdict(SpeakerStats)
     shares = _speakers_of_meetings.each(archive.meetings, lambda m: turns_by_speaker(archive, m),
-                                        context=(archive.speaker_of,))
+                                        *((archive.analysis_keys,), analysis_part) if archive.analysis_keys
+                                        else ((archive.speaker_of,), speakers_part))
     for meeting, share in zip(archive.meetings, shares):
         for key, (turns, words) in share.items():
             entry = stats[key]

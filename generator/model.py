@@ -297,6 +297,24 @@ class Archive:
     (once.per_item), and a server's rebuild counts again only the edited meeting's."""
 
 
+def turn_speakers(meeting: Meeting, speaker_of: dict[tuple[str, int], str]) -> tuple:
+    """Who speaks each of a meeting's turns: the person's key, or None (a generic label)."""
+    slug = meeting.slug
+    return tuple([speaker_of.get((slug, turn.number)) for turn in meeting.turns])
+
+
+def speakers_part(meeting: Meeting, context: tuple) -> tuple:
+    """once.PerItem's `part` of a context that ends with speaker_of: all of it but speaker_of,
+    and who speaks the meeting's turns."""
+    return (*context[:-1], turn_speakers(meeting, context[-1]))
+
+
+def analysis_part(meeting: Meeting, context: tuple):
+    """once.PerItem's `part` of a context of Archive.analysis_keys: the meeting's, which covers who
+    speaks its turns (or an object equal to no other, when it has none)."""
+    return context[0].get(meeting.slug) or object()
+
+
 def group_by_meeting(records) -> dict[str, list]:
     """Meeting slug → its records (figures, term hits, notes: anything with a `meeting`), in order."""
     grouped: dict[str, list] = defaultdict(list)

@@ -69,21 +69,32 @@ class PerItem:
     A server's rebuild passes the same objects for every meeting it did not
     parse again: their values are reused, so a pass over the whole archive
     costs only the edited meeting's. Everything else a value depends on must
-    be in `context`; when it differs from the last call's, everything is made again.
+    be in `context`; when it differs from the last call's, everything is made
+    again, unless `part` says what of the context each item's value depends on.
     """
 
     def __init__(self) -> None:
         self._context: tuple | None = None
         self._values: dict[int, tuple] = {}
 
-    def each(self, items, make, context: tuple = ()) -> list:
-        """[make(item) for item in items], reusing the last call's values of the same objects."""
-        before = self._values if context == self._context else {}
+    def each(self, items, make, context: tuple = (), part=None) -> list:
+        """[make(item) for item in items], reusing the last call's values of the same objects.
+
+        `part(item, context)`, when given, is the part of a context that an item's value
+        depends on (who speaks in one meeting, of who speaks in every meeting: a turn added
+        changes the whole). It is kept with each value made; when the context differs from
+        the last call's, a value is reused if its item's part is the same in the new one.
+        """
+        same = context == self._context
+        before = self._values if same or part is not None else {}
         now: dict[int, tuple] = {}
         for item in items:
             found = before.get(id(item))
             if found is None or found[0] is not item:  # an id can be reused once its object is gone
-                found = (item, make(item))
+                found = (item, make(item), part and part(item, context))
+            elif not same:
+                held = part(item, context)
+                found = (item, found[1] if held == found[2] else make(item), held)
             now[id(item)] = found
         self._context, self._values = context, now
         return [now[id(item)][1] for item in items]

@@ -5,13 +5,15 @@ spoke (a chart of words per meeting, drawn at build time as plain SVG numbers
 so it reads without JavaScript, with a table as its text alternative), the
 figures they cited and the glossary terms they used most, and every turn,
 grouped by meeting, linking to the exact paragraph. Long
-histories continue on <slug>-p2.html, <slug>-p3.html …, SPEAKER_PAGE_SIZE
-turns a page, so no page grows with the archive.
+histories continue on <slug>-p2.html, <slug>-p3.html …, about SPEAKER_PAGE_SIZE
+turns a page, so no page grows with the archive; where a page ends is chosen
+so that a turn added or removed shifts no later page (page_ranges).
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
@@ -33,7 +35,11 @@ from .once import per_item
 from .views import format_date, meeting_summary
 
 SPEAKER_PAGE_SIZE = 100
-"""Turns listed on one speaker page; longer histories continue on -p2, -p3 …"""
+"""Turns a speaker page lists, about: a history of up to this many is one page; a longer one
+continues on -p2, -p3 …, each page from PAGE_LEAST to PAGE_MOST turns (the last may be shorter)."""
+PAGE_LEAST, PAGE_MOST = 60, 160
+PAGE_END_EVERY = 40
+"""One turn in this many, picked by its meeting's slug and its number, may end a page."""
 EXCERPT_CHARS = 200
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 640, 140, 28
 CHART_MOST_BARS = 120
@@ -117,16 +123,17 @@ def speaker_pages(archive: Archive):
         if entry is None:
             continue
         said = partial(said_of, archive, person.key, entry.meetings)
-        common = LazyView(speaker_common, person, entry, render_bio, said, entries)
+        common = LazyView(speaker_common, archive, person, entry, render_bio, said, entries)
         made_from = person_digest(archive, person, entry) if archive.analysis_keys else None
         yield urls.speaker(person.slug, 1), "speaker.html", LazyView(
             speaker_view, common, person, entry, 1, inputs=partial(speaker_inputs, 1, made_from) if made_from else None,
             quick=speaker_inputs(1, made_from) if made_from else None)
-        pages = pager(person, entry)
+        ranges = page_ranges(archive, entry)
+        pages = pager(person, entry, ranges)
         for number in range(2, len(pages) + 1):
-            inputs = partial(later_inputs, archive, person, entry, number, pages) if made_from else None
+            inputs = partial(later_inputs, archive, person, entry, number, pages, ranges) if made_from else None
             yield urls.speaker(person.slug, number), "speaker.html", LazyView(
-                later_speaker_view, person, entry, number, pages, inputs=inputs,
+                later_speaker_view, person, entry, number, pages, ranges, inputs=inputs,
                 quick=partial(inputs_digest, inputs) if inputs else None)
 
 
@@ -135,14 +142,14 @@ def speaker_inputs(number: int, made_from: str) -> tuple:
     return number, made_from
 
 
-def later_inputs(archive: Archive, person: Person, entry, number: int, pages: list[dict]) -> tuple:
+def later_inputs(archive: Archive, person: Person, entry, number: int, pages: list[dict],
+                 ranges: list[range]) -> tuple:
     """All a later page is made from: the person's name, the pager, and its own turns as the
     analysis keys of their meetings name them. An edit elsewhere in the person's history
     leaves it as it was: a person with thousands of meetings has hundreds of pages."""
-    start = (number - 1) * SPEAKER_PAGE_SIZE
     return (number, person.name, person.slug, pages,
             [(meeting.slug, archive.analysis_keys[meeting.slug], turn.number)
-             for meeting, turn in entry.turns[start:start + SPEAKER_PAGE_SIZE]])
+             for meeting, turn in turns_on(entry, ranges, number)])
 
 
 def person_digest(archive: Archive, person: Person, entry) -> str | None:
@@ -260,11 +267,13 @@ def used_terms_view(terms: Counter, entries: dict) -> list[dict]:
             for slug, count in ranked[:TERMS_SHOWN]]
 
 
-def speaker_common(person: Person, entry, render_bio, said_of: Callable[[], SaidBy], entries: dict) -> dict:
+def speaker_common(archive: Archive, person: Person, entry, render_bio, said_of: Callable[[], SaidBy],
+                   entries: dict) -> dict:
     """What every page of one person shows: who they are, their roles, their totals, the pager,
     and what they said that the figures index and the glossary list (said_of)."""
     said = said_of()
     by_slug = {m.slug: m for m in entry.meetings}
+    ranges = page_ranges(archive, entry)
     return {
         "cited": cited_view(said, by_slug),
         "used_terms": used_terms_view(said.terms, entries),
@@ -280,26 +289,61 @@ def speaker_common(person: Person, entry, render_bio, said_of: Callable[[], Said
                   for s in person.spans],
         "stats": {"meetings": len(entry.meetings), "turns": len(entry.turns), "words": entry.words,
                   "first": meeting_summary(entry.meetings[0]), "last": meeting_summary(entry.meetings[-1])},
-        "pages": pager(person, entry),
-        "page_size": SPEAKER_PAGE_SIZE,
+        "pages": pager(person, entry, ranges),
+        "ranges": ranges,
     }
 
 
-def pager(person: Person, entry) -> list[dict]:
+def page_ranges(archive: Archive, entry) -> list[range]:
+    """Where each page of a person's turns (entry.turns) begins and ends.
+
+    Not every SPEAKER_PAGE_SIZE turns: a turn added to one meeting would then shift
+    every later page by one, and a server rebuilt hundreds of pages of a person who
+    speaks in thousands of meetings. A page ends after a turn that page_ends picks, once
+    it holds PAGE_LEAST turns, or at PAGE_MOST; a turn added or removed moves at most the
+    ends of its own page and the next, and the pages after them are as they were.
+    """
+    turns = entry.turns
+    if len(turns) <= SPEAKER_PAGE_SIZE:
+        return [range(len(turns))]
+    ranges, start, last = [], 0, len(turns) - 1
+    for index, (meeting, turn) in enumerate(turns):
+        held = index + 1 - start
+        if index < last and (held >= PAGE_MOST or (held >= PAGE_LEAST and last - index >= PAGE_LEAST
+                                                   and turn.number in page_ends(archive, meeting))):
+            ranges.append(range(start, index + 1))
+            start = index + 1
+    ranges.append(range(start, len(turns)))
+    return ranges
+
+
+@per_item
+def page_ends(meeting: Meeting) -> frozenset[int]:
+    """Numbers of the meeting's turns that may end a speaker page: one in PAGE_END_EVERY, picked
+    by a digest of the meeting's slug and the number, so the same turns in any build."""
+    return frozenset(turn.number for turn in meeting.turns
+                     if zlib.crc32(f"{meeting.slug}#{turn.number}".encode()) % PAGE_END_EVERY == 0)
+
+
+def turns_on(entry, ranges: list[range], number: int) -> list:
+    """The (meeting, turn) pairs page `number` lists."""
+    shown = ranges[number - 1]
+    return entry.turns[shown.start:shown.stop]
+
+
+def pager(person: Person, entry, ranges: list[range]) -> list[dict]:
     """Each page of a person's turns: its number, address and years."""
-    chunks = [entry.turns[i:i + SPEAKER_PAGE_SIZE] for i in range(0, len(entry.turns), SPEAKER_PAGE_SIZE)]
     return [{"number": n + 1, "href": urls.speaker(person.slug, n + 1),
-             "span": date_span(chunk[0][0], chunk[-1][0])} for n, chunk in enumerate(chunks)]
+             "span": date_span(entry.turns[shown.start][0], entry.turns[shown.stop - 1][0])}
+            for n, shown in enumerate(ranges)]
 
 
-def page_of_turns(person: Person, entry, number: int, pages: list[dict]) -> dict:
+def page_of_turns(person: Person, entry, number: int, pages: list[dict], ranges: list[range]) -> dict:
     """What every page shows of a person's turns: page `number`'s and the pager."""
-    start = (number - 1) * SPEAKER_PAGE_SIZE
     return {
         "pages": pages,
-        "page_size": SPEAKER_PAGE_SIZE,
         "page_number": number,
-        "groups": turn_groups(entry.turns[start:start + SPEAKER_PAGE_SIZE], entry.words_by_meeting),
+        "groups": turn_groups(turns_on(entry, ranges, number), entry.words_by_meeting),
         "previous_page": pages[number - 2]["href"] if number > 1 else "",
         "next_page": pages[number]["href"] if number < len(pages) else "",
     }
@@ -307,15 +351,15 @@ def page_of_turns(person: Person, entry, number: int, pages: list[dict]) -> dict
 
 def speaker_view(common: LazyView, person: Person, entry, number: int) -> dict:
     """A person's first page: who they are, their totals, roles, chart, and their first turns."""
-    return {**common, **page_of_turns(person, entry, number, common["pages"]),
+    return {**common, **page_of_turns(person, entry, number, common["pages"], common["ranges"]),
             "chart": words_chart(entry.meetings, entry.words_by_meeting, person.name)}
 
 
-def later_speaker_view(person: Person, entry, number: int, pages: list[dict]) -> dict:
+def later_speaker_view(person: Person, entry, number: int, pages: list[dict], ranges: list[range]) -> dict:
     """A later page: only more turns. The totals, which change with any of the person's
     meetings, are on the first page, which it links to."""
     return {"title": f"{person.name} (page {number})", "person": {"name": person.name, "slug": person.slug},
-            "first_page": pages[0]["href"], **page_of_turns(person, entry, number, pages)}
+            "first_page": pages[0]["href"], **page_of_turns(person, entry, number, pages, ranges)}
 
 
 class MeetingLinks(Sequence):

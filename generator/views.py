@@ -70,8 +70,14 @@ def meeting_summary(meeting: Meeting) -> dict:
         "iso_date": meeting.date.isoformat() if meeting.date else "",
         "place": meeting.place,
         "summary": meeting.summary,
-        "turns": len(meeting.turns),
     }
+
+
+@per_item
+def summary_digest(meeting: Meeting) -> str | None:
+    """A digest of meeting_summary: what a topic page's row, and the pages of the meetings before
+    and after it, show of a meeting."""
+    return fingerprint((meeting.slug, meeting.title, meeting.date, meeting.place, meeting.summary))
 
 
 listed_summary = per_item(meeting_summary)
@@ -175,8 +181,6 @@ class Neighbour(NamedTuple):
     date: dt.date | None
     place: str
     summary: str
-    turns: range
-    """range(number of turns): meeting_summary counts them."""
 
 
 class TopicLink(NamedTuple):
@@ -190,8 +194,7 @@ class TopicLink(NamedTuple):
 def neighbour(meeting: Meeting | None) -> Neighbour | None:
     if meeting is None:
         return None
-    return Neighbour(meeting.title, meeting.slug, meeting.date, meeting.place, meeting.summary,
-                     range(len(meeting.turns)))
+    return Neighbour(meeting.title, meeting.slug, meeting.date, meeting.place, meeting.summary)
 
 
 def detached_meeting_view(context: LazyView, meeting: Meeting, around: dict, quick: tuple | None) -> LazyView:
@@ -238,12 +241,11 @@ def people_named(people: tuple) -> str | None:
 
 
 def meeting_quick(archive: Archive, meeting: Meeting, around: dict, shared: str | None) -> tuple | None:
-    """LazyView.quick of a meeting's page: the shared digest and the analysis keys of the meeting
-    and its neighbours (their summaries are on the page); None when one is missing."""
-    keys = archive.analysis_keys
+    """LazyView.quick of a meeting's page: the shared digest, the analysis key of the meeting, and
+    its neighbours' summaries (summary_digest); None when one is missing."""
     previous, following = around[meeting.slug]
-    found = (shared, keys.get(meeting.slug), keys.get(previous.slug) if previous else "",
-             keys.get(following.slug) if following else "")
+    found = (shared, archive.analysis_keys.get(meeting.slug), summary_digest(archive, previous) if previous else "",
+             summary_digest(archive, following) if following else "")
     return None if None in found else found
 
 

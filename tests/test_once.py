@@ -97,3 +97,37 @@ def test_per_item_values_are_reused_for_the_same_objects_while_the_context_is_th
     remembered.each(meetings[:2], turns, context=("b",))
     assert made == [] and remembered.each(meetings[2:3], turns, context=("b",)) and made == [meetings[2].slug], \
         "only the last call's items are kept"
+
+
+def test_per_item_values_made_in_another_context_are_reused_where_their_part_of_it_is_the_same():
+    """With `part`, a new context (who speaks in every meeting, after a turn is added to one)
+    makes again only the values of the items whose part of it changed."""
+    archive = load_archive(read_content(CONTENT))
+    meetings = list(archive.meetings)
+    made, parts = [], []
+
+    def speakers(meeting):
+        made.append(meeting.slug)
+        return [speaker_of.get((meeting.slug, t.number)) for t in meeting.turns]
+
+    def part(meeting, context):
+        parts.append(meeting.slug)
+        return tuple(context[0].get((meeting.slug, t.number)) for t in meeting.turns)
+
+    remembered = PerItem()
+    speaker_of = dict(archive.speaker_of)
+    first = remembered.each(meetings, speakers, context=(speaker_of,), part=part)
+    assert len(made) == len(parts) == 11
+    made.clear(), parts.clear()
+    assert remembered.each(meetings, speakers, context=(dict(speaker_of),), part=part) == first
+    assert made == [] and parts == [], "an equal context: no part is asked"
+    edited = meetings[3]
+    turn = edited.turns[0].number
+    speaker_of = {**speaker_of, (edited.slug, turn): "someone else"}
+    again = remembered.each(meetings, speakers, context=(speaker_of,), part=part)
+    assert made == [edited.slug] and len(parts) == 11
+    assert again[3][0] == "someone else" and again[:3] == first[:3] and again[4:] == first[4:]
+    made.clear()
+    speaker_of = {key: value for key, value in speaker_of.items() if key != (edited.slug, turn)}
+    assert remembered.each(meetings, speakers, context=(speaker_of,), part=part)[3][0] is None
+    assert made == [edited.slug]

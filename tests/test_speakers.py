@@ -5,6 +5,7 @@ archive); speakers.yaml and `check` on a small planted fixture.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections import Counter
@@ -27,7 +28,8 @@ from generator.pipeline import load_archive
 from generator.read import read_content
 from generator.resolve import assign_slugs, resolve_speakers, resolve_turns, role_at
 from generator.slugs import SLUG_RE
-from generator.speaker_views import SPEAKER_PAGE_SIZE, bio_renderer, speaker_index_pages, speaker_pages
+from generator import speaker_views
+from generator.speaker_views import PAGE_MOST, bio_renderer, page_ranges, speaker_index_pages, speaker_pages
 from generator.speakers_file import load_speakers, speaker_names
 
 FIXTURE = ROOT / "tests" / "fixtures" / "speakers" / "content"
@@ -373,7 +375,7 @@ def putin_meetings_in_example() -> set[str]:
 def test_later_pages_hold_turns_and_send_readers_to_the_first_for_totals(example_site):
     first = (example_site / "speakers" / "vladimir-putin.html").read_text(encoding="utf-8")
     assert 'class="meta speaker-stats">9 meetings · 232 turns · 27,092 words' in first
-    for name in ("vladimir-putin-p2.html", "vladimir-putin-p3.html"):
+    for name in ("vladimir-putin-p2.html",):
         tree = parse_html((example_site / "speakers" / name).read_text(encoding="utf-8"))
         assert not find_all(tree, "p", cls="speaker-stats") and not find_all(tree, "section", cls="roles")
         more = find_all(tree, "p", cls="speaker-more")
@@ -383,7 +385,7 @@ def test_later_pages_hold_turns_and_send_readers_to_the_first_for_totals(example
 
 def test_putin_page_lists_his_turns_from_every_example_meeting(example_site):
     pages = sorted((example_site / "speakers").glob("vladimir-putin*.html"))
-    assert [p.name for p in pages] == ["vladimir-putin-p2.html", "vladimir-putin-p3.html", "vladimir-putin.html"]
+    assert [p.name for p in pages] == ["vladimir-putin-p2.html", "vladimir-putin.html"]
     archive = load_archive(read_content(CONTENT))
     putin = person_named(archive, "Vladimir Putin")
     turns = sum(1 for key in archive.speaker_of.values() if key == putin.key)
@@ -392,7 +394,7 @@ def test_putin_page_lists_his_turns_from_every_example_meeting(example_site):
         tree = parse_html(page.read_text(encoding="utf-8"))
         items = [a for ol in find_all(tree, "ol", cls="turn-list") for li in find_all(ol, "li")
                  for a in find_all(li, "a")[:1]]
-        assert len(items) <= SPEAKER_PAGE_SIZE
+        assert len(items) <= PAGE_MOST
         for a in items:
             target, _, anchor = a.attrs["href"].partition("#")
             html = (page.parent / target).resolve().read_text(encoding="utf-8")
@@ -418,8 +420,8 @@ def test_putin_page_shows_roles_chart_and_bio(example_site):
     assert "Russia's president" in text_of(find_all(tree, "section", cls="bio")[0])
     roles = [" ".join(text_of(li).split()) for li in find_all(find_all(tree, "ul", cls="role-history")[0], "li")]
     assert roles[0].startswith("President of Russia 2016–2023: 9 meetings")
-    page3 = parse_html((example_site / "speakers" / "vladimir-putin-p3.html").read_text(encoding="utf-8"))
-    assert not find_all(page3, "svg") and len(find_all(page3, "li")) >= 232 - 2 * SPEAKER_PAGE_SIZE
+    page2 = parse_html((example_site / "speakers" / "vladimir-putin-p2.html").read_text(encoding="utf-8"))
+    assert not find_all(page2, "svg") and len(find_all(page2, "li")) >= 232 - 90
 
 
 def test_speaker_index_sorts_by_name_and_by_activity(example_site):
@@ -591,16 +593,22 @@ def test_a_servers_resolution_resolves_again_only_the_meetings_it_has_not_seen_u
     resolved, resolve_meeting = [], resolve.resolve_meeting
     monkeypatch.setattr(resolve, "resolve_meeting",
                         lambda meeting, directory: resolved.append(meeting.slug) or resolve_meeting(meeting, directory))
-    remembered = PerItem()
+    kept: dict = {}
+    remembered = lambda name: kept.setdefault(name, PerItem())  # as Cache.remembered
+    read, full_names = [], resolve.full_names
+    monkeypatch.setattr(resolve, "full_names", lambda meeting: read.append(meeting.slug) or full_names(meeting))
     assert resolve_turns(meetings, (), remembered) == resolve_turns(meetings) and len(resolved) == 2 * len(meetings)
+    assert resolve_speakers(meetings, None, remembered) == resolve_speakers(meetings)
 
     edited = max(meetings, key=lambda m: len(m.turns))
     turn = edited.turns[-1]
     added = dataclasses.replace(turn, number=turn.number + 1, line=turn.line + 2)
     with_turn = [dataclasses.replace(m, blocks=m.blocks + (added,)) if m is edited else m for m in meetings]
-    resolved.clear()
+    resolved.clear(), read.clear()
     assert resolve_turns(with_turn, (), remembered) == resolve_turns(with_turn)
     assert resolved[:1] == [edited.slug] and len(resolved) == 1 + len(meetings)
+    assert read[:1] == [edited.slug] and len(read) == 1 + len(meetings)  # its labels only, then all afresh
+    assert resolve_speakers(with_turn, None, remembered) == resolve_speakers(with_turn)
     assert sum(1 for slug, _ in resolve_turns(with_turn) if slug == edited.slug) == \
         sum(1 for slug, _ in resolve_turns(meetings) if slug == edited.slug) + 1
 
@@ -611,3 +619,115 @@ def test_a_servers_resolution_resolves_again_only_the_meetings_it_has_not_seen_u
     resolved.clear()
     assert resolve_turns(with_name, (), remembered) == resolve_turns(with_name)
     assert len(resolved) == 2 * len(meetings)  # a new name in the directory: every meeting again
+
+
+def putin_history(archive):
+    from generator.index import speaker_stats
+    return speaker_stats(archive)[person_named(archive, "Vladimir Putin").key]
+
+
+def test_putins_example_history_is_cut_where_page_ranges_says():
+    """232 turns: more than one page's SPEAKER_PAGE_SIZE, so cut after a turn page_ends picks."""
+    archive = load_archive(read_content(CONTENT))
+    ranges = page_ranges(archive, putin_history(archive))
+    assert ranges == [range(0, 90), range(90, 232)]
+
+
+def test_a_turn_added_shifts_no_later_speaker_page(monkeypatch):
+    """page_ranges cuts a history where its turns say, not every N turns: after a turn is added
+    to Vladimir Putin's first meeting, which he ends, his first page has one turn more and the
+    others list the same turns and keep their quick keys. Pages of 6 to 16 turns, so that his 232 turns make about twenty."""
+    from generator.lazy import quick_key
+    monkeypatch.setattr(speaker_views, "SPEAKER_PAGE_SIZE", 10)
+    monkeypatch.setattr(speaker_views, "PAGE_LEAST", 6)
+    monkeypatch.setattr(speaker_views, "PAGE_MOST", 16)
+    monkeypatch.setattr(speaker_views, "PAGE_END_EVERY", 4)
+    content = read_content(CONTENT)
+
+    def keyed(content):
+        archive = load_archive(content)
+        keys = {m.slug: f"{m.slug} {len(m.turns)}" for m in archive.meetings}  # changed by a turn added
+        return dataclasses.replace(archive, analysis_keys=keys)
+
+    before = keyed(content)
+    history = putin_history(before)
+    first = history.meetings[0]
+    ranges = page_ranges(before, history)
+    assert len(ranges) >= 15 and [i for r in ranges for i in r] == list(range(len(history.turns)))
+    assert all(6 <= len(r) <= 16 for r in ranges[:-1]) and 1 <= len(ranges[-1]) <= 16
+    edited = [s if Path(s.path).stem != first.stem else Source(s.path, s.text.rstrip() + "\n\nVladimir Putin: One turn more.\n")
+              for s in content.transcripts]
+    after = keyed(dataclasses.replace(content, transcripts=tuple(edited)))
+    moved = putin_history(after)
+    assert len(moved.turns) == len(history.turns) + 1
+
+    def shown(archive, history):
+        return [[(m.slug, t.number) for m, t in history.turns[r.start:r.stop]] for r in page_ranges(archive, history)]
+    old, new = shown(before, history), shown(after, moved)
+    assert len(new) == len(old) and new[1:] == old[1:] and len(new[0]) == len(old[0]) + 1
+
+    def keys(archive):
+        return {path: quick_key(view) for path, _, view in speaker_pages(archive)
+                if path.startswith("speakers/vladimir-putin-p")}
+    kept = {path for path, key in keys(after).items() if keys(before).get(path) == key}
+    assert kept == {f"speakers/vladimir-putin-p{n}.html" for n in range(2, len(old) + 1)}
+
+
+def test_a_servers_resolution_keeps_the_person_objects_an_edit_did_not_change():
+    """After a turn is added, a server's resolve_remembered gives each person equal to the last
+    resolution's as that same object (what is remembered by a person's identity then holds),
+    and a person the edit changed as a new one."""
+    import dataclasses
+    from generator.cache import Cache
+    from generator.jobs import resolve_remembered
+    meetings = list(load_archive(read_content(CONTENT)).meetings)
+    cache = Cache(None, "test")
+    people = resolve_remembered(meetings, None, cache=cache, server=True)[0]
+    edited = max(meetings, key=lambda m: len(m.turns))
+    turn = next(t for t in reversed(edited.turns) if not t.label.generic)
+    added = dataclasses.replace(turn, number=edited.turns[-1].number + 1, line=edited.turns[-1].line + 2,
+                                label=dataclasses.replace(turn.label, role="Acting Chair", printed="Acting Chair " + turn.label.name))
+    with_turn = [dataclasses.replace(m, blocks=m.blocks + (added,)) if m is edited else m for m in meetings]
+    again = resolve_remembered(with_turn, None, cache=cache, server=True)[0]
+    assert again == tuple(resolve_speakers(with_turn)[0])
+    before = {p.key: p for p in people}
+    changed = [p for p in again if p is not before[p.key]]
+    assert [p.name for p in changed] == [turn.label.name] != []
+    assert "Acting Chair " + turn.label.name in changed[0].forms
+    command_line = Cache(None, "test")
+    resolve_remembered(meetings, None, cache=command_line)
+    assert not any(p is before[p.key] for p in resolve_remembered(with_turn, None, cache=command_line)[0])
+
+
+def test_whats_kept_of_each_meeting_is_made_again_when_who_speaks_in_it_changes_without_a_new_parse():
+    """A server keeps the meeting objects it did not parse again, but their turns can be resolved
+    to others (a name newly known elsewhere, an alias): the analysis keys and each meeting's
+    share of the speaker tables are then made again for those meetings, and only for them."""
+    import dataclasses
+    from generator import index
+    from generator.cache import digest_text
+    from generator.jobs import analysis_key, analysis_keys_of
+    from generator.model import turn_speakers
+    from generator.once import PerItem
+    archive = load_archive(read_content(CONTENT))
+    meetings, keys = list(archive.meetings), {m.path: "parsed " + m.path for m in archive.meetings}
+    moved = next(m for m in meetings if m.slug == "2023-02-17-70530")
+    turn = next(t for t in moved.turns if archive.speaker_of.get((moved.slug, t.number)))
+    speaker_of = {**archive.speaker_of, (moved.slug, turn.number): "someone else"}
+    remembered = PerItem()
+    first = analysis_keys_of(meetings, keys, "v", archive.speaker_of, remembered)
+    again = analysis_keys_of(meetings, keys, "v", speaker_of, remembered)
+    assert again == [analysis_key("v", keys[m.path], turn_speakers(m, speaker_of)) for m in meetings]
+    assert [m.slug for m, a, b in zip(meetings, first, again) if a != b] == [moved.slug]
+
+    def keyed(speaker_of, analysis):
+        return dataclasses.replace(archive, speaker_of=speaker_of,
+                                   analysis_keys={m.slug: digest_text(k) for m, k in zip(meetings, analysis)})
+    before, after = keyed(archive.speaker_of, first), keyed(speaker_of, again)
+    assert "someone else" not in index.speaker_stats(before)
+    stats = index.speaker_stats(after)  # made from the last archive's shares but the moved meeting's
+    assert [(m.slug, t.number) for m, t in stats["someone else"].turns] == [(moved.slug, turn.number)]
+    fresh = index.PerItem()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index, "_speakers_of_meetings", fresh)
+        assert index.speaker_stats(dataclasses.replace(after)) == stats
