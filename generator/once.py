@@ -77,6 +77,10 @@ class PerItem:
         self._context: tuple | None = None
         self._values: dict[int, tuple] = {}
 
+    def __len__(self) -> int:
+        """How many items' values are held."""
+        return len(self._values)
+
     def each(self, items, make, context: tuple = (), part=None) -> list:
         """[make(item) for item in items], reusing the last call's values of the same objects.
 

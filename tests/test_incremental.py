@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -399,7 +400,6 @@ def test_a_server_sends_its_fresh_workers_the_meetings_pages(content, tmp_path, 
     make the meetings' pages of each build that has many pages to make: its first, and one after
     a template edit; a one-meeting edit is made in the server's own process (FORK_ABOVE). A
     template error leaves the workers working. Each site equals a one-process build's."""
-    from dataclasses import replace
     from generator import serve
     from generator.model import ContentErrors
     made = tmp_path / "made-by-workers.txt"
@@ -854,6 +854,36 @@ def test_a_server_reuses_who_speaks_only_while_every_label_is_as_it_was(content,
         assert len(calls) == resolved + 1, what  # + 1: the clean build's own
         assert differences(tree(site), tree(clean)) == [], what
     assert (site / "speakers" / "president-putin.html").is_file()
+
+
+def test_a_server_resolves_its_first_build_so_that_a_turn_added_later_resolves_one_meeting(content, tmp_path,
+                                                                                          monkeypatch):
+    """A server started on a site the command line built finds who speaks in the cache, but it
+    resolves every meeting once all the same, keeping each one's resolution: the first edit
+    that adds a turn then resolves only the edited meeting (at 5,000 meetings, 0.92 s for that
+    edit, where later ones took 0.63 s). Each rebuild equals a clean build."""
+    from generator import resolve
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    resolved = []
+    resolve_meeting = resolve.resolve_meeting
+    monkeypatch.setattr(resolve, "resolve_meeting",
+                        lambda meeting, directory: resolved.append(meeting.slug) or resolve_meeting(meeting, directory))
+    options = Options(content=content, out=site, jobs=1, server=True)
+    cache = open_cache(options, code_version())
+    make_site(replace(options, stop_if_unchanged=False), Progress(), cache)  # as serve.warm_cache does
+    assert len(resolved) == 11
+    seed = content / "transcripts" / SEED_NAME
+    text = seed.read_text(encoding="utf-8")
+    for what, edited_text, expected in (("what was said", edited(text, "we have ensured our food security",
+                                                                 "we have made our food secure"), []),
+                                        ("a turn added", text + ADDED, ["2023-02-17-70530"])):
+        resolved.clear()
+        seed.write_text(edited_text, encoding="utf-8")
+        make_site(options, Progress(), cache)
+        assert resolved == expected, what
+        shutil.rmtree(tmp_path / "clean", ignore_errors=True)
+        assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == [], what
 
 
 def test_a_command_line_rebuild_reuses_who_speaks_from_the_cache_on_disk(content, tmp_path, monkeypatch):
