@@ -4,8 +4,11 @@ The table is complete without JavaScript (newest meeting first, then in the
 order said); static/figures.js only adds sorting and filtering in place.
 Large archives are split into pages of about FIGURES_PAGE_SIZE rows, cut
 between meetings, so that a page holds every figure of its meetings (the
-meeting filter then shows all of one) and the pager can name the dates each
-page covers.
+meeting filter then shows all of one) and each page can be named by the dates
+it covers. figures/index.html holds the newest meetings and lists every page;
+older pages are figures/page-1.html (the oldest), page-2.html …, cut where
+their meetings say (page_chunks): a meeting added to the archive, or figures
+added to one, leave the other pages and their addresses as they were.
 
 A large archive says a hundred thousand figures, so rows are made for
 speed: each meeting's rows are one HTML string made in Python
@@ -16,6 +19,7 @@ rows are made only when the page is rendered (lazy.LazyView).
 """
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from functools import partial
 from itertools import chain, groupby
@@ -30,10 +34,11 @@ from .figures import FIGURE_KINDS, Figure, sentences_of
 from .lazy import LazyView, fingerprint
 from .model import Archive, analysis_identity, figures_by_meeting, group_by_meeting, meetings_by_slug
 from .once import per_item
-from .views import format_date, people_named
+from .views import format_date
 
 FIGURES_PAGE_SIZE = 1000
-"""About this many rows on one page (whole meetings); more continue on figures/page-2.html …"""
+"""About this many rows on one page (whole meetings): from half as many to twice as many,
+unless one meeting says more (page_chunks)."""
 SCRIPT = "static/figures.js"
 
 
@@ -135,18 +140,41 @@ def filter_options(figures: list[Figure], speakers: dict[str | None, Speaker], g
 
 
 def page_chunks(shares: list[Share], size: int | None = None) -> list[list[Share]]:
-    """The ranked meetings' figures cut into pages between meetings, each page up to `size`
-    rows (FIGURES_PAGE_SIZE by default; a meeting with more has a page of its own)."""
+    """The ranked meetings' figures (newest first) cut into pages between meetings, newest page
+    first, each of about `size` rows (FIGURES_PAGE_SIZE by default).
+
+    Cut from the oldest meeting on, after one that ends_page picks once a page holds half of
+    `size` rows, or once it holds twice `size`: where a page ends depends on its own meetings,
+    not on how many rows the newer ones have, so a meeting added (newest, as a rule) changes
+    only the newest page, and figures added to an older one only its page (and, rarely, the
+    next). Cut every `size` rows from the newest, as pages were, either moved every page.
+    """
     size = FIGURES_PAGE_SIZE if size is None else size
-    chunks: list[list[Share]] = [[]]
+    chunks: list[list[Share]] = []
+    chunk: list[Share] = []
     rows = 0
-    for share in shares:
-        if chunks[-1] and rows + len(share[1]) > size:
-            chunks.append([])
-            rows = 0
-        chunks[-1].append(share)
+    for share in reversed(shares):
+        chunk.append(share)
         rows += len(share[1])
-    return chunks
+        if rows >= 2 * size or (rows >= size // 2 and ends_page(share, size)):
+            chunks.append(chunk)
+            chunk, rows = [], 0
+    if chunk or not chunks:
+        chunks.append(chunk)
+    return [chunk[::-1] for chunk in reversed(chunks)]
+
+
+def ends_page(share: Share, size: int) -> bool:
+    """Whether a meeting may end a page: one of `size` / 2 rows does, picked by a digest of its
+    slug, so a meeting saying more is likelier to (a page holds about `size` rows)."""
+    return zlib.crc32(share[0].encode()) % max(1, size // 2) < len(share[1])
+
+
+def page_paths(count: int) -> list[str]:
+    """The site path of each of `count` pages, newest first: figures/index.html, then the older
+    ones numbered from the oldest (figures/page-1.html), so that none changes its address
+    when a newer page is added."""
+    return [urls.FIGURES] + [urls.figures(number) for number in range(count - 1, 0, -1)]
 
 
 def date_span(meetings: dict, chunk: list[Share]) -> str:
@@ -157,61 +185,76 @@ def date_span(meetings: dict, chunk: list[Share]) -> str:
     return newest if newest == oldest else f"{newest} – {oldest}"
 
 
-def figures_page_view(archive: Archive, chunk: list[Share], common: dict, number: int) -> dict:
+def figures_page_view(archive: Archive, chunk: list[Share], common: dict, nav: Nav) -> dict:
     """One page's view: its rows and filters, and what every page shows (`common`; on the
-    first page also the archive's totals)."""
+    first page also the archive's totals and every page)."""
     figures = flat(chunk)
     href = RelativeHrefs(urls.FIGURES)      # every figure page is in figures/: the same hrefs serve all
     speakers = speakers_of(archive, figures, href)
     groups = meeting_figures(archive, figures, speakers, href)
-    pages = common["pages"]
     return {
         **common,
-        "title": "Figures" if number == 1 else f"Figures, page {number}",
+        "title": "Figures" if nav.path == urls.FIGURES else f"Figures, {nav.span}",
         "meetings": groups,
         "options": filter_options(figures, speakers, groups),
-        "current": number,
-        "newer_page": pages[number - 2]["href"] if number > 1 else "",
-        "older_page": pages[number]["href"] if number < len(pages) else "",
+        "current": nav.path,
+        "span": nav.span,
+        "newer_page": nav.newer,
+        "older_page": nav.older,
     }
+
+
+class Nav(NamedTuple):
+    """Where a figures page is, and the pages before and after it (site paths, "" when none)."""
+
+    path: str
+    span: str
+    newer: str
+    older: str
 
 
 def figures_pages(archive: Archive):
     meetings = meetings_by_slug(archive)
     shares = ranked_shares(archive)
     chunks = page_chunks(shares)
-    pages = [{"number": n, "href": urls.figures(n), "link": urls.link(urls.figures(n), urls.FIGURES),
-              "span": date_span(meetings, chunk)}
-             for n, chunk in enumerate(chunks, start=1)]   # link: relative to figures/, where every page is
+    paths = page_paths(len(chunks))
+    spans = [date_span(meetings, chunk) for chunk in chunks]
     kinds = Counter()
     for _, said in shares:
         kinds.update(kinds_in(archive, said))
-    # The archive's totals are on the first page only: on every page, any figure added
-    # anywhere would make every page (each up to a megabyte) be made again.
-    later = {"pages": pages if len(pages) > 1 else [], "script": SCRIPT, "first_page": pages[0]["link"]}
-    first = {**later, "total": sum(len(said) for _, said in shares),
-             "summary": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]]}
+    # The archive's totals and the list of pages are on the first page only: on every page,
+    # a meeting added would make every page (each up to a megabyte) be made again.
+    later = {"script": SCRIPT, "first_page": urls.link(urls.FIGURES, urls.FIGURES), "pages": [], "first": False}
+    first = {**later, "first": True, "total": sum(len(said) for _, said in shares),
+             "summary": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]],
+             "pages": [{"path": path, "link": urls.link(path, urls.FIGURES), "span": span}
+                       for path, span in zip(paths, spans)] if len(chunks) > 1 else []}
     people = {p.key: p for p in archive.people}
-    shared = {1: fingerprint(first), 2: fingerprint(later)}  # once, not once a page: `pages` grows with the archive
-    everyone = people_named(archive, archive.people)
-    for number, chunk in enumerate(chunks, start=1):
-        common, made_from = (first, shared[1]) if number == 1 else (later, shared[2])
-        yield urls.figures(number), "figures.html", LazyView(
-            figures_page_view, archive, chunk, common, number,
-            inputs=partial(figures_page_inputs, archive, chunk, made_from, number, meetings, people)
+    shared = {True: fingerprint(first), False: fingerprint(later)}  # once, not once a page
+    for place, (chunk, path, span) in enumerate(zip(chunks, paths, spans)):
+        common, made_from = (first, shared[True]) if place == 0 else (later, shared[False])
+        nav = Nav(path, span, paths[place - 1] if place else "", paths[place + 1] if place + 1 < len(paths) else "")
+        yield path, "figures.html", LazyView(
+            figures_page_view, archive, chunk, common, nav,
+            inputs=partial(figures_page_inputs, archive, chunk, made_from, nav, meetings, people)
             if made_from else None,
-            quick=partial(figures_quick, archive, chunk, made_from, number, everyone))
+            quick=partial(figures_quick, archive, chunk, made_from, nav, people))
 
 
-def figures_quick(archive: Archive, chunk: list[Share], shared: str | None, number: int,
-                  everyone: str | None) -> str | None:
-    """LazyView.quick of a figures page: a digest of what every page shows, everyone as named
-    (people_named), and its meetings' slugs and analysis keys (which cover their cells and
-    figures); None when one is missing."""
+def figures_quick(archive: Archive, chunk: list[Share], shared: str | None, nav: Nav, people: dict) -> str | None:
+    """LazyView.quick of a figures page: a digest of what every page shows, where it is, who
+    says its figures as named (page_people), and its meetings' slugs and analysis keys
+    (which cover their cells and figures); None when one is missing."""
     keys = [(slug, archive.analysis_keys.get(slug)) for slug, _ in chunk]
-    if not shared or everyone is None or any(key is None for _, key in keys):
+    if not shared or any(key is None for _, key in keys):
         return None
-    return fingerprint((number, shared, everyone, keys))
+    return fingerprint((nav, shared, page_people(archive, chunk, people), keys))
+
+
+def page_people(archive: Archive, chunk: list[Share], people: dict) -> list[tuple[str, str, str]]:
+    """(key, name, slug) of each person who says a figure of the page: all it shows of them."""
+    keys = set().union(*(speakers_in(archive, said) for _, said in chunk)) - {None}
+    return sorted((key, person.name, person.slug) for key in keys for person in (people.get(key),) if person)
 
 
 @per_item
@@ -226,13 +269,11 @@ def speakers_in(said: tuple[Figure, ...]) -> frozenset:
     return frozenset(map(attrgetter("speaker"), said))
 
 
-def figures_page_inputs(archive: Archive, chunk: list[Share], shared: str, number: int,
+def figures_page_inputs(archive: Archive, chunk: list[Share], shared: str, nav: Nav,
                         meetings: dict, people: dict) -> tuple:
     """All that figures_page_view reads, cheap to compare: what every page shows (`shared`, a
-    fingerprint), per meeting its cell and what decides its figures, and who the speakers are
-    as named and linked."""
+    fingerprint), where it is, per meeting its cell and what decides its figures, and who the
+    speakers are as named and linked."""
     said_in = [(slug, meeting.title, meeting.date, analysis_identity(archive, slug, said))
                for slug, said in chunk for meeting in (meetings[slug],)]
-    keys = set().union(*(speakers_in(archive, said) for _, said in chunk)) - {None}
-    speakers = sorted((key, person.name, person.slug) for key in keys for person in (people.get(key),) if person)
-    return number, shared, said_in, speakers
+    return nav, shared, said_in, page_people(archive, chunk, people)

@@ -144,12 +144,19 @@ def speaker_inputs(number: int, made_from: str) -> tuple:
 
 def later_inputs(archive: Archive, person: Person, entry, number: int, pages: list[dict],
                  ranges: list[range]) -> tuple:
-    """All a later page is made from: the person's name, the pager, and its own turns as the
-    analysis keys of their meetings name them. An edit elsewhere in the person's history
-    leaves it as it was: a person with thousands of meetings has hundreds of pages."""
-    return (number, person.name, person.slug, pages,
+    """All a later page is made from: the person's name, where it is (its years and its
+    neighbours: the list of every page is on the first), and its own turns as the analysis keys
+    of their meetings name them. An edit elsewhere in the person's history, or a meeting
+    added after it, leaves it as it was: a person with thousands of meetings has hundreds of pages."""
+    return (number, person.name, person.slug, place_of(pages, number),
             [(meeting.slug, archive.analysis_keys[meeting.slug], turn.number)
              for meeting, turn in turns_on(entry, ranges, number)])
+
+
+def place_of(pages: list[dict], number: int) -> tuple[str, str, str]:
+    """(page `number`'s years, the page before's address, the page after's; "" when none)."""
+    return (pages[number - 1]["span"], pages[number - 2]["href"] if number > 1 else "",
+            pages[number]["href"] if number < len(pages) else "")
 
 
 def person_digest(archive: Archive, person: Person, entry) -> str | None:
@@ -339,13 +346,16 @@ def pager(person: Person, entry, ranges: list[range]) -> list[dict]:
 
 
 def page_of_turns(person: Person, entry, number: int, pages: list[dict], ranges: list[range]) -> dict:
-    """What every page shows of a person's turns: page `number`'s and the pager."""
+    """What every page shows of a person's turns: page `number`'s, and the way to the pages
+    before and after it; the first page lists every page, by the years it covers."""
+    span, previous, following = place_of(pages, number)
     return {
-        "pages": pages,
+        "pages": pages if number == 1 else [],
         "page_number": number,
+        "span": span,
         "groups": turn_groups(turns_on(entry, ranges, number), entry.words_by_meeting),
-        "previous_page": pages[number - 2]["href"] if number > 1 else "",
-        "next_page": pages[number]["href"] if number < len(pages) else "",
+        "previous_page": previous,
+        "next_page": following,
     }
 
 

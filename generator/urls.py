@@ -26,9 +26,9 @@ def speaker(slug: str, page: int = 1) -> str:
     return f"speakers/{slug}.html" if page == 1 else f"speakers/{slug}-p{page}.html"
 
 
-def figures(page: int = 1) -> str:
-    """figures/index.html, then figures/page-2.html …"""
-    return FIGURES if page == 1 else posixpath.join(posixpath.dirname(FIGURES), f"page-{page}.html")
+def figures(page: int) -> str:
+    """figures/page-<page>.html: an older page of the figures index (figure_views.page_paths)."""
+    return posixpath.join(posixpath.dirname(FIGURES), f"page-{page}.html")
 
 
 def term(slug: str) -> str:

@@ -579,31 +579,57 @@ def render_figure_pages(archive) -> dict[str, str]:
 
 
 def test_large_archives_page_between_meetings_with_a_dated_pager(example_archive, monkeypatch):
+    """Pages of about 60 rows: the newest meetings on figures/index.html, which lists every page
+    by its dates; the older ones numbered from the oldest, each linking to its neighbours."""
     from generator import figure_views
     one_page = render_figure_pages(example_archive)
     monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", 60)
     pages = render_figure_pages(example_archive)
-    assert list(pages) == ["figures/index.html", "figures/page-2.html", "figures/page-3.html", "figures/page-4.html"]
+    assert list(pages) == ["figures/index.html", "figures/page-2.html", "figures/page-1.html"]
     rows = {path: figure_rows_of(html) for path, html in pages.items()}
-    assert [len(r) for r in rows.values()] == [16, 204, 57, 17]    # the 7 June 2018 meeting alone says 204
+    assert [len(r) for r in rows.values()] == [16, 229, 49]    # the 7 June 2018 meeting alone says 204
     assert [row for r in rows.values() for row in r] == figure_rows_of(one_page["figures/index.html"])
     for path, page_rows in rows.items():       # every meeting's figures are on one page
         others = {m for p, r in rows.items() if p != path for m in re.findall(r'data-meeting="([^"]+)"', "".join(r))}
         assert not others & set(re.findall(r'data-meeting="([^"]+)"', "".join(page_rows)))
-    second = pages["figures/page-2.html"]
+    first, second = pages["figures/index.html"], pages["figures/page-2.html"]
+    assert ('<span aria-current="page">17 February 2023 – 7 December 2019</span> · '
+            '<a href="page-2.html">7 June 2018 – 4 June 2018</a> · <a href="page-1.html">4 April 2018 – 9 October 2010</a>'
+            ) in first
     assert '<a rel="prev" href="index.html">← Newer</a>' in second
-    assert '<a rel="next" href="page-3.html">Older →</a>' in second
-    assert '<span aria-current="page">2 <small>7 June 2018</small></span>' in second
-    assert '<a href="index.html">1 <small>17 February 2023 – 7 December 2019</small></a>' in second
-    assert '<a href="page-4.html">4 <small>8 December 2017 – 9 October 2010</small></a>' in second
-    assert 'rel="prev"' not in pages["figures/index.html"] and 'rel="next"' not in pages["figures/page-4.html"]
+    assert '<a rel="next" href="page-1.html">Older →</a>' in second
+    assert '<span aria-current="page">7 June 2018 – 4 June 2018</span>' in second
+    assert "<title>Figures, 7 June 2018 – 4 June 2018" in second
+    assert 'rel="prev"' not in first and 'rel="next"' not in pages["figures/page-1.html"]
     assert "<nav" not in one_page["figures/index.html"].split("<main", 1)[1].split("</main>")[0]
-    # The archive's totals only on the first page: a figure added anywhere leaves later pages as they were.
+    # The archive's totals and the list of pages only on the first page: a meeting added leaves later pages as they were.
     total = sum(len(r) for r in rows.values())
-    assert f'<p class="lede">{total:,} figures said in the archive' in pages["figures/index.html"]
+    assert f'<p class="lede">{total:,} figures said in the archive' in first
     for path in list(pages)[1:]:
         assert "said in the archive" not in pages[path] and f"{total:,}" not in pages[path]
-        assert 'The archive’s totals are on <a href="index.html">the first page</a>.' in pages[path]
+        assert 'The archive’s totals and every page are on <a href="index.html">the first page</a>.' in pages[path]
+        assert "4 April 2018 – 9 October 2010</a>" not in pages[path]
+
+
+def test_a_meeting_added_or_a_figure_added_moves_no_other_figures_page(example_archive, monkeypatch):
+    """page_chunks cuts where each page's own meetings say, from the oldest: a newer meeting with
+    figures changes only the newest page (or starts one), and a figure added to an older meeting
+    only that meeting's page; every other page keeps its address and its meetings."""
+    from generator.figure_views import page_chunks, page_paths
+    shares = [(f"m{n:03}", tuple(range(n % 7 + 1))) for n in range(300, 0, -1)]  # newest first, 1-7 rows each
+
+    def pages(shares):
+        chunks = page_chunks(shares, 40)
+        return dict(zip(page_paths(len(chunks)), ([slug for slug, _ in chunk] for chunk in chunks)))
+    before = pages(shares)
+    assert len(before) >= 20 and all(20 <= sum(n % 7 + 1 for n in (int(s[1:]) for s in slugs)) <= 80
+                                     for slugs in list(before.values())[1:])
+    added = pages([("m301", tuple(range(5)))] + shares)
+    changed = {path for path in before.keys() | added.keys() if before.get(path) != added.get(path)}
+    assert changed <= {"figures/index.html", f"figures/page-{len(before)}.html"} and "figures/index.html" in changed
+    middle = [(slug, said + ("more",) if slug == "m150" else said) for slug, said in shares]
+    moved = {path for path in before if before[path] != pages(middle).get(path)}
+    assert len(moved) <= 2 and all("m150" in before[path] or "m150" in pages(middle)[path] for path in moved)
 
 
 def test_figures_come_back_from_a_pickle_as_figures_made_by_tuple_new(example_archive):

@@ -660,7 +660,7 @@ def test_an_edit_renders_only_the_speaker_pages_that_show_it(content, tmp_path, 
 
 def test_a_figure_added_renders_only_the_figure_page_that_lists_it(content, tmp_path, monkeypatch):
     from generator import figure_views
-    monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", 60)  # four pages; the oldest meeting is on the last
+    monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", 60)  # three pages; the oldest meeting is on page-1
     site = tmp_path / "site"
     build(content, site, jobs=1)
     rendered = []
@@ -671,9 +671,37 @@ def test_a_figure_added_renders_only_the_figure_page_that_lists_it(content, tmp_
     oldest.write_text(oldest.read_text(encoding="utf-8").replace(
         "Dmitry Medvedev: ", "Dmitry Medvedev: We spent 12 billion rubles. ", 1), encoding="utf-8")
     build(content, site, jobs=1)
-    # the first page for the totals, the last for the row; not the two between
+    # the first page for the totals, the oldest for the row; not the one between
     assert sorted(path for path in rendered if path.startswith("figures/")) == ["figures/index.html",
-                                                                                 "figures/page-4.html"]
+                                                                                 "figures/page-1.html"]
+    assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
+
+
+def test_a_meeting_added_renders_only_the_newest_figures_page_and_speaker_pages_that_show_it(content, tmp_path,
+                                                                                          monkeypatch):
+    """The most common edit of an archive, a new transcript (the newest meeting), leaves every
+    older figures page and every page of a speaker's history but the last as they were."""
+    from generator import figure_views, speaker_views
+    monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", 60)
+    for name, value in (("SPEAKER_PAGE_SIZE", 10), ("PAGE_LEAST", 6), ("PAGE_MOST", 16), ("PAGE_END_EVERY", 4)):
+        monkeypatch.setattr(speaker_views, name, value)
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    rendered = []
+    render = jobs.render_page
+    monkeypatch.setattr(jobs, "render_page", lambda env, view_site, path, *rest: (
+        rendered.append(path), render(env, view_site, path, *rest))[1])
+    (content / "transcripts" / "2024-03-01_99999.txt").write_text(
+        "---\ntitle: A newer meeting\ndate: 2024-03-01\n---\n"
+        "Vladimir Putin: Good afternoon. We have invested 35 billion rubles, 12 percent more than last year.\n",
+        encoding="utf-8")
+    build(content, site, jobs=1)
+    figures = sorted(path for path in rendered if path.startswith("figures/"))
+    putin = sorted(path for path in rendered if path.startswith("speakers/vladimir-putin"))
+    last = max((site / "speakers").glob("vladimir-putin-p*.html"), key=lambda p: int(p.stem.rsplit("-p", 1)[1]))
+    assert figures == ["figures/index.html"]
+    assert putin == sorted({"speakers/vladimir-putin.html", f"speakers/{last.name}"})
+    assert len(list((site / "speakers").glob("vladimir-putin-p*.html"))) >= 15
     assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
 
 
