@@ -633,6 +633,15 @@ def test_a_rebuild_renders_only_pages_whose_inputs_changed(content, tmp_path):
     assert 1 < int(rendered.split()[1]) < 20, rendered  # its page, its speakers' pages, the indexes
 
 
+def recorded_renders(monkeypatch) -> list[str]:
+    """The site path of each page rendered from now on (jobs.render_page), in order."""
+    rendered: list[str] = []
+    render = jobs.render_page
+    monkeypatch.setattr(jobs, "render_page", lambda env, view_site, path, *rest: (
+        rendered.append(path), render(env, view_site, path, *rest))[1])
+    return rendered
+
+
 def test_an_edit_renders_only_the_speaker_pages_that_show_it(content, tmp_path, monkeypatch):
     """A person's later pages hold only their turns: words added to one turn re-render the
     page holding that turn and the first page (the totals), not the rest of the history:
@@ -644,10 +653,7 @@ def test_an_edit_renders_only_the_speaker_pages_that_show_it(content, tmp_path, 
     build(content, site, jobs=1)
     shows_seed = {p.name for p in (site / "speakers").glob("vladimir-putin*.html")
                   if f'<h3><a href="../{SEED_PAGE}">' in p.read_text(encoding="utf-8")}
-    rendered = []
-    render = jobs.render_page
-    monkeypatch.setattr(jobs, "render_page", lambda env, view_site, path, *rest: (
-        rendered.append(path), render(env, view_site, path, *rest))[1])
+    rendered = recorded_renders(monkeypatch)
     seed = content / "transcripts" / SEED_NAME
     seed.write_text(seed.read_text(encoding="utf-8").replace(
         "Vladimir Putin: Why? No.", "Vladimir Putin: Why? No, not at all.", 1), encoding="utf-8")
@@ -663,10 +669,7 @@ def test_a_figure_added_renders_only_the_figure_page_that_lists_it(content, tmp_
     monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", 60)  # three pages; the oldest meeting is on page-1
     site = tmp_path / "site"
     build(content, site, jobs=1)
-    rendered = []
-    render = jobs.render_page
-    monkeypatch.setattr(jobs, "render_page", lambda env, view_site, path, *rest: (
-        rendered.append(path), render(env, view_site, path, *rest))[1])
+    rendered = recorded_renders(monkeypatch)
     oldest = content / "transcripts" / "2010-10-09_9200.txt"
     oldest.write_text(oldest.read_text(encoding="utf-8").replace(
         "Dmitry Medvedev: ", "Dmitry Medvedev: We spent 12 billion rubles. ", 1), encoding="utf-8")
@@ -687,10 +690,7 @@ def test_a_meeting_added_renders_only_the_newest_figures_page_and_speaker_pages_
         monkeypatch.setattr(speaker_views, name, value)
     site = tmp_path / "site"
     build(content, site, jobs=1)
-    rendered = []
-    render = jobs.render_page
-    monkeypatch.setattr(jobs, "render_page", lambda env, view_site, path, *rest: (
-        rendered.append(path), render(env, view_site, path, *rest))[1])
+    rendered = recorded_renders(monkeypatch)
     (content / "transcripts" / "2024-03-01_99999.txt").write_text(
         "---\ntitle: A newer meeting\ndate: 2024-03-01\n---\n"
         "Vladimir Putin: Good afternoon. We have invested 35 billion rubles, 12 percent more than last year.\n",
