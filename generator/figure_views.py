@@ -34,7 +34,7 @@ from .figures import FIGURE_KINDS, Figure, sentences_of
 from .lazy import LazyView, fingerprint
 from .model import Archive, analysis_identity, figures_by_meeting, group_by_meeting, meetings_by_slug
 from .once import per_item
-from .views import format_date
+from .views import as_named, format_date
 
 FIGURES_PAGE_SIZE = 1000
 """About this many rows on one page (whole meetings): from half as many to twice as many,
@@ -229,32 +229,29 @@ def figures_pages(archive: Archive):
              "summary": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]],
              "pages": [{"path": path, "link": urls.link(path, urls.FIGURES), "span": span}
                        for path, span in zip(paths, spans)] if len(chunks) > 1 else []}
-    people = {p.key: p for p in archive.people}
     shared = {True: fingerprint(first), False: fingerprint(later)}  # once, not once a page
     for place, (chunk, path, span) in enumerate(zip(chunks, paths, spans)):
         common, made_from = (first, shared[True]) if place == 0 else (later, shared[False])
         nav = Nav(path, span, paths[place - 1] if place else "", paths[place + 1] if place + 1 < len(paths) else "")
         yield path, "figures.html", LazyView(
             figures_page_view, archive, chunk, common, nav,
-            inputs=partial(figures_page_inputs, archive, chunk, made_from, nav, meetings, people)
-            if made_from else None,
-            quick=partial(figures_quick, archive, chunk, made_from, nav, people))
+            inputs=partial(figures_page_inputs, archive, chunk, made_from, nav, meetings) if made_from else None,
+            quick=partial(figures_quick, archive, chunk, made_from, nav))
 
 
-def figures_quick(archive: Archive, chunk: list[Share], shared: str | None, nav: Nav, people: dict) -> str | None:
+def figures_quick(archive: Archive, chunk: list[Share], shared: str | None, nav: Nav) -> str | None:
     """LazyView.quick of a figures page: a digest of what every page shows, where it is, who
     says its figures as named (page_people), and its meetings' slugs and analysis keys
     (which cover their cells and figures); None when one is missing."""
     keys = [(slug, archive.analysis_keys.get(slug)) for slug, _ in chunk]
     if not shared or any(key is None for _, key in keys):
         return None
-    return fingerprint((nav, shared, page_people(archive, chunk, people), keys))
+    return fingerprint((nav, shared, page_people(archive, chunk), keys))
 
 
-def page_people(archive: Archive, chunk: list[Share], people: dict) -> list[tuple[str, str, str]]:
-    """(key, name, slug) of each person who says a figure of the page: all it shows of them."""
-    keys = set().union(*(speakers_in(archive, said) for _, said in chunk)) - {None}
-    return sorted((key, person.name, person.slug) for key in keys for person in (people.get(key),) if person)
+def page_people(archive: Archive, chunk: list[Share]) -> list[tuple[str, str, str]]:
+    """views.as_named of each person who says a figure of the page."""
+    return as_named(archive, set().union(*(speakers_in(archive, said) for _, said in chunk)))
 
 
 @per_item
@@ -270,10 +267,10 @@ def speakers_in(said: tuple[Figure, ...]) -> frozenset:
 
 
 def figures_page_inputs(archive: Archive, chunk: list[Share], shared: str, nav: Nav,
-                        meetings: dict, people: dict) -> tuple:
+                        meetings: dict) -> tuple:
     """All that figures_page_view reads, cheap to compare: what every page shows (`shared`, a
     fingerprint), where it is, per meeting its cell and what decides its figures, and who the
     speakers are as named and linked."""
     said_in = [(slug, meeting.title, meeting.date, analysis_identity(archive, slug, said))
                for slug, said in chunk for meeting in (meetings[slug],)]
-    return nav, shared, said_in, page_people(archive, chunk, people)
+    return nav, shared, said_in, page_people(archive, chunk)

@@ -8,9 +8,10 @@ output is the only HTML these views hand to templates as Markup.
 from __future__ import annotations
 
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
@@ -24,10 +25,10 @@ from .labels import normalise_spaces
 from .lazy import LazyView, fingerprint
 from .model import Archive, Meeting, hits_by_meeting, meetings_by_slug
 from .once import per_archive, per_item
-from .views import format_date, meeting_summary, people_named, summary_digest
+from .views import as_named, format_date, meeting_summary, people_named, summary_digest
 
 TERM_PAGE_SIZE = 50
-"""Occurrences listed on one term page; more continue on <slug>-p2.html, -p3 …"""
+"""Occurrences listed on one term page, about (paged); more continue on <slug>-p2.html, -p3 …"""
 CONTEXT_LIMIT = 320
 """Characters of the sentence shown around an occurrence."""
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -185,22 +186,38 @@ def hits_by_term_in(hits: tuple) -> dict[str, tuple]:
 
 
 def paged(runs: list[tuple], size: int) -> list[list[tuple]]:
-    """Occurrences given meeting by meeting (`runs`, tuples), `size` to a page: each page a list
-    of pieces of the runs (a run that fits whole is its own piece); one empty page for none."""
+    """Occurrences given meeting by meeting (`runs`, tuples), about `size` to a page: each page a
+    list of pieces of the runs (a run that fits whole is its own piece); one empty page for none.
+
+    A page ends after an occurrence that page_end picks, once it holds three fifths of `size`
+    (and as many are left), or at eight fifths: not every `size` occurrences, which made a
+    mention added to an older meeting move every later page of the term (a term said 50,000
+    times has 1,000 pages), and a meeting added after them leaves them as they were.
+    """
+    least, most, every = max(1, size * 3 // 5), max(1, size * 8 // 5), max(1, size * 2 // 5)
+    left = sum(map(len, runs))
     pages: list[list[tuple]] = []
     page: list[tuple] = []
-    room = size
+    held = 0
     for run in runs:
-        start = 0
-        while start < len(run):
-            piece = run[start:start + room]
-            page.append(piece)
-            start += len(piece)
-            room -= len(piece)
-            if not room:
+        start, base = 0, _slug_digest(run[0].meeting) if run else 0
+        for index, hit in enumerate(run):
+            held += 1
+            left -= 1
+            if left and (held >= most or held >= least and left >= least
+                         and (base + hit.paragraph * 7919 + hit.start * 104729) % every == 0):
+                page.append(run[start:index + 1])
                 pages.append(page)
-                page, room = [], size
+                page, held, start = [], 0, index + 1
+        if start < len(run):
+            page.append(run[start:])
     return pages + [page] if page or not pages else pages
+
+
+@lru_cache(maxsize=1 << 16)
+def _slug_digest(slug: str) -> int:
+    """A number of a meeting's slug, with which paged picks the occurrences that may end a page."""
+    return zlib.crc32(slug.encode())
 
 
 class ListedTerm(NamedTuple):
@@ -266,15 +283,17 @@ def term_pages(archive: Archive):
         else:
             chunks = paged(hits.get(slug, []), TERM_PAGE_SIZE)
         pages = [{"number": n, "href": term_page(slug, n)} for n in range(1, len(chunks) + 1)]
-        shared = fingerprint((view, pages))  # once for all the term's pages: one said 50,000 times has 1,000
+        later = later_view(view)
+        shared = (fingerprint((view, pages)), fingerprint(later))  # once for all the term's pages
         quick = kept_quick_keys(before, chunks, (shared, everyone),
                                 anew[0] if before is not None and slug in anew[1] else set())
         listed[slug] = ListedTerm(chunks, (shared, everyone), quick)
         for number, chunk in enumerate(chunks, start=1):
+            made_from = (shared[0],) if number == 1 else (shared[1], place_of(pages, number))
             yield term_page(slug, number), "term.html", LazyView(
-                term_view, archive, view, chunk, number, pages,
+                term_view, archive, view if number == 1 else later, chunk, number, pages,
                 quick=quick[number - 1] if quick[number - 1] is not _UNMADE else
-                partial(made_and_kept, quick, number - 1, term_quick, archive, shared, chunk, number, everyone))
+                partial(made_and_kept, quick, number - 1, term_quick, archive, made_from, chunk, number))
     _last_listing = TermListing(dict(archive.analysis_keys), hits_by_meeting(archive), listed)
 
 
@@ -301,33 +320,52 @@ def made_and_kept(kept: list, index: int, make: Callable, *arguments):
 
 
 def term_view(archive: Archive, view: dict, pieces: list[tuple], number: int, pages: list[dict]) -> dict:
-    """A term's page `number`, showing the occurrences in `pieces` (paged)."""
+    """A term's page `number`, showing the occurrences in `pieces` (paged). The first page has how
+    often the term is said and every page (`view`: entry_view); a later one (`view`: later_view)
+    only its neighbours, so that a mention added elsewhere leaves it as it was."""
+    previous, following = place_of(pages, number)
     return {
-        "title": view["term"], "entry": view,
+        "title": view["term"] if number == 1 else f"{view['term']} (page {number})", "entry": view,
         "occurrences": occurrence_rows(archive, [hit for piece in pieces for hit in piece]),
-        "first_number": (number - 1) * TERM_PAGE_SIZE + 1,
-        "page_number": number, "pages": pages,
+        "page_number": number, "pages": pages if number == 1 else [],
+        "previous_page": previous, "next_page": following, "first_page": pages[0]["href"],
     }
 
 
-def term_quick(archive: Archive, shared: str | None, pieces: list[tuple], number: int,
-               everyone: str | None) -> str | None:
-    """LazyView.quick of a term's page: what all the term's pages share (`shared`: a digest of its
-    entry and pager, made once, since the pager of every page lists every page), everyone as
-    named (people_named), where its first occurrence stands, and each meeting's analysis key
-    (which covers the meeting's text, title, date, who speaks and the occurrences found in it)
-    with how many occurrences of it the page shows (`pieces`: paged, one meeting's each); None
-    when a key is missing. Those say which occurrences the page shows: digesting each one's
-    place took 0.2 s of every rebuild at 5,000 meetings, and the pager on every page 0.3 s (a
-    term with 1,000 pages)."""
-    if everyone is None or shared is None:
+def later_view(view: dict) -> dict:
+    """What a term's later pages show of its entry: all of it but how often it is said."""
+    return {key: value for key, value in view.items() if key not in ("count", "meetings")}
+
+
+def place_of(pages: list[dict], number: int) -> tuple[str, str]:
+    """The addresses of the pages before and after page `number` ("" when none)."""
+    return (pages[number - 2]["href"] if number > 1 else "", pages[number]["href"] if number < len(pages) else "")
+
+
+def term_quick(archive: Archive, shared, pieces: list[tuple], number: int) -> str | None:
+    """LazyView.quick of a term's page: what it shares with the term's other pages (`shared`: a
+    digest of its entry, and on the first page the pager, made once; with a later page's place),
+    who says its occurrences as named (page_people), where its first occurrence stands, and
+    each meeting's analysis key (which covers the meeting's text, title, date, who speaks and
+    the occurrences found in it) with how many occurrences of it the page shows (`pieces`:
+    paged, one meeting's each); None when a key is missing. Those say which occurrences the
+    page shows: digesting each one's place took 0.2 s of every rebuild at 5,000 meetings, and
+    the pager on every page 0.3 s (a term with 1,000 pages)."""
+    if shared is None or shared[0] is None:
         return None
     keys = archive.analysis_keys
     runs = [(piece[0].meeting, keys.get(piece[0].meeting), len(piece)) for piece in pieces]
     if any(key is None for _, key, _ in runs):
         return None
     first = (pieces[0][0].paragraph, pieces[0][0].start) if pieces else None
-    return fingerprint((shared, number, everyone, first, runs))
+    return fingerprint((shared, number, page_people(archive, pieces), first, runs))
+
+
+def page_people(archive: Archive, pieces: list[tuple]) -> list[tuple[str, str, str]]:
+    """(key, name, slug) of each person who says an occurrence of the page: all it shows of them.
+    Not everyone: a speaker new to the archive would make every term page again."""
+    speaker_of = archive.speaker_of
+    return as_named(archive, {speaker_of.get((piece[0].meeting, hit.turn)) for piece in pieces for hit in piece})
 
 
 class TopicListing(NamedTuple):

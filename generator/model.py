@@ -344,6 +344,11 @@ def _grouped_hits(archive: Archive) -> dict[str, tuple]:
 
 
 @per_archive
+def people_by_key(archive: Archive) -> dict[str, Person]:
+    return {person.key: person for person in archive.people}
+
+
+@per_archive
 def meetings_by_slug(archive: Archive) -> dict[str, Meeting]:
     """Meeting slug → meeting, made once per archive (read-only): each figures and term page
     looks its meetings up in it."""

@@ -26,7 +26,7 @@ from .names import name_key
 from .once import per_item
 from .resolve import role_at
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
-                    group_by_meeting, hits_by_meeting, meeting_share, named_people)
+                    group_by_meeting, hits_by_meeting, meeting_share, named_people, people_by_key)
 
 CITE_SCRIPT = "static/cite.js"
 ATTRIBUTION = ("Transcripts: Presidential Executive Office of the Russian Federation, "
@@ -229,6 +229,14 @@ def people_placed(people: tuple) -> str | None:
     server's rebuild that resolved no speaker again keeps the same tuple (15,000 roles at
     5,000 meetings)."""
     return fingerprint([(person.key, person.name, person.slug, person.roles, person.spans) for person in people])
+
+
+def as_named(archive: Archive, keys) -> list[tuple[str, str, str]]:
+    """(key, name, slug) of each of these people (person keys; None is nobody): all that a page
+    which only names and links them shows of them, so that it is made again only when one of
+    them is renamed, not when anyone is (a speaker new to the archive)."""
+    people = people_by_key(archive)
+    return sorted((key, person.name, person.slug) for key in keys for person in (people.get(key),) if person)
 
 
 @per_item

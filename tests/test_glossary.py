@@ -353,14 +353,17 @@ def test_term_page_lists_every_occurrence_in_context(example, example_site):
 
 
 def test_long_occurrence_lists_are_paginated():
-    text = "Vladimir Putin: " + " ".join(["The KAMAZ works."] * 3) + "\n" + "\n".join(f"Line {i} about KAMAZ." for i in range(57)) + "\n"
+    text = "Vladimir Putin: " + " ".join(["The KAMAZ works."] * 3) + "\n" + "\n".join(f"Line {i} about KAMAZ." for i in range(147)) + "\n"
     archive = archive_of({"2020-01-02_t.txt": text}, fixture("edge.yaml"))
-    assert sum(1 for h in archive.term_hits if h.term == "kamaz") == 60
+    assert sum(1 for h in archive.term_hits if h.term == "kamaz") == 150
     site = render_pages(archive)
-    first, second = site["glossary/kamaz.html"], site["glossary/kamaz-p2.html"]
-    assert first.count("<mark>KAMAZ</mark>") == 50 and second.count("<mark>KAMAZ</mark>") == 10
-    assert '<a href="kamaz-p2.html">2</a>' in first and '<a href="kamaz.html">1</a>' in second
-    assert '<ol class="occurrence-list" start="51">' in second
+    pages = [site["glossary/kamaz.html"], site["glossary/kamaz-p2.html"], site["glossary/kamaz-p3.html"]]
+    assert [page.count("<mark>KAMAZ</mark>") for page in pages] == [46, 40, 64] and "glossary/kamaz-p4.html" not in site
+    first, second = pages[:2]
+    assert "150 mentions in 1 meeting; page 1 of 3." in first and '<a href="kamaz-p2.html">2</a>' in first
+    assert '<a rel="prev" href="kamaz.html">← Earlier</a>' in second and '<a rel="next" href="kamaz-p3.html">' in second
+    assert "mentions in 1 meeting" not in second and "kamaz-p3.html" not in pages[2]
+    assert 'every page, are on <a href="kamaz.html">its first page</a>' in second
 
 
 def test_topic_pages_list_terms_and_meetings_and_meetings_list_topics(edge):
@@ -455,18 +458,26 @@ def test_a_term_pages_quick_key_says_which_occurrences_it_shows():
     from types import SimpleNamespace
     from generator.glossary_views import term_quick
     from generator.terms import TermHit
+    from generator.model import Person
     hits = [TermHit("nato", "m", paragraph, 0, 4, "NATO", 1, 1, True) for paragraph in range(1, 6)]
-    archive = SimpleNamespace(analysis_keys={"m": "analysed"})
+    putin = Person(key="vladimir putin", slug="vladimir-putin", name="Vladimir Putin", forms=(), roles=())
 
-    def quick(chunk, keys=None):  # a page of one meeting's occurrences: one piece (glossary_views.paged)
-        return term_quick(archive if keys is None else SimpleNamespace(analysis_keys=keys), "entry", [tuple(chunk)],
-                          2, "all")
+    class Archive(SimpleNamespace):  # as much of one as term_quick reads; weakly referable, as an Archive is
+        pass
+
+    def archive_of(keys=None, name="Vladimir Putin"):
+        return Archive(analysis_keys={"m": "analysed"} if keys is None else keys,
+                               speaker_of={("m", 1): putin.key}, people=(dataclasses.replace(putin, name=name),))
+
+    def quick(chunk, archive=None):  # a page of one meeting's occurrences: one piece (glossary_views.paged)
+        return term_quick(archive or archive_of(), ("entry", ("p1.html", "")), [tuple(chunk)], 2)
     assert quick(hits[1:4]) == quick(list(hits[1:4]))
     assert quick(hits[1:4]) != quick(hits[2:5])
     assert quick(hits[1:4]) != quick(hits[1:3])
-    assert quick(hits[1:4]) != quick(hits[1:4], {"m": "analysed again"})
-    assert quick(hits[1:4], {}) is None
-    assert term_quick(archive, None, [tuple(hits[1:4])], 2, "all") is None  # an entry that cannot be digested
+    assert quick(hits[1:4]) != quick(hits[1:4], archive_of({"m": "analysed again"}))
+    assert quick(hits[1:4]) != quick(hits[1:4], archive_of(name="V. V. Putin"))  # who says them, as named
+    assert quick(hits[1:4], archive_of({})) is None
+    assert term_quick(archive_of(), (None,), [tuple(hits[1:4])], 2) is None  # an entry that cannot be digested
 
 
 def test_term_tables_are_summed_from_each_meetings_hits_and_a_rebuild_counts_the_edited_meeting_only():
@@ -510,13 +521,35 @@ def test_term_tables_are_summed_from_each_meetings_hits_and_a_rebuild_counts_the
 
 
 def test_a_terms_occurrences_are_paged_in_pieces_of_each_meetings_run():
+    """About `size` occurrences a page (from 3/5 to 8/5 of it), each page a list of pieces of the
+    meetings' runs; a page ends where its own occurrences say, so an occurrence added to one
+    meeting moves at most its page and the next, and a meeting added after them none. (Many
+    added at once can split a page in two, and the later pages are then numbered one more.)"""
+    from generator.terms import TermHit
     paged = glossary_views.paged
-    a, b, c = tuple(range(0, 3)), tuple(range(10, 17)), tuple(range(20, 22))
-    pages = paged([a, b, c], 5)
-    assert [[list(piece) for piece in page] for page in pages] == [
-        [[0, 1, 2], [10, 11]], [[12, 13, 14, 15, 16]], [[20, 21]]]
-    assert pages[0][0] is a  # a run that fits whole is not copied
-    assert [sum(map(len, page)) for page in paged([b], 7)] == [7]
+
+    def run(meeting, count, every=1):
+        return tuple(TermHit("nato", meeting, paragraph, 0, 4, "NATO", 1, 1, True)
+                     for paragraph in range(1, count * every + 1, every))
+    runs = [run(f"m{n:03}", n % 9 + 1) for n in range(120)]
+    pages = paged(runs, 10)
+    sizes = [sum(map(len, page)) for page in pages]
+    assert sum(sizes) == sum(map(len, runs)) and len(pages) >= 40
+    assert all(6 <= size <= 16 for size in sizes[:-1]) and 1 <= sizes[-1] <= 16
+    assert [hit for page in pages for piece in page for hit in piece] == [hit for r in runs for hit in r]
+    assert any(piece is r for page in pages for piece in page for r in runs)  # a run that fits whole is not copied
+    assert all(len({hit.meeting for hit in piece}) == 1 for page in pages for piece in page)
+
+    def shown(pages):
+        return [[(hit.meeting, hit.paragraph) for piece in page for hit in piece] for page in pages]
+    more = [run("m040", 6) if r[0].meeting == "m040" else r for r in runs]  # it had 5
+    before, after = shown(pages), shown(paged(more, 10))
+    moved = [n for n in range(max(len(before), len(after))) if n >= len(after) or n >= len(before) or before[n] != after[n]]
+    at = next(n for n, page in enumerate(before) if any(m == "m040" for m, _ in page))
+    assert moved and set(moved) <= {at, at + 1} and len(after) == len(before)
+    added = shown(paged(runs + [run("m120", 5)], 10))
+    assert added[:len(before) - 1] == before[:-1]
+    assert paged([runs[8]], 10) == [[runs[8]]] and paged([runs[8]], 10)[0][0] is runs[8]  # 9: fewer than 6 + 6
     assert paged([], 5) == [[]]
 
 
