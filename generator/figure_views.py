@@ -19,7 +19,6 @@ rows are made only when the page is rendered (lazy.LazyView).
 """
 from __future__ import annotations
 
-import zlib
 from collections import Counter
 from functools import partial
 from itertools import chain, groupby
@@ -34,6 +33,7 @@ from .figures import FIGURE_KINDS, Figure, sentences_of
 from .lazy import LazyView, fingerprint
 from .model import Archive, analysis_identity, figures_by_meeting, group_by_meeting, meetings_by_slug
 from .once import per_item
+from .paging import cut_by_content
 from .views import as_named, format_date
 
 FIGURES_PAGE_SIZE = 1000
@@ -143,31 +143,16 @@ def page_chunks(shares: list[Share], size: int | None = None) -> list[list[Share
     """The ranked meetings' figures (newest first) cut into pages between meetings, newest page
     first, each of about `size` rows (FIGURES_PAGE_SIZE by default).
 
-    Cut from the oldest meeting on, after one that ends_page picks once a page holds half of
-    `size` rows, or once it holds twice `size`: where a page ends depends on its own meetings,
-    not on how many rows the newer ones have, so a meeting added (newest, as a rule) changes
-    only the newest page, and figures added to an older one only its page (and, rarely, the
-    next). Cut every `size` rows from the newest, as pages were, either moved every page.
+    Cut from the oldest meeting on, where paging.cut_by_content says: where a page ends
+    depends on its own meetings, not on how many rows the newer ones have, so a meeting added
+    (newest, as a rule) changes only the newest page, and figures added to an older one only
+    its page (and, rarely, the next). Cut every `size` rows from the newest, as pages were,
+    either moved every page.
     """
     size = FIGURES_PAGE_SIZE if size is None else size
-    chunks: list[list[Share]] = []
-    chunk: list[Share] = []
-    rows = 0
-    for share in reversed(shares):
-        chunk.append(share)
-        rows += len(share[1])
-        if rows >= 2 * size or (rows >= size // 2 and ends_page(share, size)):
-            chunks.append(chunk)
-            chunk, rows = [], 0
-    if chunk or not chunks:
-        chunks.append(chunk)
-    return [chunk[::-1] for chunk in reversed(chunks)]
-
-
-def ends_page(share: Share, size: int) -> bool:
-    """Whether a meeting may end a page: one of `size` / 2 rows does, picked by a digest of its
-    slug, so a meeting saying more is likelier to (a page holds about `size` rows)."""
-    return zlib.crc32(share[0].encode()) % max(1, size // 2) < len(share[1])
+    oldest_first = shares[::-1]
+    cuts = cut_by_content([slug for slug, _ in oldest_first], [len(said) for _, said in oldest_first], size)
+    return [oldest_first[cut.start:cut.stop][::-1] for cut in reversed(cuts)]
 
 
 def page_paths(count: int) -> list[str]:

@@ -25,10 +25,13 @@ from .labels import normalise_spaces
 from .lazy import LazyView, fingerprint
 from .model import Archive, Meeting, hits_by_meeting, meetings_by_slug
 from .once import per_archive, per_item
+from .paging import cut_by_content
 from .views import as_named, format_date, meeting_summary, people_named, summary_digest
 
 TERM_PAGE_SIZE = 50
 """Occurrences listed on one term page, about (paged); more continue on <slug>-p2.html, -p3 …"""
+TOPIC_PAGE_SIZE = 200
+"""Meetings listed on one topic page, about (topic_chunks); older ones continue on <slug>-p1.html (the oldest) …"""
 CONTEXT_LIMIT = 320
 """Characters of the sentence shown around an occurrence."""
 SAFE_SCHEMES = ("http", "https", "mailto")
@@ -245,6 +248,8 @@ class TermListing(NamedTuple):
     keys: dict[str, str]
     hits: dict[str, tuple]
     terms: dict[str, ListedTerm]
+    size: int
+    """The TERM_PAGE_SIZE its pages were cut for."""
 
 
 _last_listing: TermListing | None = None
@@ -273,7 +278,7 @@ def term_pages(archive: Archive):
     _, views = shared_views(archive)
     hits = hits_by_term(archive)
     everyone = people_named(archive, archive.people)
-    last = _last_listing
+    last = _last_listing if _last_listing is not None and _last_listing.size == TERM_PAGE_SIZE else None
     anew = analysed_anew(archive, last)
     listed: dict[str, ListedTerm] = {}
     for slug, view in views.items():
@@ -294,7 +299,7 @@ def term_pages(archive: Archive):
                 term_view, archive, view if number == 1 else later, chunk, number, pages,
                 quick=quick[number - 1] if quick[number - 1] is not _UNMADE else
                 partial(made_and_kept, quick, number - 1, term_quick, archive, made_from, chunk, number))
-    _last_listing = TermListing(dict(archive.analysis_keys), hits_by_meeting(archive), listed)
+    _last_listing = TermListing(dict(archive.analysis_keys), hits_by_meeting(archive), listed, TERM_PAGE_SIZE)
 
 
 def kept_quick_keys(before: ListedTerm | None, chunks: list[list[tuple]], shared: tuple, anew: set[str]) -> list:
@@ -382,8 +387,10 @@ class TopicListing(NamedTuple):
     mentions: dict[str, dict[str, dict[str, int]]]
     """Topic name key → meeting slug → term slug → mentions, of the topic's terms."""
     topics: dict[str, tuple]
-    """Topic slug → (what its page shows of the glossary, its mentions by meeting, [its quick
-    key, or _UNMADE until made])."""
+    """Topic slug → (what its page shows of the glossary, its mentions by meeting, [each of its
+    pages' quick key, or _UNMADE until made])."""
+    size: int
+    """The TOPIC_PAGE_SIZE its pages were cut for."""
 
 
 _last_topics: TopicListing | None = None
@@ -396,7 +403,8 @@ def topic_pages(archive: Archive):
     meetings = MeetingsInOrder(archive.meetings)
     entries = {e.slug: e for e in (archive.glossary.entries if archive.glossary else ())}
     topic_keys = {slug: name_key(entry.topic) for slug, entry in entries.items()}
-    last = _last_topics if _last_topics is not None and _last_topics.topic_keys == topic_keys else None
+    last = (_last_topics if _last_topics is not None and _last_topics.topic_keys == topic_keys
+            and _last_topics.size == TOPIC_PAGE_SIZE else None)
     anew = analysed_anew(archive, last)
     mentions = topic_mentions(archive, topic_keys, last, anew[0] if anew is not None else None)
     md = markdown_renderer()
@@ -404,18 +412,42 @@ def topic_pages(archive: Archive):
     for topic in topics:
         used = mentions.get(name_key(topic.name), {})
         shown = (topic, [views[e.slug] for e in topic.terms])
+        chunks = topic_chunks(topic_meetings(used, set(topic.tagged), meetings))
         before = last.topics.get(topic.slug) if anew is not None else None
-        if (before is not None and before[0] == shown and before[2][0] is not _UNMADE and anew[0].isdisjoint(used)
-                and anew[0].isdisjoint(before[1]) and anew[0].isdisjoint(topic.tagged)):
+        if (before is not None and before[0] == shown and len(before[2]) == len(chunks)
+                and anew[0].isdisjoint(used) and anew[0].isdisjoint(before[1]) and anew[0].isdisjoint(topic.tagged)):
             quick = before[2]  # none of its meetings analysed anew, now or then
         else:
-            quick = [_UNMADE]
+            quick = [_UNMADE] * len(chunks)
         listed[topic.slug] = (shown, used, quick)
-        yield urls.topic(topic.slug), "topic.html", LazyView(
-            topic_view, topic, used, meetings, views, md, inputs=partial(topic_inputs, topic, used, meetings, views),
-            quick=quick[0] if quick[0] is not _UNMADE else partial(made_and_kept, quick, 0, topic_quick, archive, topic,
-                                                                   used, meetings, views))
-    _last_topics = TopicListing(dict(archive.analysis_keys), hits_by_meeting(archive), topic_keys, mentions, listed)
+        paths = [urls.topic(topic.slug)] + [urls.topic(f"{topic.slug}-p{n}") for n in range(len(chunks) - 1, 0, -1)]
+        spans = [meetings_span(meetings, chunk) for chunk in chunks]
+        pages = [{"path": path, "span": span} for path, span in zip(paths, spans)] if len(chunks) > 1 else []
+        for place, (chunk, path) in enumerate(zip(chunks, paths)):
+            nav = (path, spans[place], paths[place - 1] if place else "", paths[place + 1] if place + 1 < len(paths) else "")
+            shape = (chunk, nav, pages if place == 0 else None)
+            yield path, "topic.html", LazyView(
+                topic_view, topic, used, meetings, views, md, shape, inputs=partial(topic_inputs, topic, used, meetings, views, shape),
+                quick=quick[place] if quick[place] is not _UNMADE else partial(made_and_kept, quick, place, topic_quick, archive,
+                                                                               topic, used, meetings, views, shape))
+    _last_topics = TopicListing(dict(archive.analysis_keys), hits_by_meeting(archive), topic_keys, mentions, listed,
+                                TOPIC_PAGE_SIZE)
+
+
+def topic_chunks(slugs: list[str]) -> list[list[str]]:
+    """A topic's meetings (in archive order) cut into pages of about TOPIC_PAGE_SIZE, newest page
+    first, where paging.cut_by_content says: a meeting added to the archive changes the
+    newest page only, where a topic with thousands of meetings on one page (2.7 MB at 5,000
+    meetings) was rendered again whole."""
+    return [slugs[cut.start:cut.stop] for cut in reversed(cut_by_content(slugs, [1] * len(slugs), TOPIC_PAGE_SIZE))]
+
+
+def meetings_span(meetings: dict, chunk: list[str]) -> str:
+    """"8 October 2024 – 3 September 2022": the dates of a page's newest and oldest meeting."""
+    if not chunk:
+        return ""
+    newest, oldest = (format_date(meetings[chunk[i]].date) for i in (-1, 0))
+    return newest if newest == oldest else f"{newest} – {oldest}"
 
 
 def topic_mentions(archive: Archive, topic_keys: dict[str, str], last: TopicListing | None,
@@ -453,14 +485,29 @@ class MeetingsInOrder(dict):
         self.order = {slug: i for i, slug in enumerate(self)}
 
 
-def topic_inputs(topic: ArchiveTopic, used: dict, meetings: dict, views: dict) -> tuple:
-    """All topic_view reads, without making its rows: a topic tagged on thousands of meetings
-    would otherwise be made again and rendered on every rebuild."""
+def topic_inputs(topic: ArchiveTopic, used: dict, meetings: dict, views: dict, shape: tuple) -> tuple:
+    """All topic_view reads of one page (`shape`: its meetings, where it is, and on the first page
+    every page), without making its rows: a topic tagged on thousands of meetings would
+    otherwise be made again and rendered on every rebuild."""
+    chunk, nav, pages = shape
     tagged = set(topic.tagged)
-    rows = [(slug, m.title, m.date, m.place, m.summary, slug in tagged,
-             sorted(used.get(slug, {}).items()))
-            for slug in topic_meetings(used, tagged, meetings) for m in (meetings[slug],)]
-    return topic, rows, topic_terms(topic, used, views)
+    rows = [(slug, m.title, m.date, m.place, m.summary, slug in tagged, sorted(used.get(slug, {}).items()))
+            for slug in chunk for m in (meetings[slug],)]
+    return topic_shown(topic, pages is not None), rows, page_terms(topic, used, views, chunk, pages is not None), nav, pages
+
+
+def topic_shown(topic: ArchiveTopic, first: bool):
+    """What a topic's page shows of it: all of it on the first page, its name and description on the others."""
+    return topic if first else (topic.name, topic.slug, topic.description)
+
+
+def page_terms(topic: ArchiveTopic, used: dict, views: dict, chunk: list[str], first: bool) -> list:
+    """What a topic's page shows of the glossary: on the first page every term it names
+    (topic_terms); on the others the name and address of those its meetings say."""
+    if first:
+        return topic_terms(topic, used, views)
+    terms = set().union(*(used.get(slug, {}) for slug in chunk))
+    return [(t, views[t]["term"], views[t]["href"]) for t in sorted(terms)]
 
 
 def topic_terms(topic: ArchiveTopic, used: dict, views: dict) -> list[tuple[str, dict]]:
@@ -469,15 +516,18 @@ def topic_terms(topic: ArchiveTopic, used: dict, views: dict) -> list[tuple[str,
     return [(t, views[t]) for t in sorted(terms)]
 
 
-def topic_quick(archive: Archive, topic: ArchiveTopic, used: dict, meetings: dict, views: dict) -> str | None:
-    """LazyView.quick of a topic's page: a digest of the topic, its terms, and of each of its
-    meetings what its row shows (views.summary_digest) and its mentions of the topic's terms.
-    An edit to the text of a meeting tagged with the topic leaves it as it was, where
-    topic_inputs would remake every row to compare (0.03 s for a topic of 2,000 meetings)."""
-    slugs = topic_meetings(used, set(topic.tagged), meetings)
-    rows = list(map(topic_row_digests(archive).__getitem__, slugs))
-    mentions = [(slug, used[slug]) for slug in slugs if slug in used]  # each in slug order (topic_mentions)
-    return fingerprint((topic, slugs, rows, mentions, topic_terms(topic, used, views)))
+def topic_quick(archive: Archive, topic: ArchiveTopic, used: dict, meetings: dict, views: dict,
+                shape: tuple) -> str | None:
+    """LazyView.quick of a topic's page: a digest of what it shows of the topic and its terms,
+    where it is, and of each of its meetings what its row shows (views.summary_digest) and its
+    mentions of the topic's terms. An edit to the text of a meeting tagged with the topic
+    leaves it as it was, where topic_inputs would remake every row to compare (0.03 s for a
+    topic of 2,000 meetings)."""
+    chunk, nav, pages = shape
+    first, tagged = pages is not None, set(topic.tagged)
+    rows = [(slug, digest, slug in tagged) for slug, digest in zip(chunk, map(topic_row_digests(archive).__getitem__, chunk))]
+    mentions = [(slug, used[slug]) for slug in chunk if slug in used]  # each in slug order (topic_mentions)
+    return fingerprint((topic_shown(topic, first), nav, pages, rows, mentions, page_terms(topic, used, views, chunk, first)))
 
 
 @per_archive
@@ -486,20 +536,23 @@ def topic_row_digests(archive: Archive) -> dict[str, str | None]:
     return {meeting.slug: summary_digest(archive, meeting) for meeting in archive.meetings}
 
 
-def topic_view(topic: ArchiveTopic, used: dict, meetings: dict, views: dict, md: MarkdownIt) -> dict:
-    """A topic's page: `used` is meeting slug → {term slug: mentions} of this topic's terms."""
+def topic_view(topic: ArchiveTopic, used: dict, meetings: dict, views: dict, md: MarkdownIt, shape: tuple) -> dict:
+    """A topic's page: `used` is meeting slug → {term slug: mentions} of this topic's terms, `shape`
+    the page's meetings (topic_chunks), where it is, and on the first page every page."""
+    chunk, (path, span, newer, older), pages = shape
     tagged = set(topic.tagged)
-    slugs = topic_meetings(used, tagged, meetings)
     rows = [{**meeting_summary(meetings[s]),
              "tagged": s in tagged,
              "mentions": sum(used.get(s, {}).values()),
              "terms": [{"term": views[t]["term"], "href": views[t]["href"], "count": c}
                        for t, c in sorted(used.get(s, {}).items(), key=lambda kv: (-kv[1], views[kv[0]]["term"]))]}
-            for s in reversed(slugs)]
+            for s in reversed(chunk)]
     return {
-        "title": topic.name,
-        "topic": {"name": topic.name, "slug": topic.slug,
+        "title": topic.name if pages is not None else f"{topic.name}, {span}",
+        "topic": {"name": topic.name, "slug": topic.slug, "href": urls.topic(topic.slug),
                   "description": render_markdown(md, topic.description)},
-        "terms": [views[e.slug] for e in topic.terms],
+        "terms": [views[e.slug] for e in topic.terms] if pages is not None else [],
         "meetings": rows,
+        "first": pages is not None, "current": path, "span": span, "pages": pages or [],
+        "newer_page": newer, "older_page": older,
     }

@@ -366,6 +366,30 @@ def test_long_occurrence_lists_are_paginated():
     assert 'every page, are on <a href="kamaz.html">its first page</a>' in second
 
 
+def test_a_topics_meetings_are_paged_newest_first_with_its_terms_on_the_first_page(example, monkeypatch):
+    """A topic's meetings, newest first, cut into pages (topic_chunks): the first page has its
+    terms and lists every page by its dates; older pages, numbered from the oldest, list their
+    meetings and link to their neighbours. Together they list what one page lists."""
+    topic = "topics/international-organisations"
+    whole = render_pages(example, (glossary_views.topic_pages,))[f"{topic}.html"]
+    monkeypatch.setattr(glossary_views, "TOPIC_PAGE_SIZE", 2)
+    site = render_pages(example, (glossary_views.topic_pages,))
+    paths = [f"{topic}.html"] + sorted((path for path in site if path.startswith(f"{topic}-p")),
+                                       key=lambda path: -int(path[len(topic) + 2:-5]))
+
+    def meetings(html):
+        return re.findall(r'<li>\s*<a href="(\.\./meetings/[^"]+)"', html)
+    assert len(paths) >= 4 and [m for path in paths for m in meetings(site[path])] == meetings(whole)
+    first, second, last = site[paths[0]], site[paths[1]], site[paths[-1]]
+    assert 'id="terms-h"' in first and 'id="terms-h"' not in second
+    assert first.count('<a href="international-organisations-p') == len(paths) - 1  # every older page
+    assert f'<a rel="next" href="{Path(paths[1]).name}">Older →</a>' in first
+    assert '<a rel="prev" href="international-organisations.html">← Newer meetings</a>' in second
+    assert f'<a rel="next" href="{Path(paths[2]).name}">Older meetings →</a>' in second
+    assert 'rel="next"' not in last and paths[-1] == f"{topic}-p1.html"
+    assert '<a href="international-organisations.html">the topic’s first page</a>' in last
+
+
 def test_topic_pages_list_terms_and_meetings_and_meetings_list_topics(edge):
     site = render_pages(edge)
     union = site["topics/union-state.html"]
@@ -510,7 +534,7 @@ def test_term_tables_are_summed_from_each_meetings_hits_and_a_rebuild_counts_the
 
     topics = {path: view.inputs() for path, _, view in glossary_views.topic_pages(archive)}
     assert {path: view.inputs() for path, _, view in glossary_views.topic_pages(kept)} == topics
-    assert sum(len(mentions) for _, rows, _ in topics.values() for *_, mentions in rows) > 20
+    assert sum(len(mentions) for _, rows, *_ in topics.values() for *_, mentions in rows) > 20
 
     edited_slug, said = max(kept.hits_of.items(), key=lambda item: len(item[1]))
     parts = {slug: term_counts(kept, found) for slug, found in kept.hits_of.items()}

@@ -683,9 +683,13 @@ def test_a_figure_added_renders_only_the_figure_page_that_lists_it(content, tmp_
 def test_a_meeting_added_renders_only_the_newest_figures_page_and_speaker_pages_that_show_it(content, tmp_path,
                                                                                           monkeypatch):
     """The most common edit of an archive, a new transcript (the newest meeting), leaves every
-    older figures page and every page of a speaker's history but the last as they were."""
-    from generator import figure_views, speaker_views
+    older page of the figures index, of a speaker's history, of a term's mentions and of a
+    topic's meetings as it was: of each, only the first (totals) and the newest are made again.
+    Pages are made small here so that each list has several."""
+    from generator import figure_views, glossary_views, speaker_views
     monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", 60)
+    monkeypatch.setattr(glossary_views, "TERM_PAGE_SIZE", 5)
+    monkeypatch.setattr(glossary_views, "TOPIC_PAGE_SIZE", 2)
     for name, value in (("SPEAKER_PAGE_SIZE", 10), ("PAGE_LEAST", 6), ("PAGE_MOST", 16), ("PAGE_END_EVERY", 4)):
         monkeypatch.setattr(speaker_views, name, value)
     site = tmp_path / "site"
@@ -693,9 +697,17 @@ def test_a_meeting_added_renders_only_the_newest_figures_page_and_speaker_pages_
     rendered = recorded_renders(monkeypatch)
     (content / "transcripts" / "2024-03-01_99999.txt").write_text(
         "---\ntitle: A newer meeting\ndate: 2024-03-01\n---\n"
-        "Vladimir Putin: Good afternoon. We have invested 35 billion rubles, 12 percent more than last year.\n",
-        encoding="utf-8")
+        "Vladimir Putin: Good afternoon. We have invested 35 billion rubles, 12 percent more than last year, "
+        "and trade with the European Union grew.\n", encoding="utf-8")
     build(content, site, jobs=1)
+    for first, pages in (("glossary/european-union.html", "glossary/european-union-p"),
+                         ("topics/international-organisations.html", "topics/international-organisations-p")):
+        def number(path):
+            return int(path[len(pages):-len(".html")])
+        older = sorted((path for path in tree(site) if path.startswith(pages)), key=number)
+        made = [path for path in rendered if path.startswith(pages)]
+        assert first in rendered and len(older) >= 4, first  # a list of several pages: made again, its first…
+        assert sorted(made, key=number) == older[-len(made):] and 1 <= len(made) <= 2, made  # …and its newest
     figures = sorted(path for path in rendered if path.startswith("figures/"))
     putin = sorted(path for path in rendered if path.startswith("speakers/vladimir-putin"))
     last = max((site / "speakers").glob("vladimir-putin-p*.html"), key=lambda p: int(p.stem.rsplit("-p", 1)[1]))
