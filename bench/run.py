@@ -484,6 +484,8 @@ class Cycle:
     """Whether the appended sentence reached some page of the output."""
     serve: list[float] | None = None
     """Rebuild seconds reported by the tool's dev server after each save (serve_saves), when it has one."""
+    add: Run | None = None
+    """The build command after a meeting newer than every other was added (added_meeting)."""
 
 
 def count_pages(out: Path) -> int:
@@ -509,6 +511,23 @@ def append_sentence(path: Path, sentence: str) -> bytes:
     return original
 
 
+ADDED_DATE = "2030-01-01"
+"""The date of the meeting added_meeting adds: after every meeting of the synthetic archive."""
+
+
+def added_meeting(corpus: Path) -> Path:
+    """A new meeting, the newest, as a newsroom adds the day's transcript: the middle meeting's
+    text under a new file name, title and date (the same in the txt and md corpora).
+    Returns its path, for the caller to remove."""
+    files = corpus_files(corpus)
+    text = edit_target(corpus).read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^date: \d{4}-\d{2}-\d{2}", f"date: {ADDED_DATE}", text, count=1)
+    text = re.sub(r"(?m)^title: ([\"']?)", r"title: \1Added ", text, count=1)  # inside quotes, if any
+    path = corpus / f"{len(files):05d}-added-meeting{files[0].suffix}"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def output_contains(out: Path, needle: str, hint: str) -> bool:
     """Whether some page holds the text; pages whose path has `hint` are read first."""
     pages = sorted(out.rglob("*.html"), key=lambda path: hint not in str(path))
@@ -517,7 +536,8 @@ def output_contains(out: Path, needle: str, hint: str) -> bool:
 
 
 def run_cycle(tool: Tool, folder: Path, timeout: float) -> Cycle:
-    """Full build from clean, no-op rebuild, one-edit rebuild; the edit is undone after."""
+    """Full build from clean, no-op rebuild, one-edit rebuild (the edit is undone after), a
+    rebuild after a meeting is added (it is taken out after), and the dev server's rebuilds."""
     clean(tool, folder)
     full = run_measured(tool.command(folder, "full"), folder, timeout)
     pages = count_pages(tool.out(folder))
@@ -531,8 +551,14 @@ def run_cycle(tool: Tool, folder: Path, timeout: float) -> Cycle:
     finally:
         victim.write_bytes(original)
     seen = edit.ok and output_contains(tool.out(folder), EDIT_SENTENCE, victim.stem.split("-")[0])
+    added = added_meeting(folder / tool.fmt)
+    try:
+        add = run_measured(tool.command(folder, "rebuild"), folder, timeout)
+    finally:
+        added.unlink()
+    run_measured(tool.command(folder, "rebuild"), folder, timeout)  # the site as it was, for the server
     serve = tool.serve_edits(folder, timeout) if tool.serve_edits and edit.ok else None
-    return Cycle(full, noop, edit, pages, seen, serve)
+    return Cycle(full, noop, edit, pages, seen, serve, add)
 
 
 def edit_target(corpus: Path) -> Path:
@@ -625,6 +651,10 @@ def edit_run(cycle: Cycle) -> Run | None:
     return cycle.edit
 
 
+def add_run(cycle: Cycle) -> Run | None:
+    return cycle.add
+
+
 def serve_median(row: Row, saves: slice = slice(0, SERVE_EDITS)) -> float | None:
     """Median over rounds of each round's median server rebuild, after the saves that change
     the words of a turn (or `saves`)."""
@@ -651,9 +681,9 @@ def cell(row: Row, pick, measure=lambda run: run.seconds, digits: int = 2) -> st
 
 
 def results_table(rows: list[Row]) -> str:
-    lines = ["| size | tool | full build s | full CPU s | peak MB | pages | MB/s | no-op s | one edit s | serve edit s "
-             "| serve turn s |",
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| size | tool | full build s | full CPU s | peak MB | pages | MB/s | no-op s | one edit s | add s "
+             "| serve edit s | serve turn s |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for row in rows:
         rate = "failed" if not row.full else f"{row.input_bytes / 1e6 / row.full:.1f}"
         pages = max((cycle.pages for cycle in row.cycles), default=0)
@@ -663,7 +693,7 @@ def results_table(rows: list[Row]) -> str:
         lines.append(f"| {row.size} | {row.tool} | {cell(row, full_run)} | "
                      f"{cell(row, full_run, lambda run: run.cpu_seconds)} | "
                      f"{cell(row, full_run, lambda run: run.peak_mb, 0)} | {pages} | {rate} | "
-                     f"{cell(row, noop_run)} | {edit} | "
+                     f"{cell(row, noop_run)} | {edit} | {cell(row, add_run)} | "
                      f"{seconds_cell(serve_median(row))} | {seconds_cell(serve_turn_median(row))} |")
     return "\n".join(lines)
 
@@ -699,6 +729,7 @@ def target_lines(rows: list[Row]) -> list[str]:
     for size, label, pick, limit, unit in (
             (1000, "no-op rebuild", lambda row: row.median(noop_run), 0.5, "s"),
             (5000, "one edit (command line)", lambda row: row.median(edit_run), 0.7, "s"),
+            (5000, "a meeting added (command line)", lambda row: row.median(add_run), 0.7, "s"),
             (5000, "one edit (serve)", serve_median, 0.7, "s"),
             (5000, "one edit (serve, turns added and taken out)", serve_turn_median, 0.7, "s"),
             (5000, "peak memory", lambda row: row.peak_mb, 800, "MB")):
@@ -796,10 +827,10 @@ def measure_size(tools: list[Tool], folder: Path, size: int, args: argparse.Name
             row.cycles.append(cycle)
             say(f"[{size}] round {round_number} {tool.name}: full {describe(cycle.full)}, "
                 f"{cycle.full.peak_mb:.0f} MB, {cycle.pages} pages; no-op {describe(cycle.noop)}; "
-                f"one edit {describe(cycle.edit)}"
+                f"one edit {describe(cycle.edit)}; add {describe(cycle.add)}"
                 f"{'; serve edits ' + ', '.join(f'{s:.2f}' for s in cycle.serve) + ' s' if cycle.serve else ''}"
                 f"{' (edit NOT seen in output)' if cycle.edit and cycle.edit.ok and not cycle.edit_seen else ''}")
-            failed = [run for run in (cycle.full, cycle.noop, cycle.edit) if run is not None and not run.ok]
+            failed = [run for run in (cycle.full, cycle.noop, cycle.edit, cycle.add) if run is not None and not run.ok]
             if failed:
                 notes.append(f"{size}: {tool.name} failed: {failed[0].log.strip()[-300:]}")
             if round_number == 1 and cycle.full.ok:

@@ -90,12 +90,12 @@ def test_appended_sentence_is_a_last_paragraph_and_is_undone(tmp_path):
     assert not any(ch.isdigit() for ch in bench.EDIT_SENTENCE)
 
 
-def fake_row(size, tool, full, noop, edit, peak=100.0):
+def fake_row(size, tool, full, noop, edit, peak=100.0, add=None):
     def run(seconds):
         return bench.Run(seconds=seconds, peak_mb=peak, cpu_seconds=seconds, returncode=0, log="")
     row = bench.Row(size, tool, input_bytes=14_000_000)
-    row.cycles = [bench.Cycle(run(f), run(n), run(e), pages=1270, edit_seen=True)
-                  for f, n, e in zip(full, noop, edit)]
+    row.cycles = [bench.Cycle(run(f), run(n), run(e), pages=1270, edit_seen=True, add=run(a))
+                  for f, n, e, a in zip(full, noop, edit, add or edit)]
     return row
 
 
@@ -126,15 +126,16 @@ def test_every_round_failed_shows_failed():
     broken = bench.Run(seconds=0.1, peak_mb=10, cpu_seconds=0.1, returncode=1, log="boom")
     row.cycles = [bench.Cycle(broken, None, None, pages=0, edit_seen=False)]
     assert bench.results_table([row]).splitlines()[-1] == \
-        "| 100 | stenogram | failed | failed | failed | 0 | failed | failed | failed | - | - |"
+        "| 100 | stenogram | failed | failed | failed | 0 | failed | failed | failed | failed | - | - |"
 
 
 def test_serve_edits_are_the_median_of_each_round_then_of_the_rounds():
-    row = fake_row(5000, "stenogram", [50.0, 50.0], [1.0, 1.0], [9.0, 9.0])
+    row = fake_row(5000, "stenogram", [50.0, 50.0], [1.0, 1.0], [9.0, 9.0], add=[3.0, 5.0])
     row.cycles = [replace(row.cycles[0], serve=[0.9, 0.5, 0.6, 1.0, 1.2, 1.1]),
                   replace(row.cycles[1], serve=[0.7, 0.8, 0.4, 0.9, 0.8, 1.0])]
     assert bench.serve_median(row) == pytest.approx(0.65) and bench.serve_turn_median(row) == pytest.approx(1.0)
-    assert bench.results_table([row]).splitlines()[-1].endswith("| 9.00 | 0.65 | 1.00 |")
+    assert bench.results_table([row]).splitlines()[-1].endswith("| 9.00 | 4.00 | 0.65 | 1.00 |")
+    assert "- a meeting added (command line) 5000: 4.00 s (target < 0.7 s): NOT met" in bench.target_lines([row])
     assert "- one edit (serve) 5000: 0.65 s (target < 0.7 s): met" in bench.target_lines([row])
     assert "- one edit (serve, turns added and taken out) 5000: 1.00 s (target < 0.7 s): NOT met" \
         in bench.target_lines([row])
@@ -157,6 +158,24 @@ def test_the_serve_saves_change_a_turns_words_three_times_then_the_turns_three_t
     assert [(t.label.name, t.paragraphs[0].text) for t in saves[4].turns[-2:]] == [
         ("Vladimir Putin", bench.EDIT_SENTENCE), ("Vladimir Putin", "The benchmark appended this sentence to the meeting again.")]
     assert saves[2] == saves[5] == before
+
+
+def test_the_added_meeting_is_the_newest_under_a_new_name_and_title(tmp_path):
+    """added_meeting writes the middle meeting again as a new file, dated after every meeting of
+    the synthetic archive and titled anew, in either corpus format; Stenogram lists it first."""
+    from generator.model import Source
+    from generator.parse import parse_transcript
+    corpus = tmp_path / "txt"
+    corpus.mkdir()
+    for path in sorted((ROOT / "content" / "transcripts").glob("*.txt")):
+        shutil.copy(path, corpus / path.name)
+    middle = bench.edit_target(corpus)
+    added = bench.added_meeting(corpus)
+    assert added.name == "00011-added-meeting.txt" and len(bench.corpus_files(corpus)) == 12
+    meeting = parse_transcript(Source(str(added), added.read_text(encoding="utf-8")))
+    original = parse_transcript(Source(str(middle), middle.read_text(encoding="utf-8")))
+    assert str(meeting.date) == bench.ADDED_DATE and meeting.title == "Added " + original.title
+    assert [t.label.name for t in meeting.turns] == [t.label.name for t in original.turns]
 
 
 def test_serve_edits_time_six_real_rebuilds_and_restore_the_meeting(tmp_path):
