@@ -236,7 +236,7 @@ def figures_quick(archive: Archive, chunk: list[Share], shared: str | None, nav:
 
 def page_people(archive: Archive, chunk: list[Share]) -> list[tuple[str, str, str]]:
     """views.as_named of each person who says a figure of the page."""
-    return as_named(archive, set().union(*(speakers_in(archive, said) for _, said in chunk)))
+    return as_named(archive, frozenset().union(*(speakers_in(archive, said) for _, said in chunk)))
 
 
 @per_item

@@ -370,7 +370,7 @@ def page_people(archive: Archive, pieces: list[tuple]) -> list[tuple[str, str, s
     """(key, name, slug) of each person who says an occurrence of the page: all it shows of them.
     Not everyone: a speaker new to the archive would make every term page again."""
     speaker_of = archive.speaker_of
-    return as_named(archive, {speaker_of.get((piece[0].meeting, hit.turn)) for piece in pieces for hit in piece})
+    return as_named(archive, frozenset({speaker_of.get((piece[0].meeting, hit.turn)) for piece in pieces for hit in piece}))
 
 
 class TopicListing(NamedTuple):
@@ -388,7 +388,7 @@ class TopicListing(NamedTuple):
     """Topic name key → meeting slug → term slug → mentions, of the topic's terms."""
     topics: dict[str, tuple]
     """Topic slug → (what its page shows of the glossary, its mentions by meeting, [each of its
-    pages' quick key, or _UNMADE until made])."""
+    pages' quick key, or _UNMADE until made], each page's topic_shapes)."""
     size: int
     """The TOPIC_PAGE_SIZE its pages were cut for."""
 
@@ -412,26 +412,32 @@ def topic_pages(archive: Archive):
     for topic in topics:
         used = mentions.get(name_key(topic.name), {})
         shown = (topic, [views[e.slug] for e in topic.terms])
-        chunks = topic_chunks(topic_meetings(used, set(topic.tagged), meetings))
         before = last.topics.get(topic.slug) if anew is not None else None
-        if (before is not None and before[0] == shown and len(before[2]) == len(chunks)
+        if (before is not None and before[0] == shown
                 and anew[0].isdisjoint(used) and anew[0].isdisjoint(before[1]) and anew[0].isdisjoint(topic.tagged)):
-            quick = before[2]  # none of its meetings analysed anew, now or then
+            quick, shapes = before[2], before[3]  # none of its meetings analysed anew, now or then
         else:
-            quick = [_UNMADE] * len(chunks)
-        listed[topic.slug] = (shown, used, quick)
-        paths = [urls.topic(topic.slug)] + [urls.topic(f"{topic.slug}-p{n}") for n in range(len(chunks) - 1, 0, -1)]
-        spans = [meetings_span(meetings, chunk) for chunk in chunks]
-        pages = [{"path": path, "span": span} for path, span in zip(paths, spans)] if len(chunks) > 1 else []
-        for place, (chunk, path) in enumerate(zip(chunks, paths)):
-            nav = (path, spans[place], paths[place - 1] if place else "", paths[place + 1] if place + 1 < len(paths) else "")
-            shape = (chunk, nav, pages if place == 0 else None)
+            shapes = topic_shapes(topic, topic_chunks(topic_meetings(used, set(topic.tagged), meetings)), meetings)
+            quick = [_UNMADE] * len(shapes)
+        listed[topic.slug] = (shown, used, quick, shapes)
+        for place, shape in enumerate(shapes):
+            path = shape[1][0]
             yield path, "topic.html", LazyView(
                 topic_view, topic, used, meetings, views, md, shape, inputs=partial(topic_inputs, topic, used, meetings, views, shape),
                 quick=quick[place] if quick[place] is not _UNMADE else partial(made_and_kept, quick, place, topic_quick, archive,
                                                                                topic, used, meetings, views, shape))
     _last_topics = TopicListing(dict(archive.analysis_keys), hits_by_meeting(archive), topic_keys, mentions, listed,
                                 TOPIC_PAGE_SIZE)
+
+
+def topic_shapes(topic: ArchiveTopic, chunks: list[list[str]], meetings: dict) -> list[tuple]:
+    """(its meetings, where it is, on the first page every page) of each page of a topic (`chunks`:
+    topic_chunks); "where it is" is (its address, its dates, the newer page's, the older's)."""
+    paths = [urls.topic(topic.slug)] + [urls.topic(f"{topic.slug}-p{n}") for n in range(len(chunks) - 1, 0, -1)]
+    spans = [meetings_span(meetings, chunk) for chunk in chunks]
+    pages = [{"path": path, "span": span} for path, span in zip(paths, spans)] if len(chunks) > 1 else []
+    return [(chunk, (path, spans[place], paths[place - 1] if place else "", paths[place + 1] if place + 1 < len(paths) else ""),
+             pages if place == 0 else None) for place, (chunk, path) in enumerate(zip(chunks, paths))]
 
 
 def topic_chunks(slugs: list[str]) -> list[list[str]]:

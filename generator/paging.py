@@ -8,6 +8,7 @@ its name picks, so where a page ends depends on its own items only.
 from __future__ import annotations
 
 import zlib
+from functools import lru_cache
 
 
 def cut_by_content(names: list[str], weights: list[int], size: int) -> list[range]:
@@ -22,9 +23,15 @@ def cut_by_content(names: list[str], weights: list[int], size: int) -> list[rang
     start, held = 0, 0
     for index, (name, weight) in enumerate(zip(names, weights)):
         held += weight
-        if held >= 2 * size or (held >= half and zlib.crc32(name.encode()) % half < weight):
+        if held >= 2 * size or (held >= half and name_digest(name) % half < weight):
             ranges.append(range(start, index + 1))
             start, held = index + 1, 0
     if start < len(names) or not ranges:
         ranges.append(range(start, len(names)))
     return ranges
+
+
+@lru_cache(maxsize=1 << 17)
+def name_digest(name: str) -> int:
+    """crc32 of a name, remembered: a server's rebuild cuts every topic's meetings again."""
+    return zlib.crc32(name.encode())

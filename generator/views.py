@@ -23,7 +23,7 @@ from .inline import Mark, render_text, text_marks
 from .labels import normalise_spaces
 from .lazy import LazyView, fingerprint
 from .names import name_key
-from .once import per_item
+from .once import per_archive, per_item
 from .resolve import role_at
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
                     group_by_meeting, hits_by_meeting, meeting_share, named_people, people_by_key)
@@ -231,12 +231,23 @@ def people_placed(people: tuple) -> str | None:
     return fingerprint([(person.key, person.name, person.slug, person.roles, person.spans) for person in people])
 
 
-def as_named(archive: Archive, keys) -> list[tuple[str, str, str]]:
+def as_named(archive: Archive, keys: frozenset) -> list[tuple[str, str, str]]:
     """(key, name, slug) of each of these people (person keys; None is nobody): all that a page
     which only names and links them shows of them, so that it is made again only when one of
-    them is renamed, not when anyone is (a speaker new to the archive)."""
-    people = people_by_key(archive)
-    return sorted((key, person.name, person.slug) for key in keys for person in (people.get(key),) if person)
+    them is renamed, not when anyone is (a speaker new to the archive). Remembered for the
+    archive: hundreds of pages name the same few people."""
+    known = _named_groups(archive)
+    found = known.get(keys)
+    if found is None:
+        people = people_by_key(archive)
+        found = known[keys] = sorted((key, person.name, person.slug) for key in keys
+                                     for person in (people.get(key),) if person)
+    return found
+
+
+@per_archive
+def _named_groups(archive: Archive) -> dict[frozenset, list]:
+    return {}
 
 
 @per_item
