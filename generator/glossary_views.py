@@ -192,7 +192,8 @@ def paged(runs: list[tuple], size: int) -> list[list[tuple]]:
     """Occurrences given meeting by meeting (`runs`, tuples), about `size` to a page: each page a
     list of pieces of the runs (a run that fits whole is its own piece); one empty page for none.
 
-    A page ends after an occurrence that page_end picks, once it holds three fifths of `size`
+    A page ends after an occurrence picked by a digest of its meeting's slug and its place in
+    the paragraph, once it holds three fifths of `size`
     (and as many are left), or at eight fifths: not every `size` occurrences, which made a
     mention added to an older meeting move every later page of the term (a term said 50,000
     times has 1,000 pages), and a meeting added after them leaves them as they were.
@@ -203,6 +204,11 @@ def paged(runs: list[tuple], size: int) -> list[list[tuple]]:
     page: list[tuple] = []
     held = 0
     for run in runs:
+        if held + len(run) < least:  # no page can end in it: most runs, taken whole at once
+            page.append(run)
+            held += len(run)
+            left -= len(run)
+            continue
         start, base = 0, _slug_digest(run[0].meeting) if run else 0
         for index, hit in enumerate(run):
             held += 1
