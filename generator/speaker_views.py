@@ -308,7 +308,8 @@ def page_ranges(archive: Archive, entry) -> list[range]:
     every later page by one, and a server rebuilt hundreds of pages of a person who
     speaks in thousands of meetings. A page ends after a turn that page_ends picks, once
     it holds PAGE_LEAST turns, or at PAGE_MOST; a turn added or removed moves at most the
-    ends of its own page and the next, and the pages after them are as they were.
+    ends of its own page and the next, and the pages after them are as they were (unless,
+    rarely, it splits a page in two or joins two: the later pages are then numbered anew).
     """
     turns = entry.turns
     if len(turns) <= SPEAKER_PAGE_SIZE:
