@@ -204,22 +204,25 @@ def paged(runs: list[tuple], size: int) -> list[list[tuple]]:
     page: list[tuple] = []
     held = 0
     for run in runs:
-        if held + len(run) < least:  # no page can end in it: most runs, taken whole at once
-            page.append(run)
-            held += len(run)
-            left -= len(run)
-            continue
-        start, base = 0, _slug_digest(run[0].meeting) if run else 0
-        for index, hit in enumerate(run):
-            held += 1
-            left -= 1
-            if left and (held >= most or held >= least and left >= least
-                         and (base + hit.paragraph * 7919 + hit.start * 104729) % every == 0):
-                page.append(run[start:index + 1])
-                pages.append(page)
-                page, held, start = [], 0, index + 1
-        if start < len(run):
-            page.append(run[start:])
+        count, start = len(run), 0
+        base = _slug_digest(run[0].meeting) if run else 0
+        while start < count:
+            end = start + max(0, least - held - 1)  # no page ends before it holds `least`
+            while end < count:
+                taken = end - start + 1
+                if left - taken and (held + taken >= most or left - taken >= least
+                                     and (base + run[end].paragraph * 7919 + run[end].start * 104729) % every == 0):
+                    break
+                end += 1
+            if end >= count:  # the rest of the run stays on this page
+                page.append(run[start:] if start else run)
+                held += count - start
+                left -= count - start
+                break
+            page.append(run[start:end + 1])
+            pages.append(page)
+            left -= end + 1 - start
+            page, held, start = [], 0, end + 1
     return pages + [page] if page or not pages else pages
 
 
