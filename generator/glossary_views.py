@@ -204,8 +204,13 @@ def paged(runs: list[tuple], size: int) -> list[list[tuple]]:
     page: list[tuple] = []
     held = 0
     for run in runs:
-        count, start = len(run), 0
-        base = _slug_digest(run[0].meeting) if run else 0
+        count = len(run)
+        if held + count < least:  # no page can end in it: most runs, taken whole at once
+            page.append(run)
+            held += count
+            left -= count
+            continue
+        start, base = 0, _slug_digest(run[0].meeting)
         while start < count:
             end = start + max(0, least - held - 1)  # no page ends before it holds `least`
             while end < count:
@@ -240,7 +245,9 @@ class ListedTerm(NamedTuple):
     shared: tuple
     """…what all its pages share, and everyone as named (term_quick)…"""
     quick: list
-    """…and each page's quick key, once made (_UNMADE until then)."""
+    """…each page's quick key, once made (_UNMADE until then)…"""
+    runs: list[tuple]
+    """…and the occurrences they were cut from, meeting by meeting."""
 
 
 _UNMADE = object()
@@ -292,16 +299,17 @@ def term_pages(archive: Archive):
     listed: dict[str, ListedTerm] = {}
     for slug, view in views.items():
         before = last.terms.get(slug) if anew is not None else None
-        if before is not None and slug not in anew[1]:  # the same occurrences, of meetings analysed as then
-            chunks = before.chunks
+        runs = hits.get(slug, [])
+        if before is not None and (slug not in anew[1] or before.runs == runs):
+            chunks = before.chunks  # the same occurrences (an edit elsewhere in a meeting that says it: equal ones)
         else:
-            chunks = paged(hits.get(slug, []), TERM_PAGE_SIZE)
+            chunks = paged(runs, TERM_PAGE_SIZE)
         pages = [{"number": n, "href": term_page(slug, n)} for n in range(1, len(chunks) + 1)]
         later = later_view(view)
         shared = (fingerprint((view, pages)), fingerprint(later))  # once for all the term's pages
         quick = kept_quick_keys(before, chunks, (shared, everyone),
                                 anew[0] if before is not None and slug in anew[1] else set())
-        listed[slug] = ListedTerm(chunks, (shared, everyone), quick)
+        listed[slug] = ListedTerm(chunks, (shared, everyone), quick, runs)
         for number, chunk in enumerate(chunks, start=1):
             made_from = (shared[0],) if number == 1 else (shared[1], place_of(pages, number))
             yield term_page(slug, number), "term.html", LazyView(

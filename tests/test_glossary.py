@@ -619,6 +619,33 @@ def test_a_servers_term_pages_keep_the_quick_keys_the_last_listing_made_only_whe
     assert listed(first) == before and made == []  # nothing analysed anew: every key kept
 
 
+def test_a_servers_term_pages_are_not_cut_again_when_an_edit_keeps_a_terms_occurrences(monkeypatch):
+    """An edit elsewhere in a meeting (its analysis key changes, its occurrences are equal ones)
+    keeps the cut of every term it says: paging 50,000 mentions again took 0.04 s of such a
+    rebuild. Pages showing the meeting get new quick keys, equal to keys made afresh."""
+    from generator.lazy import quick_key
+    from generator.model import group_by_meeting
+    monkeypatch.setattr(glossary_views, "TERM_PAGE_SIZE", 2)
+    archive = load_archive(read_content(CONTENT))
+    first = dataclasses.replace(archive, analysis_keys={m.slug: "analysed " + m.slug for m in archive.meetings},
+                                hits_of={slug: tuple(h) for slug, h in group_by_meeting(archive.term_hits).items()})
+    edited, said = max(first.hits_of.items(), key=lambda item: len(item[1]))
+    second = dataclasses.replace(first, analysis_keys={**first.analysis_keys, edited: "analysed again"},
+                                 hits_of={**first.hits_of, edited: tuple(tuple.__new__(type(h), h) for h in said)})
+    cut, paged = [], glossary_views.paged
+    monkeypatch.setattr(glossary_views, "paged", lambda runs, size: cut.append(runs) or paged(runs, size))
+
+    def listed(archive):
+        return {path: quick_key(view) for path, _, view in glossary_views.term_pages(archive)}
+    monkeypatch.setattr(glossary_views, "_last_listing", None)
+    before = listed(first)
+    cut.clear()
+    after = listed(second)
+    assert cut == [] and after.keys() == before.keys() and after != before
+    monkeypatch.setattr(glossary_views, "_last_listing", None)
+    assert listed(second) == after and len(cut) > 10
+
+
 def test_a_servers_topic_pages_mend_the_last_listings_mentions_and_keep_untouched_quick_keys(monkeypatch):
     """topic_pages mends the last listing's mentions where meetings were analysed anew, and keeps
     the quick key of each topic none of them is listed on: every page's inputs and quick key
