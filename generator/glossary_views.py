@@ -193,8 +193,8 @@ def paged(runs: list[tuple], size: int) -> list[list[tuple]]:
     list of pieces of the runs (a run that fits whole is its own piece); one empty page for none.
 
     A page ends after an occurrence picked by a digest of its meeting's slug and its place in
-    the paragraph, once it holds three fifths of `size`
-    (and as many are left), or at eight fifths: not every `size` occurrences, which made a
+    the paragraph, once it holds three fifths of `size` (and as many are left), or at eight
+    fifths: not every `size` occurrences, which made a
     mention added to an older meeting move every later page of the term (a term said 50,000
     times has 1,000 pages), and a meeting added after them leaves them as they were.
     """
@@ -387,7 +387,8 @@ def page_people(archive: Archive, pieces: list[tuple]) -> list[tuple[str, str, s
     """(key, name, slug) of each person who says an occurrence of the page: all it shows of them.
     Not everyone: a speaker new to the archive would make every term page again."""
     speaker_of = archive.speaker_of
-    return as_named(archive, frozenset({speaker_of.get((piece[0].meeting, hit.turn)) for piece in pieces for hit in piece}))
+    return as_named(archive, frozenset({speaker_of.get((piece[0].meeting, hit.turn))
+                                        for piece in pieces for hit in piece}))
 
 
 class TopicListing(NamedTuple):
@@ -440,9 +441,10 @@ def topic_pages(archive: Archive):
         for place, shape in enumerate(shapes):
             path = shape[1][0]
             yield path, "topic.html", LazyView(
-                topic_view, topic, used, meetings, views, md, shape, inputs=partial(topic_inputs, topic, used, meetings, views, shape),
-                quick=quick[place] if quick[place] is not _UNMADE else partial(made_and_kept, quick, place, topic_quick, archive,
-                                                                               topic, used, meetings, views, shape))
+                topic_view, topic, used, meetings, views, md, shape,
+                inputs=partial(topic_inputs, topic, used, meetings, views, shape),
+                quick=quick[place] if quick[place] is not _UNMADE else
+                partial(made_and_kept, quick, place, topic_quick, archive, topic, used, meetings, views, shape))
     _last_topics = TopicListing(dict(archive.analysis_keys), hits_by_meeting(archive), topic_keys, mentions, listed,
                                 TOPIC_PAGE_SIZE)
 
@@ -453,8 +455,9 @@ def topic_shapes(topic: ArchiveTopic, chunks: list[list[str]], meetings: dict) -
     paths = [urls.topic(topic.slug)] + [urls.topic(f"{topic.slug}-p{n}") for n in range(len(chunks) - 1, 0, -1)]
     spans = [meetings_span(meetings, chunk) for chunk in chunks]
     pages = [{"path": path, "span": span} for path, span in zip(paths, spans)] if len(chunks) > 1 else []
-    return [(chunk, (path, spans[place], paths[place - 1] if place else "", paths[place + 1] if place + 1 < len(paths) else ""),
-             pages if place == 0 else None) for place, (chunk, path) in enumerate(zip(chunks, paths))]
+    return [(chunk, (path, spans[place], paths[place - 1] if place else "",
+                     paths[place + 1] if place + 1 < len(paths) else ""), pages if place == 0 else None)
+            for place, (chunk, path) in enumerate(zip(chunks, paths))]
 
 
 def topic_chunks(slugs: list[str]) -> list[list[str]]:
@@ -516,7 +519,8 @@ def topic_inputs(topic: ArchiveTopic, used: dict, meetings: dict, views: dict, s
     tagged = set(topic.tagged)
     rows = [(slug, m.title, m.date, m.place, m.summary, slug in tagged, sorted(used.get(slug, {}).items()))
             for slug in chunk for m in (meetings[slug],)]
-    return topic_shown(topic, pages is not None), rows, page_terms(topic, used, views, chunk, pages is not None), nav, pages
+    first = pages is not None
+    return topic_shown(topic, first), rows, page_terms(topic, used, views, chunk, first), nav, pages
 
 
 def topic_shown(topic: ArchiveTopic, first: bool):
@@ -548,9 +552,11 @@ def topic_quick(archive: Archive, topic: ArchiveTopic, used: dict, meetings: dic
     topic of 2,000 meetings)."""
     chunk, nav, pages = shape
     first, tagged = pages is not None, set(topic.tagged)
-    rows = [(slug, digest, slug in tagged) for slug, digest in zip(chunk, map(topic_row_digests(archive).__getitem__, chunk))]
+    digests = topic_row_digests(archive)
+    rows = [(slug, digests[slug], slug in tagged) for slug in chunk]
     mentions = [(slug, used[slug]) for slug in chunk if slug in used]  # each in slug order (topic_mentions)
-    return fingerprint((topic_shown(topic, first), nav, pages, rows, mentions, page_terms(topic, used, views, chunk, first)))
+    terms = page_terms(topic, used, views, chunk, first)
+    return fingerprint((topic_shown(topic, first), nav, pages, rows, mentions, terms))
 
 
 @per_archive
