@@ -63,6 +63,16 @@ def quick_key(view):
     return quick
 
 
+UNMADE = object()
+"""A quick key not made yet, in a listing kept for the next (made_and_kept)."""
+
+
+def made_and_kept(kept: list, index: int, make, *arguments):
+    """make(*arguments), kept in kept[index] for the next listing (a quick key made when asked)."""
+    kept[index] = make(*arguments)
+    return kept[index]
+
+
 def inputs_digest(inputs) -> str | None:
     """fingerprint(inputs()): a quick key for a page whose inputs are cheap but not free to make."""
     return fingerprint(inputs())

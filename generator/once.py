@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import weakref
+from collections import Counter
 
 
 def per_archive(function):
@@ -102,3 +103,42 @@ class PerItem:
             now[id(item)] = found
         self._context, self._values = context, now
         return [now[id(item)][1] for item in items]
+
+
+class Totals:
+    """Counters, each summed from one part per item, kept from the last call for each name
+    summed over more than `least` items: asked again, an item whose stamp is as then keeps
+    its part unmade, and the sum takes away and adds only the parts that changed. A
+    server's rebuild then counts one meeting of the 4,745 a person speaks in, not all.
+    """
+
+    keeping = False
+    """Whether sums are kept: by a server's builds only (pipeline.make_site), as a command-line
+    build makes each once, and would hold its parts until it ends (3 MB at 5,000 meetings)."""
+
+    def __init__(self, least: int) -> None:
+        self.least = least
+        self._kept: dict = {}  # name → ({item key: (stamp, part)}, total)
+
+    def sum(self, name, items, part) -> Counter:
+        """The sum of part(item) (a Counter, or an iterable of what it counts) for each
+        (key, stamp, item) of `items`; a stamp of None is never as then. Read-only."""
+        kept, total = self._kept.pop(name, ({}, None))
+        total = Counter() if total is None else total.copy()
+        now: dict = {}
+        for key, stamp, item in items:
+            old = kept.pop(key, None)
+            if old is not None and stamp is not None and old[0] == stamp:
+                now[key] = old
+                continue
+            value = part(item)
+            if old is not None:
+                total.subtract(old[1])
+            total.update(value)
+            now[key] = (stamp, value)
+        for _, value in kept.values():  # items gone since
+            total.subtract(value)
+        total = +total  # without the counts taken to nothing
+        if Totals.keeping and len(now) > self.least:
+            self._kept[name] = (now, total)
+        return total

@@ -25,6 +25,7 @@ from .export import figures_layout
 from .figures import extract_figures
 from .glossary import find_terms, load_glossary
 from .model import Archive, ContentErrors, ContentInput, Meeting, Problem, Source
+from .once import Totals
 from .parallel import Fresh, job_count
 from .parse import parse_with_problems
 from .progress import Progress
@@ -111,6 +112,7 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
     makes its own, and a server's build forks workers from itself.
     """
     progress = progress or Progress()
+    Totals.keeping = options.server
     inputs, cache, built = checked or check_inputs(options, cache)
     if built is not None:
         return built

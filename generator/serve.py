@@ -36,7 +36,7 @@ from .pipeline import Options, make_site
 from .progress import Progress
 from .read import transcript_files
 from .render import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES_DIR
-from .speaker_views import count_figures_by_speaker
+from .speaker_views import count_said_ahead
 from .uptodate import open_cache, user_templates
 
 YOUNG_OBJECTS = 500_000
@@ -109,7 +109,7 @@ def warm_cache(state: BuildState, options: Options, quiet: bool) -> None:
     """Load the whole build cache while the server waits, then rebuild the unchanged site once
     (nothing is written): what a rebuild keeps in memory for the next one (the search index's
     blocks, each meeting's digests and records, who speaks) is then made, and so are the
-    counts its speaker pages would have made (count_figures_by_speaker); the first edit then
+    counts its speaker pages would have made (count_said_ahead); the first edit then
     costs about what later ones do (at 5,000 meetings, 0.55-0.64 s; later ones 0.52-0.62 s).
 
     In one process: this thread must not fork while the server's thread runs.
@@ -121,7 +121,7 @@ def warm_cache(state: BuildState, options: Options, quiet: bool) -> None:
             try:
                 built = make_site(replace(options, jobs=1, stop_if_unchanged=False), Progress(), state.cache)
                 if built.archive is not None:  # no speaker page was made: what they count is counted now
-                    count_figures_by_speaker(built.archive)
+                    count_said_ahead(built.archive)
             except Exception:  # noqa: BLE001 - only a head start: the next edit's rebuild reports any problem
                 pass
         # What was loaded and made here, collected once while nobody waits: else the young

@@ -518,8 +518,8 @@ def test_term_tables_are_summed_from_each_meetings_hits_and_a_rebuild_counts_the
     kept = dataclasses.replace(archive, hits_of={slug: tuple(found) for slug, found in group_by_meeting(hits).items()})
     stats = term_stats(kept)
     assert {slug: s.occurrences for slug, s in stats.items() if s.occurrences} == Counter(h.term for h in hits)
-    assert {slug: list(s.meetings) for slug, s in stats.items() if s.meetings} == {
-        term: list(dict.fromkeys(h.meeting for h in hits if h.term == term)) for term in {h.term for h in hits}}
+    assert {slug: s.meetings for slug, s in stats.items() if s.meetings} == {
+        term: len({h.meeting for h in hits if h.term == term}) for term in {h.term for h in hits}}
     assert stats == term_stats(archive) and len(stats) == len(archive.glossary.entries)
     by_term = glossary_views.hits_by_term(kept)
     assert {term: [h for run in runs for h in run] for term, runs in by_term.items()} == {
@@ -542,6 +542,39 @@ def test_term_tables_are_summed_from_each_meetings_hits_and_a_rebuild_counts_the
     assert all(term_counts(second, found) is parts[slug] for slug, found in second.hits_of.items() if slug != edited_slug)
     assert term_counts(second, second.hits_of[edited_slug]) is not parts[edited_slug]
     assert term_stats(second)[said[-1].term].occurrences == stats[said[-1].term].occurrences - 1
+
+
+def test_hits_by_term_mended_from_the_last_call_are_those_listed_afresh(monkeypatch):
+    """hits_by_term lists again only the terms of the meetings whose hits are not the last
+    call's objects: after random edits to the example's hits (a meeting's taken out, cut, made
+    anew equal, or moved elsewhere in the archive), it equals a listing made afresh, and keeps
+    the other terms' lists (the same objects)."""
+    import random
+    from generator.model import group_by_meeting
+    archive = load_archive(read_content(CONTENT))
+    base = {slug: tuple(found) for slug, found in group_by_meeting(archive.term_hits).items()}
+    rng = random.Random(3)
+    kept = 0
+    for _ in range(300):
+        monkeypatch.setattr(glossary_views, "_last_by_term", ({}, {}, {}))
+        before = glossary_views.hits_by_term(dataclasses.replace(archive, hits_of=dict(base)))
+        edited = dict(base)
+        for _ in range(rng.randint(1, 3)):
+            edit, slug = rng.choice(["drop", "cut", "anew", "move"]), rng.choice(list(edited))
+            if edit == "drop":
+                del edited[slug]
+            elif edit == "cut":
+                edited[slug] = tuple(hit for hit in edited[slug] if rng.random() < 0.5)
+            else:
+                said = tuple(list(edited.pop(slug)))
+                items = list(edited.items())
+                items.insert(rng.randrange(len(items) + 1) if edit == "move" else len(items), (slug, said))
+                edited = dict(items)
+        mended = glossary_views.hits_by_term(dataclasses.replace(archive, hits_of=edited))
+        kept += sum(mended[term] is runs for term, runs in before.items() if term in mended)
+        monkeypatch.setattr(glossary_views, "_last_by_term", ({}, {}, {}))
+        assert dict(mended) == dict(glossary_views.hits_by_term(dataclasses.replace(archive, hits_of=edited)))
+    assert kept > 300
 
 
 def test_a_terms_occurrences_are_paged_in_pieces_of_each_meetings_run():

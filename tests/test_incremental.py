@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import re
 import shutil
 import signal
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, ROOT
-from generator import jobs
+from generator import jobs, urls
 from generator.cache import code_version, read_pickle
 from generator.model import ContentErrors
 from generator.pipeline import Options, analyse_all, load_archive, make_site
@@ -645,21 +646,29 @@ def recorded_renders(monkeypatch) -> list[str]:
 def test_an_edit_renders_only_the_speaker_pages_that_show_it(content, tmp_path, monkeypatch):
     """A person's later pages hold only their turns: words added to one turn re-render the
     page holding that turn and the first page (the totals), not the rest of the history:
-    pages of 6 to 16 turns, so that his 232 make about twenty."""
+    pages of 6 to 16 turns, so that his 232 make about twenty. A server's rebuild makes the
+    quick key of no other later page: they keep the last listing's."""
     from generator import speaker_views
     for name, value in (("SPEAKER_PAGE_SIZE", 10), ("PAGE_LEAST", 6), ("PAGE_MOST", 16), ("PAGE_END_EVERY", 4)):
         monkeypatch.setattr(speaker_views, name, value)
     site = tmp_path / "site"
-    build(content, site, jobs=1)
+    options = Options(content=content, out=site, jobs=1, server=True)
+    cache = open_cache(options, code_version())
+    make_site(options, Progress(), cache)
     shows_seed = {p.name for p in (site / "speakers").glob("vladimir-putin*.html")
                   if f'<h3><a href="../{SEED_PAGE}">' in p.read_text(encoding="utf-8")}
     rendered = recorded_renders(monkeypatch)
+    digested: set[str] = set()
+    later_inputs = speaker_views.later_inputs
+    monkeypatch.setattr(speaker_views, "later_inputs", lambda archive, person, entry, number, *rest: (
+        digested.add(Path(urls.speaker(person.slug, number)).name), later_inputs(archive, person, entry, number, *rest))[1])
     seed = content / "transcripts" / SEED_NAME
     seed.write_text(seed.read_text(encoding="utf-8").replace(
         "Vladimir Putin: Why? No.", "Vladimir Putin: Why? No, not at all.", 1), encoding="utf-8")
-    build(content, site, jobs=1)
+    make_site(options, Progress(), cache)
     putin = {Path(path).name for path in rendered if path.startswith("speakers/vladimir-putin")}
     assert putin == shows_seed | {"vladimir-putin.html"}
+    assert {name for name in digested if name.startswith("vladimir-putin")} == shows_seed - {"vladimir-putin.html"} != set()
     assert len(putin) <= 3 and len(list((site / "speakers").glob("vladimir-putin-p*.html"))) >= 15
     assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
 
@@ -1385,6 +1394,34 @@ def test_topic_figures_and_term_pages_are_kept_by_their_quick_keys(content, tmp_
                     if "2023-02-17-70530.html" in page.read_text(encoding="utf-8")}
     assert {slug for kind, slug in made if kind == "topic"} == listing_seed != set()
     assert tree(site) == tree(build_clean(content, tmp_path / "clean2"))
+
+
+def test_an_edit_digests_only_the_topic_pages_that_list_its_meeting(content, tmp_path, monkeypatch):
+    """Words added to an older meeting make the quick key of a topic's first page (its terms and
+    every page) and of the page listing that meeting, not of the topic's other pages: pages of
+    about two meetings here, so that a topic has several."""
+    from generator import glossary_views
+    monkeypatch.setattr(glossary_views, "TOPIC_PAGE_SIZE", 2)
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    made: list[str] = []
+    quick = glossary_views.topic_quick
+    monkeypatch.setattr(glossary_views, "topic_quick", lambda archive, topic, used, meetings, views, shape: (
+        made.append(shape[1][0]), quick(archive, topic, used, meetings, views, shape))[1])
+    older = content / "transcripts" / "2016-10-10_53065.txt"
+    older.write_text(older.read_text(encoding="utf-8") + "\nVladimir Putin: One more word on energy.\n",
+                     encoding="utf-8")
+    build(content, site, jobs=1)
+    listing = {path for path in tree(site) if path.startswith("topics/")
+               and "2016-10-10-53065.html" in (site / path).read_text(encoding="utf-8")}
+    checked = 0
+    for first in {re.sub(r"-p[0-9]+\.html$", ".html", path) for path in listing}:
+        pages = [path for path in tree(site) if path.startswith(first[:-len(".html")] + "-p")]
+        if len(pages) >= 2:
+            checked += 1
+            assert {path for path in made if path == first or path in pages} == {first} | (listing & set(pages))
+    assert checked >= 2
+    assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
 
 
 def test_a_server_renders_a_small_rebuild_in_one_process_and_forks_for_a_large_one(content, tmp_path, monkeypatch):

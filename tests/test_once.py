@@ -7,7 +7,7 @@ import weakref
 from dataclasses import replace
 
 from generator.index import speaker_stats
-from generator.once import PerItem, per_archive, per_item
+from generator.once import PerItem, Totals, per_archive, per_item
 from generator.pipeline import load_archive
 from generator.read import read_content
 
@@ -131,3 +131,42 @@ def test_per_item_values_made_in_another_context_are_reused_where_their_part_of_
     speaker_of = {key: value for key, value in speaker_of.items() if key != (edited.slug, turn)}
     assert remembered.each(meetings, speakers, context=(speaker_of,), part=part)[3][0] is None
     assert made == [edited.slug]
+
+
+def test_totals_add_and_take_away_only_the_parts_whose_stamps_changed(monkeypatch):
+    """Totals.sum over the example's meetings' term counts, stamped with each meeting's number of
+    hits: asked again, it makes only the parts of the items whose stamp changed (or is None), takes
+    away the parts of items gone, and equals the sum made afresh; a term counted to nothing
+    is gone from it."""
+    from collections import Counter
+    archive = load_archive(read_content(CONTENT))
+    said = {m.slug: Counter(h.term for h in archive.term_hits if h.meeting == m.slug) for m in archive.meetings}
+    made: list[str] = []
+
+    def part(slug):
+        made.append(slug)
+        return said[slug]
+
+    def items(parts):
+        return [(slug, sum(parts[slug].values()) or None, slug) for slug in parts]
+
+    monkeypatch.setattr(Totals, "keeping", True)  # as in a server
+    totals = Totals(least=5)
+    assert totals.sum("all", items(said), part) == sum(said.values(), Counter())
+    assert len(made) == 11
+    made.clear()
+    assert totals.sum("all", items(said), part) == sum(said.values(), Counter())
+    assert made == [slug for slug, counts in said.items() if not counts]  # None stamps: made again
+    busiest = max(said, key=lambda slug: sum(said[slug].values()))
+    only = next(term for term, count in said[busiest].items() if count == sum(c[term] for c in said.values()))
+    oldest = archive.meetings[0].slug
+    said = {slug: (Counter({t: c for t, c in counts.items() if t != only}) if slug == busiest else counts)
+            for slug, counts in said.items() if slug != oldest}
+    made.clear()
+    total = totals.sum("all", items(said), part)
+    assert total == sum(said.values(), Counter()) and only not in total
+    assert busiest in made and len(made) < 5
+    small = Totals(least=20)  # no more items than this: made again each time
+    small.sum("all", items(said), part)
+    made.clear()
+    assert small.sum("all", items(said), part) == total and len(made) == 10

@@ -247,16 +247,21 @@ def test_the_warm_up_rebuilds_in_memory_and_leaves_the_site_as_it_was(tmp_path, 
 def test_after_the_warm_up_an_edit_counts_figures_by_speaker_in_the_edited_meeting_only(tmp_path, monkeypatch,
                                                                                      warmed):
     """The warm-up makes no speaker page, so it counts each meeting's figures by speaker and
-    kind itself (speaker_views.count_figures_by_speaker): the first edit's speaker pages then
-    count the edited meeting's alone, not every meeting of Vladimir Putin's."""
+    kind itself, and the sums of what each person said (speaker_views.count_said_ahead, for
+    everyone here): the first edit's speaker pages then count the edited meeting's alone,
+    not every meeting of Vladimir Putin's."""
     from collections import defaultdict
     from generator import speaker_views
     from generator.pipeline import Options, make_site
     from generator.serve import BuildState, warm_cache
     content, out = tmp_path / "content", tmp_path / "site"
     shutil.copytree(CONTENT, content)
+    monkeypatch.setattr(speaker_views, "KEEP_SUMS_ABOVE", 0)  # everyone's sums kept: the example's are short
     options = Options(content=content, out=out, server=True, stop_if_unchanged=True)
     make_site(options)
+    for totals in (speaker_views._KINDS_SAID, speaker_views._TERMS_SAID):  # as a server started on a built site
+        monkeypatch.setattr(totals, "least", 0)
+        monkeypatch.setattr(totals, "_kept", {})
     state = BuildState(options)
     if warmed:
         warm_cache(state, options, quiet=True)
@@ -272,6 +277,10 @@ def test_after_the_warm_up_an_edit_counts_figures_by_speaker_in_the_edited_meeti
         return defaultdict(factory)
 
     monkeypatch.setattr(speaker_views, "defaultdict", counting)
+    said_in: list = []
+    terms_by_turn = speaker_views.terms_by_turn
+    monkeypatch.setattr(speaker_views, "terms_by_turn", lambda archive, hits: (
+        said_in.append(hits[0].meeting if hits else None), terms_by_turn(archive, hits))[1])
     seed = content / "transcripts" / SEED
     seed.write_text(seed.read_text(encoding="utf-8") + "\nVladimir Putin: Trade grew by 12 percent.\n",
                     encoding="utf-8")
@@ -283,5 +292,7 @@ def test_after_the_warm_up_an_edit_counts_figures_by_speaker_in_the_edited_meeti
     assert len(putin) > 3
     if warmed:
         assert counted == ["2023-02-17-70530"]
+        assert said_in == ["2023-02-17-70530"] * len(said_in) != []
     else:  # each meeting of each speaker of the edited one, his included
         assert {m.slug for m in putin} <= set(counted) and len(counted) == len(set(counted))
+        assert {m.slug for m in putin} <= set(said_in)
