@@ -34,7 +34,7 @@ from .lazy import LazyView, fingerprint
 from .model import Archive, analysis_identity, figures_by_meeting, group_by_meeting, meetings_by_slug
 from .once import per_item
 from .paging import cut_by_content
-from .views import as_named, format_date
+from .views import as_named, format_date, people_named
 
 FIGURES_PAGE_SIZE = 1000
 """About this many rows on one page (whole meetings): from half as many to twice as many,
@@ -215,23 +215,42 @@ def figures_pages(archive: Archive):
              "pages": [{"path": path, "link": urls.link(path, urls.FIGURES), "span": span}
                        for path, span in zip(paths, spans)] if len(chunks) > 1 else []}
     shared = {True: fingerprint(first), False: fingerprint(later)}  # once, not once a page
+    global _last_quick
+    last, _last_quick = _last_quick, {}
+    named = people_named(archive, archive.people)
     for place, (chunk, path, span) in enumerate(zip(chunks, paths, spans)):
         common, made_from = (first, shared[True]) if place == 0 else (later, shared[False])
         nav = Nav(path, span, paths[place - 1] if place else "", paths[place + 1] if place + 1 < len(paths) else "")
         yield path, "figures.html", LazyView(
             figures_page_view, archive, chunk, common, nav,
             inputs=partial(figures_page_inputs, archive, chunk, made_from, nav, meetings) if made_from else None,
-            quick=partial(figures_quick, archive, chunk, made_from, nav))
+            quick=partial(figures_quick, archive, chunk, made_from, nav, (named, last, _last_quick)))
 
 
-def figures_quick(archive: Archive, chunk: list[Share], shared: str | None, nav: Nav) -> str | None:
+_last_quick: dict[str, tuple] = {}
+"""Figures page path → (what its quick key was made from, but who its figures name, and the
+key) of the pages whose quick key the last listing made in this process: a server's rebuild
+digests again only the pages of the meetings an edit changed, not all (546 pages at 5,000
+meetings, 0.02 s)."""
+
+
+def figures_quick(archive: Archive, chunk: list[Share], shared: str | None, nav: Nav,
+                  kept: tuple[str | None, dict, dict]) -> str | None:
     """LazyView.quick of a figures page: a digest of what every page shows, where it is, who
     says its figures as named (page_people), and its meetings' slugs and analysis keys
-    (which cover their cells and figures); None when one is missing."""
+    (which cover their cells and figures); None when one is missing. Taken from the last
+    listing (`kept`: everyone as named, its keys, this one's) when all but who is named is as
+    then, and everyone is named as then."""
     keys = [(slug, archive.analysis_keys.get(slug)) for slug, _ in chunk]
     if not shared or any(key is None for _, key in keys):
         return None
-    return fingerprint((nav, shared, page_people(archive, chunk), keys))
+    named, last, now = kept
+    made_from = (nav, shared, keys, named)
+    was = last.get(nav.path)
+    quick = was[1] if named is not None and was is not None and was[0] == made_from else \
+        fingerprint((nav, shared, page_people(archive, chunk), keys))
+    now[nav.path] = (made_from, quick)
+    return quick
 
 
 def page_people(archive: Archive, chunk: list[Share]) -> list[tuple[str, str, str]]:

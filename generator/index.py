@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .model import Archive, Meeting, Turn, analysis_part, speakers_part
+from .model import Archive, Meeting, Turn, speakers_context
 from .once import PerItem, per_archive, per_item
 
 WORD_RE = re.compile(r"[\w’'-]+")
@@ -62,8 +62,7 @@ def speaker_stats(archive: Archive) -> dict[str, SpeakerStats]:
     """Person key → their turns, words, and meetings (in date order)."""
     stats: dict[str, SpeakerStats] = defaultdict(SpeakerStats)
     shares = _speakers_of_meetings.each(archive.meetings, lambda m: turns_by_speaker(archive, m),
-                                        *((archive.analysis_keys,), analysis_part) if archive.analysis_keys
-                                        else ((archive.speaker_of,), speakers_part))
+                                        *speakers_context(archive))
     for meeting, share in zip(archive.meetings, shares):
         for key, (turns, words) in share.items():
             entry = stats[key]

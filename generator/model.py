@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -313,6 +314,13 @@ def analysis_part(meeting: Meeting, context: tuple):
     """once.PerItem's `part` of a context of Archive.analysis_keys: the meeting's, which covers who
     speaks its turns (or an object equal to no other, when it has none)."""
     return context[0].get(meeting.slug) or object()
+
+
+def speakers_context(archive: Archive) -> tuple[tuple, Callable]:
+    """once.PerItem's context and `part` for a value of a meeting that depends on who speaks its
+    turns: the analysis keys when the archive has them (a string a meeting, already made), who
+    speaks each turn otherwise."""
+    return ((archive.analysis_keys,), analysis_part) if archive.analysis_keys else ((archive.speaker_of,), speakers_part)
 
 
 def group_by_meeting(records) -> dict[str, list]:

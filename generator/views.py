@@ -221,14 +221,24 @@ def shared_digest(archive: Archive) -> str | None:
                         archive.glossary, topics))
 
 
-@per_item
-def people_placed(people: tuple) -> str | None:
+def people_placed(archive: Archive, people: tuple) -> str | None:
     """A digest of everyone's key, name, slug and roles (as labels gave them, and speakers.yaml's
     dated ones): all a meeting page reads of people (role_in), not their bios, links or aliases,
-    so that an edit to those keeps every meeting page without looking at it. Remembered: a
-    server's rebuild that resolved no speaker again keeps the same tuple (15,000 roles at
-    5,000 meetings)."""
-    return fingerprint([(person.key, person.name, person.slug, person.roles, person.spans) for person in people])
+    so that an edit to those keeps every meeting page without looking at it. Made of each
+    person's digest (person_placed), remembered: a server's rebuild keeps the Person objects
+    an edit did not change (15,000 roles at 5,000 meetings)."""
+    return digest_of_each(archive, people, person_placed)
+
+
+@per_item
+def person_placed(person: Person) -> str | None:
+    return fingerprint((person.key, person.name, person.slug, person.roles, person.spans))
+
+
+def digest_of_each(archive: Archive, people: tuple, digest) -> str | None:
+    """A digest of each person's digest (`digest`, per_item); None when one is None."""
+    each = [digest(archive, person) for person in people]
+    return None if None in each else fingerprint(each)
 
 
 def as_named(archive: Archive, keys: frozenset) -> list[tuple[str, str, str]]:
@@ -250,13 +260,17 @@ def _named_groups(archive: Archive) -> dict[frozenset, list]:
     return {}
 
 
-@per_item
-def people_named(people: tuple) -> str | None:
+def people_named(archive: Archive, people: tuple) -> str | None:
     """A digest of everyone's key, name and slug: all that a page which only names and links
     people reads of them (term, figures pages, meeting data files), so that an edit to
     speakers.yaml that renames no one (an alias, a bio, a role) keeps those pages (at 5,000
     meetings with the example's glossary, making the term pages' rows again took 7 s)."""
-    return fingerprint([(person.key, person.name, person.slug) for person in people])
+    return digest_of_each(archive, people, person_named)
+
+
+@per_item
+def person_named(person: Person) -> str | None:
+    return fingerprint((person.key, person.name, person.slug))
 
 
 def meeting_quick(archive: Archive, meeting: Meeting, around: dict, shared: str | None) -> tuple | None:

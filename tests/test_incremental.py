@@ -689,6 +689,34 @@ def test_a_figure_added_renders_only_the_figure_page_that_lists_it(content, tmp_
     assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
 
 
+def test_a_servers_edit_digests_only_the_figures_page_that_lists_the_meeting(content, tmp_path, monkeypatch):
+    """A server's rebuild takes the quick key of each figures page whose meetings are analysed
+    as then from the last listing: after words added to the oldest meeting, only its page
+    (page-1) asks who its figures name; after a person's slug changes, every page does."""
+    from generator import figure_views
+    monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", 60)  # three pages; the oldest meeting is on page-1
+    site = tmp_path / "site"
+    options = Options(content=content, out=site, jobs=1, server=True)
+    cache = open_cache(options, code_version())
+    make_site(options, Progress(), cache)
+    asked: set[frozenset] = set()  # the meetings of each page asked (by its quick key, and its inputs if made)
+    page_people = figure_views.page_people
+    monkeypatch.setattr(figure_views, "page_people", lambda archive, chunk: (
+        asked.add(frozenset(slug for slug, _ in chunk)), page_people(archive, chunk))[1])
+    oldest = content / "transcripts" / "2010-10-09_9200.txt"
+    oldest.write_text(oldest.read_text(encoding="utf-8") + "\nDmitry Medvedev: One more word.\n", encoding="utf-8")
+    make_site(options, Progress(), cache)
+    pages = sorted(path for path in tree(site) if path.startswith("figures/") and path.endswith(".html"))
+    assert len(pages) == 3 and len(asked) == 1 and "2010-10-09-9200" in next(iter(asked))
+    asked.clear()
+    speakers = content / "speakers.yaml"
+    speakers.write_text(edited(speakers.read_text(encoding="utf-8"), "- name: Vladimir Putin\n",
+                               "- name: Vladimir Putin\n  slug: president-putin\n"), encoding="utf-8")
+    make_site(options, Progress(), cache)
+    assert len(asked) == 3
+    assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
+
+
 def test_a_meeting_added_renders_only_the_newest_figures_page_and_speaker_pages_that_show_it(content, tmp_path,
                                                                                           monkeypatch):
     """The most common edit of an archive, a new transcript (the newest meeting), leaves every
