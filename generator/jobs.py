@@ -678,7 +678,7 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         problems: list[Problem] = []
         try:
             results = run_tasks(work_fresh if sent else work, len(tasks), jobs, tick, fresh=fresh, send=send,
-                                sendable=sent)
+                                sendable=sent, last=not server)
         except BaseException:
             if fresh is not None:  # a batch or two already sent them would write into the new site
                 fresh.close()      # after it is removed (Ctrl-C): waited for here

@@ -42,6 +42,32 @@ def test_the_worker_is_not_starved_while_the_parent_runs_a_long_task():
     assert pids[:19] == [pids[0]] * 19 and pids[0] != os.getpid()
 
 
+@pytest.mark.parametrize("last", [True, False])
+def test_fresh_workers_are_closed_once_they_made_their_tasks_when_none_will_follow(last):
+    """run_tasks(last=True) closes the fresh workers as soon as they have made the tasks sent to
+    them, while this process still makes its own (its last task sees them gone); otherwise
+    they stay for the next call. The results are the same."""
+    from generator.parallel import Fresh
+    fresh = Fresh(2)
+    seen: list = []
+
+    def work(index: int):
+        if index == 9:  # this process's last task: the worker is done with the first five
+            deadline = time.monotonic() + 10
+            while fresh.pool is not None and time.monotonic() < deadline and last:
+                time.sleep(0.02)
+            seen.append(fresh.pool is None)
+        return slow_square(index)
+
+    try:
+        results = run_tasks(work, 10, 2, fresh=fresh, send=lambda index: (slow_square, index), sendable=5, last=last)
+        assert [square for square, _ in results] == [i * i for i in range(10)]
+        assert {pid for _, pid in results[:5]} != {os.getpid()}  # made by the worker
+        assert seen == [last] and (fresh.pool is None) is last
+    finally:
+        fresh.close()
+
+
 def fails_at_seven(index: int) -> int:
     if index == 7:
         raise ValueError("task seven")
