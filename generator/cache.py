@@ -127,6 +127,10 @@ class Cache:
         """terms.names_digest → term_changes.glossary_profile of each glossary an analysis entry
         was made with (jobs.analyse_meetings); saved too."""
         self._glossaries_saved: dict[str, tuple] = {}
+        self.labels: dict[tuple[str, str], str] = {}
+        """(path, meeting key) → jobs.labels_digest of each meeting of the last build, saved too: a
+        command-line rebuild digests only the labels of the transcripts it parsed anew."""
+        self._labels_saved: dict[tuple[str, str], str] = {}
         self.reads: dict[str, Read] = {}
         """Each file read by the last build, with its stat signature (read.read_text), so that
         a build reads again only the files that changed; saved (read.remembered_reads) for
@@ -147,6 +151,9 @@ class Cache:
             glossaries = read_pickle(folder / "glossaries.pickle")
             if isinstance(glossaries, dict):
                 self.glossaries, self._glossaries_saved = glossaries, dict(glossaries)
+            labels = read_pickle(folder / "labels.pickle")
+            if isinstance(labels, dict):
+                self.labels = self._labels_saved = labels
             reads = read_pickle(folder / "reads.pickle")
             if isinstance(reads, dict):
                 self.reads, self._reads_saved = reads_from(reads), reads
@@ -266,6 +273,9 @@ class Cache:
             if self.glossaries != self._glossaries_saved:
                 write_pickle(self.folder / "glossaries.pickle", self.glossaries)
                 self._glossaries_saved = dict(self.glossaries)
+            if self.labels is not self._labels_saved and self.labels != self._labels_saved:
+                write_pickle(self.folder / "labels.pickle", self.labels)
+                self._labels_saved = self.labels
             reads = remembered_reads(self.reads)
             if reads != self._reads_saved:
                 write_pickle(self.folder / "reads.pickle", reads)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import weakref
 from collections import Counter
+from collections.abc import Mapping
+from itertools import chain
 
 
 def per_archive(function):
@@ -123,6 +125,14 @@ class Totals:
     def sum(self, name, items, part) -> Counter:
         """The sum of part(item) (a Counter, or an iterable of what it counts) for each
         (key, stamp, item) of `items`; a stamp of None is never as then. Read-only."""
+        if not Totals.keeping:  # counted at once: a Counter added to part by part took twice as long
+            parts = [part(item) for _, _, item in items]
+            if not any(isinstance(found, Mapping) for found in parts):
+                return Counter(chain.from_iterable(parts))
+            total = Counter()
+            for found in parts:
+                total.update(found)
+            return total
         kept, total = self._kept.pop(name, ({}, None))
         total = Counter() if total is None else total.copy()
         now: dict = {}

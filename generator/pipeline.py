@@ -145,7 +145,8 @@ def _make_site(options: Options, progress: Progress, inputs: Inputs, cache: Cach
                       jobs=jobs, progress=progress, postings=postings, analysed=analysed,
                       figures_json=figures_json, figures_of=figures_of, hits_of=hits_of, fresh=fresh)
     archive = load_archive(content, options.base_url, options.strict, parse=parse, analyse=analyse,
-                           resolve=partial(steps.resolve_remembered, cache=cache, server=options.server),
+                           resolve=partial(steps.resolve_remembered, cache=cache, server=options.server,
+                                           keys=meeting_keys),
                            names=inputs.speaker_names)
     same_site = cache.site.out == str(options.out.absolute())
     archive = replace(archive, analysis_keys=analysed, figures_json=figures_json, figures_of=figures_of,

@@ -965,10 +965,14 @@ def test_a_server_resolves_its_first_build_so_that_a_turn_added_later_resolves_o
 
 def test_a_command_line_rebuild_reuses_who_speaks_from_the_cache_on_disk(content, tmp_path, monkeypatch):
     """The last answer of resolve_speakers is saved with the cache: a new process (a new
-    Cache read from disk) resolves again only when a label changed."""
+    Cache read from disk) resolves again only when a label changed. It digests the labels of
+    the meetings it parsed anew only, the others' from the cache (Cache.labels)."""
     calls = []
     resolve = jobs.resolve_speakers
     monkeypatch.setattr(jobs, "resolve_speakers", lambda *args: calls.append(1) or resolve(*args))
+    digested: list[str] = []
+    labels_digest = jobs.labels_digest
+    monkeypatch.setattr(jobs, "labels_digest", lambda meeting: digested.append(meeting.slug) or labels_digest(meeting))
     site = tmp_path / "site"
     seed = content / "transcripts" / SEED_NAME
     text = seed.read_text(encoding="utf-8")
@@ -979,9 +983,11 @@ def test_a_command_line_rebuild_reuses_who_speaks_from_the_cache_on_disk(content
     ]
     for what, edit, resolved in steps:
         calls.clear()
+        digested.clear()
         edit()
         build(content, site, jobs=1)  # a Cache read from disk each time, as a new process has
         assert len(calls) == resolved, what
+        assert len(digested) == 11 if what == "first build" else digested == ["2023-02-17-70530"], what
         build(content, tmp_path / "clean", jobs=1, use_cache=False)
         assert differences(tree(site), tree(tmp_path / "clean")) == [], what
 
