@@ -149,6 +149,6 @@ class Totals:
         for _, value in kept.values():  # items gone since
             total.subtract(value)
         total = +total  # without the counts taken to nothing
-        if Totals.keeping and len(now) > self.least:
+        if len(now) > self.least:
             self._kept[name] = (now, total)
         return total
