@@ -224,7 +224,11 @@ def stenogram_tool() -> Tool:
 
 REBUILT_RE = re.compile(r"^rebuilt \d+ meetings: .* in ([0-9.]+) s$")
 SERVE_EDITS = 3
-"""Saves of each kind a server is timed on: words added to a turn, and turns added (serve_saves)."""
+"""Saves of each kind a server is timed on: words added to a turn, turns added, and a figure said
+(serve_saves)."""
+FIGURE_SENTENCES = ("The share rose to 41 percent.", "The share rose to 42 percent.")
+"""What the figure saves append: a figure said, then changed, as an archivist corrects a number.
+Each changes the figures index and data/figures.json, which the words saves leave as they were."""
 TURN_SPEAKER = "Vladimir Putin"
 """Who speaks the turns a turn save adds: the synthetic archive's one speaker in nearly every meeting."""
 SERVE_START_WAIT = 300
@@ -241,11 +245,13 @@ def serve_saves(original: str) -> list[str]:
     """The middle meeting's text as each save leaves it: SERVE_EDITS that change the words of its
     last turn (a sentence appended, then changed, then the meeting restored), then SERVE_EDITS
     that change its turns (a turn added, a second one, then the meeting restored), which move
-    every later turn of that speaker's history and recount who said what."""
+    every later turn of that speaker's history and recount who said what, then SERVE_EDITS
+    that change a figure said (FIGURE_SENTENCES appended in turn, then the meeting restored)."""
     text = original.rstrip("\n")
     turn = f"\n\n{TURN_SPEAKER}: {EDIT_SENTENCE}"
     return [text + "\n\n" + EDIT_SENTENCE + "\n", text + "\n\n" + EDIT_SENTENCE[:-1] + " again.\n", original,
-            text + turn + "\n", text + turn + turn.replace(".", " again.") + "\n", original]
+            text + turn + "\n", text + turn + turn.replace(".", " again.") + "\n", original,
+            *(text + "\n\n" + sentence + "\n" for sentence in FIGURE_SENTENCES), original]
 
 
 def stenogram_serve_edits(folder: Path, timeout: float) -> list[float] | None:
@@ -667,6 +673,11 @@ def serve_turn_median(row: Row) -> float | None:
     return serve_median(row, slice(SERVE_EDITS, 2 * SERVE_EDITS))
 
 
+def serve_figure_median(row: Row) -> float | None:
+    """serve_median of the saves that change a figure said."""
+    return serve_median(row, slice(2 * SERVE_EDITS, 3 * SERVE_EDITS))
+
+
 def seconds_cell(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
@@ -682,8 +693,8 @@ def cell(row: Row, pick, measure=lambda run: run.seconds, digits: int = 2) -> st
 
 def results_table(rows: list[Row]) -> str:
     lines = ["| size | tool | full build s | full CPU s | peak MB | pages | MB/s | no-op s | one edit s | add s "
-             "| serve edit s | serve turn s |",
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| serve edit s | serve turn s | serve figure s |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for row in rows:
         rate = "failed" if not row.full else f"{row.input_bytes / 1e6 / row.full:.1f}"
         pages = max((cycle.pages for cycle in row.cycles), default=0)
@@ -694,7 +705,8 @@ def results_table(rows: list[Row]) -> str:
                      f"{cell(row, full_run, lambda run: run.cpu_seconds)} | "
                      f"{cell(row, full_run, lambda run: run.peak_mb, 0)} | {pages} | {rate} | "
                      f"{cell(row, noop_run)} | {edit} | {cell(row, add_run)} | "
-                     f"{seconds_cell(serve_median(row))} | {seconds_cell(serve_turn_median(row))} |")
+                     f"{seconds_cell(serve_median(row))} | {seconds_cell(serve_turn_median(row))} | "
+                     f"{seconds_cell(serve_figure_median(row))} |")
     return "\n".join(lines)
 
 
@@ -732,6 +744,7 @@ def target_lines(rows: list[Row]) -> list[str]:
             (5000, "a meeting added (command line)", lambda row: row.median(add_run), 0.7, "s"),
             (5000, "one edit (serve)", serve_median, 0.7, "s"),
             (5000, "one edit (serve, turns added and taken out)", serve_turn_median, 0.7, "s"),
+            (5000, "one edit (serve, a figure changed)", serve_figure_median, 0.7, "s"),
             (5000, "peak memory", lambda row: row.peak_mb, 800, "MB")):
         mine = by_key.get((size, "stenogram"))
         measured = pick(mine) if mine else None

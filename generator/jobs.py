@@ -34,7 +34,7 @@ from functools import lru_cache
 from itertools import chain, zip_longest
 from pathlib import Path
 
-from . import feeds
+from . import export, feeds
 from .cache import Cache, digest_text, store_entry
 from .export import packed, records_json
 from .figures import extract_figures
@@ -459,8 +459,10 @@ class Output:
         html = render_page(self.env, self.site, path, template_name, view_of(view))
         return (path, digest, *self.writer.put(path, html), True, quick)
 
-    def file(self, path: str, data) -> tuple:
-        """(path, inputs digest, stamp, changed, made, (seed, quick key)) of a file that is not a page."""
+    def file(self, path: str, data, later: bool = False) -> tuple:
+        """(path, inputs digest, stamp, changed, made, (seed, quick key)) of a file that is not a page.
+        `later`: a file of chunks is written by a thread (SiteWriter.put_later); its stamp and
+        `changed` are then LATER, until settled (settled_files)."""
         quick = quick_key(data)
         same = self.as_before(path, quick)
         if same is not None:
@@ -472,7 +474,22 @@ class Output:
             kept = self.kept(path, digest)
             if kept is not None:
                 return path, digest, kept, False, False, quick
-        return (path, digest, *self.writer.put(path, view_of(data)), True, quick)
+        data = view_of(data)
+        if later and isinstance(data, list):
+            self.writer.put_later(path, data)
+            return path, digest, LATER, LATER, True, quick
+        return (path, digest, *self.writer.put(path, data), True, quick)
+
+
+LATER = "later"
+"""The stamp and `changed` of a file Output.file left to a thread, until settled_files."""
+
+
+def settled_files(done: list[tuple], writer: SiteWriter) -> list[tuple]:
+    """Output.file's answers, with those of the files it left to a thread (LATER) as written."""
+    answers = writer.settle()
+    return [(path, digest, *answers[path], made, quick) if stamp is LATER else
+            (path, digest, stamp, changed, made, quick) for path, digest, stamp, changed, made, quick in done]
 
 
 FORK_ABOVE = 200
@@ -615,16 +632,21 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         # keeps every core rendering anyway, and a third process would copy the archive.
         # A server's rebuild forks only when many pages are to be made (FORK_ABOVE).
         search = Early(search_files, jobs) if previous and not server else None
+        fresh = fresh if fresh is not None and fresh.pool is not None else None
+        # The data files first: data/figures.json is written by a thread while the pages are
+        # listed and rendered (SiteWriter.put_later), unless a process may yet be forked.
+        done = [output.file(path, data, later=jobs <= 1 or fresh is not None)
+                for path, data in export.data_file_items(archive)]
         pages = page_list(archive)
         output.compile({template for _, template, _ in pages})
-        done = [output.file(path, data) for path, data in static_files(templates).items()]
-        fresh = fresh if fresh is not None and fresh.pool is not None else None
+        done += [output.file(path, data) for path, data in static_files(templates).items()]
         pending = pages_to_make(output, pages, done) if server or fresh else range(len(pages))
         if server and len(pending) <= FORK_ABOVE:
             jobs, fresh = 1, None
         elif server and previous and fresh is None:
             search = Early(search_files, jobs)
-        raw_kinds = [kind for kind in RAW_FILES if search is None or kind is not search_file_items]
+        raw_kinds = [kind for kind in RAW_FILES
+                     if kind is not export.data_file_items and (search is None or kind is not search_file_items)]
         # Fresh workers take the meetings' own pages and files, which can be sent detached, from
         # the front; this process does the rest from the back. Forked workers take any task.
         sendable: list = []
@@ -708,6 +730,7 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
             raise ContentErrors(list(dict.fromkeys(problems)))
         done += [output.file(path, data)
                  for path, data in feeds.feed_files(archive, [path for path, _, _ in pages]).items()]
+        done = settled_files(done, writer)
         files = {path: stamp for path, _, stamp, _, _, _ in done}
         digests = {path: digest for path, digest, _, _, _, _ in done if digest is not None}
         seeds = {seed: seed for seed in output.seeds.values()}  # one object each, not one from each worker's batch

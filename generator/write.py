@@ -214,6 +214,8 @@ class SiteWriter:
         self._lock = hold(self.new)
         self._folders: set[str] = set()
         self._root = os.path.join(self.out, "")
+        self._later: list[tuple[str, threading.Thread, list]] = []
+        """(path, thread, [put's answer or the error]) of each file put_later is writing."""
 
     def part(self, paths: list[str]) -> tuple:
         """What another process needs to write these files into the new site (SiteWriter.joining)."""
@@ -227,6 +229,7 @@ class SiteWriter:
         writer = cls.__new__(cls)
         writer.out, writer.new, writer.previous, writer.in_place = out, new, previous, in_place
         writer._lock, writer._folders, writer._root = None, set(), os.path.join(out, "")
+        writer._later = []
         return writer
 
     def _target(self, path: str) -> str:
@@ -356,6 +359,40 @@ class SiteWriter:
             same, found = self._write_file(path, target, chunks, may_keep=False)
         return Stamp(digest, found.st_size, found.st_mtime_ns, found.st_ino), True
 
+    def put_later(self, path: str, chunks: list) -> None:
+        """put() of a file of chunks by a thread, while this one goes on; settle() gives its answer.
+
+        data/figures.json is such a file: 170 MB at 5,000 meetings, which a rebuild copies
+        from the last build's file (os.copy_file_range) or unpacks meeting by meeting. Either
+        waits on the kernel or zlib, which let other threads run: the pages are listed and
+        rendered meanwhile. The caller makes sure no process is forked until settle(): a
+        child would inherit whatever lock the thread held at that instant.
+        """
+        self._target(path)  # its folder made here: _folders is this thread's
+        answer: list = []
+
+        def write() -> None:
+            try:
+                answer.append(self.put(path, chunks))
+            except BaseException as error:  # noqa: BLE001 - raised again by settle()
+                answer.append(error)
+        thread = threading.Thread(target=write, name=f"write {path}")
+        thread.start()
+        self._later.append((path, thread, answer))
+
+    def settle(self) -> dict[str, tuple[Stamp, bool]]:
+        """Wait for the files put_later is writing: path → put()'s (stamp, changed) of each;
+        the first error of one raised here."""
+        later, self._later = self._later, []
+        answers = {}
+        for path, thread, answer in later:
+            thread.join()
+            answers[path] = answer[0]
+        for found in answers.values():
+            if isinstance(found, BaseException):
+                raise found
+        return answers
+
     def finish(self, files: dict[str, Stamp], remove_later: bool = False) -> None:
         """Swap the new site in place of the old one, or move its files into the old one
         (in_place); `files` are all the site's files. With `remove_later` (a server, which
@@ -377,6 +414,9 @@ class SiteWriter:
         self._lock = None
 
     def abandon(self) -> None:
+        for _, thread, _ in self._later:  # done writing into the folder before it is removed
+            thread.join()
+        self._later = []
         shutil.rmtree(self.new, ignore_errors=True)
         release(self._lock)
         self._lock = None

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -433,3 +434,61 @@ def test_reused_chunks_are_copied_from_the_last_file_in_runs(tmp_path, monkeypat
         assert not in_place or not (writer.new / "f.json").exists()
         writer.abandon()
     assert (out / "f.json").read_bytes() == old
+
+
+def test_a_file_put_later_is_written_by_a_thread_while_this_one_goes_on(tmp_path):
+    """put_later writes a file of chunks as put would, by a thread: this one returns at once,
+    and settle() gives put's (stamp, changed) once the thread is done. Kept or written anew,
+    it is what put gives."""
+    out = tmp_path / "site"
+    out.mkdir()
+    writer = write.SiteWriter(out, tmp_path / "content", {})
+    started, go_on = threading.Event(), threading.Event()
+
+    def slow() -> bytes:
+        started.set()
+        assert go_on.wait(10)
+        return b"22"
+
+    writer.put_later("data/figures.json", [b"[1,", slow, b"]"])
+    assert started.wait(10)  # the thread is making the file: put_later did not wait for it
+    writer.put("index.html", b"a page")
+    go_on.set()
+    answers = writer.settle()
+    stamp, changed = answers["data/figures.json"]
+    assert changed and (writer.new / "data" / "figures.json").read_bytes() == b"[1,22]"
+    assert stamp.describes((writer.new / "data" / "figures.json").stat())
+    assert writer.settle() == {}
+    writer.finish({"index.html": None, "data/figures.json": stamp})
+
+    again = write.SiteWriter(out, tmp_path / "content", {"data/figures.json": stamp})
+    again.put_later("data/figures.json", [b"[1,", write.Reuse(3, 2, lambda: b"22"), b"]"])  # as it was: kept
+    assert again.settle() == {"data/figures.json": (stamp, False)}
+    again.abandon()
+
+
+def test_an_error_in_a_file_put_later_is_raised_by_settle_and_abandon_waits_for_the_thread(tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    writer = write.SiteWriter(out, tmp_path / "content", {})
+
+    def broken() -> bytes:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    writer.put_later("data/figures.json", [b"[", broken, b"]"])
+    with pytest.raises(OSError, match="No space left"):
+        writer.settle()
+    writer.abandon()
+    assert not writer.new.exists()
+
+    writer = write.SiteWriter(out, tmp_path / "content", {})
+    finished = []
+
+    def slow() -> bytes:
+        time.sleep(0.2)
+        finished.append(True)
+        return b"1"
+
+    writer.put_later("data/figures.json", [b"[", slow, b"]"])
+    writer.abandon()  # a build that failed meanwhile: the thread is done before the folder goes
+    assert finished == [True] and not writer.new.exists()

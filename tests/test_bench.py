@@ -126,23 +126,26 @@ def test_every_round_failed_shows_failed():
     broken = bench.Run(seconds=0.1, peak_mb=10, cpu_seconds=0.1, returncode=1, log="boom")
     row.cycles = [bench.Cycle(broken, None, None, pages=0, edit_seen=False)]
     assert bench.results_table([row]).splitlines()[-1] == \
-        "| 100 | stenogram | failed | failed | failed | 0 | failed | failed | failed | failed | - | - |"
+        "| 100 | stenogram | failed | failed | failed | 0 | failed | failed | failed | failed | - | - | - |"
 
 
 def test_serve_edits_are_the_median_of_each_round_then_of_the_rounds():
     row = fake_row(5000, "stenogram", [50.0, 50.0], [1.0, 1.0], [9.0, 9.0], add=[3.0, 5.0])
-    row.cycles = [replace(row.cycles[0], serve=[0.9, 0.5, 0.6, 1.0, 1.2, 1.1]),
-                  replace(row.cycles[1], serve=[0.7, 0.8, 0.4, 0.9, 0.8, 1.0])]
+    row.cycles = [replace(row.cycles[0], serve=[0.9, 0.5, 0.6, 1.0, 1.2, 1.1, 0.5, 0.7, 0.6]),
+                  replace(row.cycles[1], serve=[0.7, 0.8, 0.4, 0.9, 0.8, 1.0, 0.9, 0.8, 0.3])]
     assert bench.serve_median(row) == pytest.approx(0.65) and bench.serve_turn_median(row) == pytest.approx(1.0)
-    assert bench.results_table([row]).splitlines()[-1].endswith("| 9.00 | 4.00 | 0.65 | 1.00 |")
+    assert bench.serve_figure_median(row) == pytest.approx(0.7)
+    assert bench.results_table([row]).splitlines()[-1].endswith("| 9.00 | 4.00 | 0.65 | 1.00 | 0.70 |")
     assert "- a meeting added (command line) 5000: 4.00 s (target < 0.7 s): NOT met" in bench.target_lines([row])
     assert "- one edit (serve) 5000: 0.65 s (target < 0.7 s): met" in bench.target_lines([row])
     assert "- one edit (serve, turns added and taken out) 5000: 1.00 s (target < 0.7 s): NOT met" \
         in bench.target_lines([row])
+    assert "- one edit (serve, a figure changed) 5000: 0.70 s (target < 0.7 s): NOT met" in bench.target_lines([row])
     assert "- one edit (command line) 5000: 9.00 s (target < 0.7 s): NOT met" in bench.target_lines([row])
 
 
-def test_the_serve_saves_change_a_turns_words_three_times_then_the_turns_three_times():
+def test_the_serve_saves_change_a_turns_words_three_times_then_the_turns_then_a_figure():
+    from generator.figures import find_in_text
     from generator.model import Source
     from generator.parse import parse_transcript
     path = ROOT / "content" / "transcripts" / "2017-12-08_56337.txt"  # ends with a turn of Vladimir Putin
@@ -152,12 +155,15 @@ def test_the_serve_saves_change_a_turns_words_three_times_then_the_turns_three_t
         return parse_transcript(Source(str(path), text))
     before = parsed(original)
     saves = [parsed(text) for text in bench.serve_saves(original)]
-    assert [len(m.turns) - len(before.turns) for m in saves] == [0, 0, 0, 1, 2, 0]
+    assert [len(m.turns) - len(before.turns) for m in saves] == [0, 0, 0, 1, 2, 0, 0, 0, 0]
     assert [m.turns[-1].paragraphs[-1].text for m in saves[:2]] == [
         bench.EDIT_SENTENCE, "The benchmark appended this sentence to the meeting again."]
     assert [(t.label.name, t.paragraphs[0].text) for t in saves[4].turns[-2:]] == [
         ("Vladimir Putin", bench.EDIT_SENTENCE), ("Vladimir Putin", "The benchmark appended this sentence to the meeting again.")]
-    assert saves[2] == saves[5] == before
+    assert saves[2] == saves[5] == saves[8] == before
+    said = [m.turns[-1].paragraphs[-1].text for m in saves[6:8]]
+    assert said == list(bench.FIGURE_SENTENCES)
+    assert [[(f.value, f.unit) for f in find_in_text(text)] for text in said] == [[(41, "%")], [(42, "%")]]
 
 
 def test_the_added_meeting_is_the_newest_under_a_new_name_and_title(tmp_path):
@@ -178,7 +184,7 @@ def test_the_added_meeting_is_the_newest_under_a_new_name_and_title(tmp_path):
     assert [t.label.name for t in meeting.turns] == [t.label.name for t in original.turns]
 
 
-def test_serve_edits_time_six_real_rebuilds_and_restore_the_meeting(tmp_path):
+def test_serve_edits_time_nine_real_rebuilds_and_restore_the_meeting(tmp_path):
     # The bench layout: <size folder>/txt holds the transcripts, out/stenogram is the site.
     (tmp_path / "txt").mkdir()
     for path in sorted((ROOT / "content" / "transcripts").glob("*.txt")):
@@ -189,7 +195,7 @@ def test_serve_edits_time_six_real_rebuilds_and_restore_the_meeting(tmp_path):
     victim = bench.edit_target(tmp_path / "txt")
     before = victim.read_bytes()
     times = bench.stenogram_serve_edits(tmp_path, timeout=60)
-    assert times is not None and len(times) == 6
+    assert times is not None and len(times) == 9
     assert all(0 < seconds < 60 for seconds in times)
     assert victim.read_bytes() == before
 

@@ -1180,6 +1180,31 @@ def test_a_transcript_key_leaves_the_speaker_names_out_and_is_remembered():
     assert transcript_key("v", Source(source.path, source.text + "\n")) != transcript_key("v", source)
 
 
+def test_data_figures_json_is_written_by_a_thread_unless_a_process_may_be_forked_after(content, tmp_path,
+                                                                                      monkeypatch):
+    """data/figures.json is left to a thread (SiteWriter.put_later) while the pages are listed
+    and rendered: by one job, and by a command-line build of two, whose workers were forked
+    before it. A server's build of two jobs without workers forks its own after it: then it is
+    written at once, as a forked child would inherit whatever lock the thread held. Each
+    result equals a clean build."""
+    from generator import write
+    later = []
+    put_later = write.SiteWriter.put_later
+    monkeypatch.setattr(write.SiteWriter, "put_later",
+                        lambda self, path, chunks: later.append(path) or put_later(self, path, chunks))
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    assert later == ["data/figures.json"]
+    seed = content / "transcripts" / SEED_NAME
+    for jobs_asked, server, written_later in ((2, False, True), (2, True, False), (1, True, True)):
+        seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")  # one more figure
+        later.clear()
+        build(content, site, jobs=jobs_asked, server=server)
+        assert later == (["data/figures.json"] if written_later else [])
+        clean = build_clean(content, tmp_path / f"clean-{jobs_asked}-{server}")
+        assert differences(tree(site), tree(clean)) == []
+
+
 def test_a_rebuild_copies_unedited_meetings_figures_from_the_last_figures_file(content, tmp_path, monkeypatch):
     """data/figures.json is rewritten after any edit; each meeting analysed as last time has
     its records copied from the last build's file (not unpacked again), wherever they now
