@@ -639,7 +639,8 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         # among the other files: with a thread unpacking every meeting's records meanwhile,
         # its peak was 20 MB higher (5,000 meetings and the example glossary).
         later = bool(previous) and (jobs <= 1 or fresh is not None)
-        done = [output.file(path, data, later=True) for path, data in export.data_file_items(archive)] if later else []
+        done = [output.file(path, data, later=True)
+                for path, data in (export.data_file_items(archive) if later else ())]
         pages = page_list(archive)
         output.compile({template for _, template, _ in pages})
         done += [output.file(path, data) for path, data in static_files(templates).items()]
