@@ -804,15 +804,42 @@ def load_text() -> str:
     return " ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
-def header_text(args: argparse.Namespace, tools: list[Tool], load_at_start: str) -> str:
+CALIBRATION_ROUNDS = 5
+"""Times the fixed workload (calibration_seconds) is run; the fastest counts."""
+
+
+def calibration_seconds() -> float:
+    """The fastest of CALIBRATION_ROUNDS runs of one fixed pure-Python workload (loops, dicts,
+    strings and a regular expression, as a build does): the machine's speed when the run began
+    and ended. The same machine is 1.5-2× slower on some days than on others (Pelican's full
+    build of 1,000 meetings took 5.7 s one session and 8.8 s the next), so tables of two days
+    are compared through this figure, not their seconds alone."""
+    words = re.compile(r"[a-z]+")
+    best = float("inf")
+    for _ in range(CALIBRATION_ROUNDS):
+        began = time.perf_counter()
+        counts: dict[str, int] = {}
+        for number in range(60_000):
+            text = f"meeting {number} said {number * 7 % 1000} percent of quota"
+            for word in words.findall(text):
+                counts[word] = counts.get(word, 0) + 1
+        best = min(best, time.perf_counter() - began)
+    return best
+
+
+def header_text(args: argparse.Namespace, tools: list[Tool], load_at_start: str,
+                speed_at_start: float | None = None) -> str:
     versions = ", ".join(f"{tool.name} {tool.version}".strip() for tool in tools)
+    speed = ("" if speed_at_start is None else
+             f" Machine speed (bench/run.py calibration_seconds, lower is faster): {speed_at_start:.3f} s at the "
+             f"start, {calibration_seconds():.3f} s at the end.")
     return (f"# Stenogram benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}\n\n"
             f"`python bench/run.py --sizes {args.sizes} --repeat {args.repeat} "
             f"--tools {','.join(tool.name for tool in tools)}"
             f"{f' --glossary {args.glossary}' if args.glossary else ''}` on {os.cpu_count()} cores, "
             f"Python {platform.python_version()}; {versions}; corpus seed {args.seed}; "
             f"medians of {args.repeat} round(s); load average (1, 5, 15 min) "
-            f"{load_at_start} at the start, {load_text()} at the end.")
+            f"{load_at_start} at the start, {load_text()} at the end.{speed}")
 
 
 def stop_on_sigterm(signum, frame) -> None:
@@ -869,7 +896,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.work).resolve()
     rows: list[Row] = []
     notes: list[str] = []
-    load_at_start = load_text()
+    load_at_start, speed_at_start = load_text(), calibration_seconds()
     status = 0
     try:
         for size in sizes:
@@ -878,7 +905,7 @@ def main(argv: list[str] | None = None) -> int:
         say("interrupted: the running build was ended and the edited meeting restored")
         notes.append("interrupted: the table holds the rounds that finished")
         status = 130
-    text = report([row for row in rows if row.cycles], notes, header_text(args, tools, load_at_start))
+    text = report([row for row in rows if row.cycles], notes, header_text(args, tools, load_at_start, speed_at_start))
     print(text)
     if not args.no_save:
         say(f"saved {save_report(text).relative_to(REPO)}")

@@ -112,6 +112,21 @@ def test_table_shows_medians_and_ratios():
     assert "- no-op rebuild 1000: 0.40 s (target < 0.5 s): met" in targets
 
 
+def test_the_header_gives_the_machine_speed_at_the_start_and_at_the_end(monkeypatch):
+    args = bench.parse_arguments(["--sizes", "100", "--tools", "stenogram"])
+    monkeypatch.setattr(bench, "calibration_seconds", lambda: 0.0815)
+    header = bench.header_text(args, [], "0.50 0.40 0.30", speed_at_start=0.0731)
+    assert header.endswith("Machine speed (bench/run.py calibration_seconds, lower is faster): 0.073 s at the "
+                           "start, 0.082 s at the end.")
+    assert "Machine speed" not in bench.header_text(args, [], "0.50 0.40 0.30")
+
+
+def test_the_machine_speed_is_the_fastest_of_its_rounds(monkeypatch):
+    ticks = iter([0.0, 0.5, 1.0, 1.2, 2.0, 2.9, 3.0, 3.3, 4.0, 4.6])  # rounds of 0.5, 0.2, 0.9, 0.3 and 0.6 s
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: next(ticks))
+    assert bench.calibration_seconds() == pytest.approx(0.2)
+
+
 def test_a_failed_round_is_left_out_of_the_median_and_counted():
     row = fake_row(100, "stenogram", [1.0, 3.0], [1.0, 1.0], [1.0, 1.0])
     broken = bench.Run(seconds=0.1, peak_mb=10, cpu_seconds=0.1, returncode=1, log="boom")
