@@ -114,11 +114,19 @@ def test_table_shows_medians_and_ratios():
 
 def test_the_header_gives_the_machine_speed_at_the_start_and_at_the_end(monkeypatch):
     args = bench.parse_arguments(["--sizes", "100", "--tools", "stenogram"])
-    monkeypatch.setattr(bench, "calibration_seconds", lambda: 0.0815)
-    header = bench.header_text(args, [], "0.50 0.40 0.30", speed_at_start=0.0731)
-    assert header.endswith("Machine speed (bench/run.py calibration_seconds, lower is faster): 0.073 s at the "
-                           "start, 0.082 s at the end.")
+    monkeypatch.setattr(bench, "machine_speed", lambda: (0.0815, 2104.4))
+    header = bench.header_text(args, [], "0.50 0.40 0.30", speed_at_start=(0.0731, 251.6))
+    assert header.endswith("Machine speed (bench/run.py, lower is faster): a fixed pure-Python workload in "
+                           "0.073 s at the start, 0.082 s at the end (calibration_seconds); 252 ns, then 2104 ns, "
+                           "per object read in a random order (memory_latency_ns).")
     assert "Machine speed" not in bench.header_text(args, [], "0.50 0.40 0.30")
+
+
+def test_memory_latency_is_the_fastest_pass_per_object(monkeypatch):
+    monkeypatch.setattr(bench, "LATENCY_ITEMS", 1000)
+    ticks = iter([0.0, 0.004, 1.0, 1.002, 2.0, 2.003])  # passes of 4, 2 and 3 ms over 1,000 objects
+    monkeypatch.setattr(bench.time, "perf_counter", lambda: next(ticks))
+    assert bench.memory_latency_ns() == pytest.approx(2000)
 
 
 def test_the_machine_speed_is_the_fastest_of_its_rounds(monkeypatch):
