@@ -294,31 +294,52 @@ def data_file_items(archive: Archive):
                             quick=partial(figures_quick, archive, grouped))
 
 
-def meeting_data_items(archive: Archive):
-    """(site path, JSON) of each meeting's file under data/meetings/: a lazy.LazyView whose
-    `inputs` decide it, made from that meeting alone, so that a rebuild makes only changed ones
-    and a fresh worker can make it (LazyView.detached)."""
+def meeting_data_items(archive: Archive, leave: frozenset[str] = frozenset()):
+    """(site path, JSON) of each meeting's file under data/meetings/, but those of the meetings
+    whose slugs are in `leave`: a lazy.LazyView whose `inputs` decide it, made from that
+    meeting alone, so that a rebuild makes only changed ones and a fresh worker can make it
+    (LazyView.detached)."""
     people = {p.key: p for p in archive.people}
     grouped = figures_by_meeting(archive)
     if grouped is None:  # figures not listed meeting by meeting (a hand-made archive): all records at once
         terms_in = by_meeting(term_records(archive))
         records_in = by_meeting(figure_records(archive))
         for meeting in archive.meetings:
-            yield meeting_data(meeting.slug), dump(meeting_document(archive, meeting, people,
-                                                                     records_in.get(meeting.slug, []),
-                                                                     terms_in.get(meeting.slug, [])))
+            if meeting.slug not in leave:
+                yield meeting_data(meeting.slug), dump(meeting_document(archive, meeting, people,
+                                                                         records_in.get(meeting.slug, []),
+                                                                         terms_in.get(meeting.slug, [])))
         return
     made = dict(archive.figures_json)  # meeting slug → its figure records as JSON
     hits = LazyView(hits_by_meeting, archive)  # grouped on first use, when not kept apart: a rebuild may make no file
-    # LazyView.quick of a meeting's file: its analysis key and everyone's key, slug and name.
-    shared = fingerprint((VERSION, people_named(archive, archive.people)))
+    shared = meeting_data_shared(archive)
     for meeting in archive.meetings:
+        if meeting.slug in leave:
+            continue
         arguments = (archive, meeting, people, grouped.get(meeting.slug, ()), hits, made)
-        key = archive.analysis_keys.get(meeting.slug)
-        quick = (shared, key) if shared and key else None
+        quick = meeting_data_quick(shared, archive.analysis_keys.get(meeting.slug))
         yield meeting_data(meeting.slug), LazyView(meeting_file, *arguments,
                                                    inputs=partial(meeting_file_inputs, *arguments), quick=quick,
                                                    detached=partial(detached_meeting_file, *arguments, quick))
+
+
+def meeting_data_quicks(archive: Archive) -> list[tuple | None]:
+    """LazyView.quick of each meeting's data file, in archive order (render.PER_MEETING); None
+    for each when the figures are not listed meeting by meeting (the files are then bytes)."""
+    if figures_by_meeting(archive) is None:
+        return [None] * len(archive.meetings)
+    shared = meeting_data_shared(archive)
+    return [meeting_data_quick(shared, archive.analysis_keys.get(meeting.slug)) for meeting in archive.meetings]
+
+
+def meeting_data_shared(archive: Archive) -> str | None:
+    """What every meeting's data file shows of the whole archive: everyone's key, slug and name."""
+    return fingerprint((VERSION, people_named(archive, archive.people)))
+
+
+def meeting_data_quick(shared: str | None, key: str | None) -> tuple | None:
+    """LazyView.quick of a meeting's data file: what they all share and its analysis key."""
+    return (shared, key) if shared and key else None
 
 
 def detached_meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, hits: Mapping, made: dict,

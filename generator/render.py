@@ -48,6 +48,16 @@ RAW_FILES = (
 MEETING_FILES = (search_index.search_doc_items, export.meeting_data_items)
 """The RAW_FILES kinds whose every file is made from one meeting alone (LazyView.detached)."""
 
+PER_MEETING = (
+    (urls.meeting, "meeting.html", views.meeting_page_quicks),
+    (search_index.doc_path, "", search_index.doc_quicks),
+    (export.meeting_data, "", export.meeting_data_quicks),
+)
+"""What is made for each meeting, each row one page or file: its site path from the meeting's
+slug, its template ("" for a file), and the LazyView.quick of each meeting's, in archive order.
+views.meeting_pages and the MEETING_FILES kinds leave out (`leave`) the meetings whose every
+page and file is as the last build made it (jobs.kept_meetings)."""
+
 
 @pass_context
 def link_filter(context, target: str) -> str:
@@ -173,9 +183,11 @@ def _templates_used(env: Environment, name: str, source: str) -> tuple[str, ...]
     return _USED[key]
 
 
-def page_list(archive: Archive) -> list[tuple[str, str, object]]:
-    """(site path, template, view) of every page, in PAGES order; lazy views are not made yet."""
-    return [job for page_kind in PAGES for job in page_kind(archive)]
+def page_list(archive: Archive, leave: frozenset[str] = frozenset()) -> list[tuple[str, str, object]]:
+    """(site path, template, view) of every page, in PAGES order; lazy views are not made yet.
+    `leave`: slugs of meetings whose pages are not listed (views.meeting_pages)."""
+    return [job for page_kind in PAGES
+            for job in (page_kind(archive, leave) if page_kind is views.meeting_pages else page_kind(archive))]
 
 
 def view_digest(path: str, template_name: str, view, salt: bytes) -> str | None:

@@ -654,13 +654,21 @@ the next one writes again only the shards of the terms an edit changed, but made
 command-line build keeps none: they would hold 30 MB to its end."""
 
 
-def search_doc_items(archive: Archive):
-    """(site path, lazy bytes) of each meeting's texts for snippets: made apart from the index,
-    each from its own meeting alone, so a rebuild makes only the edited meeting's."""
+def search_doc_items(archive: Archive, leave: frozenset[str] = frozenset()):
+    """(site path, lazy bytes) of each meeting's texts for snippets, but those of the meetings
+    whose slugs are in `leave`: made apart from the index, each from its own meeting alone,
+    so a rebuild makes only the edited meeting's."""
     for meeting in archive.meetings:
+        if meeting.slug in leave:
+            continue
         quick = archive.analysis_keys.get(meeting.slug)
         yield doc_path(meeting.slug), LazyView(doc_script, meeting, inputs=partial(doc_inputs, archive, meeting),
                                                quick=quick, detached=partial(detached_doc, archive, meeting, quick))
+
+
+def doc_quicks(archive: Archive) -> list[str | None]:
+    """LazyView.quick of each meeting's search text, in archive order (render.PER_MEETING)."""
+    return [archive.analysis_keys.get(meeting.slug) for meeting in archive.meetings]
 
 
 def detached_doc(archive: Archive, meeting: Meeting, quick: str | None) -> LazyView:

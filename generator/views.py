@@ -128,10 +128,11 @@ def format_marks(paragraph: Paragraph) -> list[Mark]:
     return marks
 
 
-def meeting_pages(archive: Archive):
-    """One page per meeting. Each view (marks included) is made only when read, from
-    the meeting's own slice of the archive, so workers make them in parallel; and
-    each names its inputs (meeting_inputs), so a rebuild makes only changed ones.
+def meeting_pages(archive: Archive, leave: frozenset[str] = frozenset()):
+    """One page per meeting, but those of the meetings whose slugs are in `leave`. Each
+    view (marks included) is made only when read, from the meeting's own slice of the
+    archive, so workers make them in parallel; and each names its inputs (meeting_inputs),
+    so a rebuild makes only changed ones.
 
     What the pages share is made on first use (`context`), in whichever process
     first needs it: a rebuild whose quick keys show nearly every page as it was
@@ -140,6 +141,8 @@ def meeting_pages(archive: Archive):
     context = LazyView(meeting_context, archive)
     shared = shared_digest(archive) if archive.analysis_keys else None
     for meeting in archive.meetings:
+        if meeting.slug in leave:
+            continue
         arguments = (context, meeting, around)
         quick = meeting_quick(archive, meeting, around, shared)
         yield urls.meeting(meeting.slug), "meeting.html", LazyView(
@@ -271,6 +274,13 @@ def people_named(archive: Archive, people: tuple) -> str | None:
 @per_item
 def person_named(person: Person) -> str | None:
     return fingerprint((person.key, person.name, person.slug))
+
+
+def meeting_page_quicks(archive: Archive) -> list[tuple | None]:
+    """meeting_quick of each meeting's page, in archive order (render.PER_MEETING)."""
+    around = neighbours(archive)
+    shared = shared_digest(archive) if archive.analysis_keys else None
+    return [meeting_quick(archive, meeting, around, shared) for meeting in archive.meetings]
 
 
 def meeting_quick(archive: Archive, meeting: Meeting, around: dict, shared: str | None) -> tuple | None:

@@ -255,6 +255,22 @@ class SiteWriter:
                 return None
         return old
 
+    def keep_all(self, paths: list[str]) -> list[Stamp] | None:
+        """keep() of each of `paths`, or of none: None, with nothing linked, when one of them is
+        not as the last build left it."""
+        sources = [self._as_written(path) for path in paths]
+        if None in sources:
+            return None
+        if not self.in_place:
+            for made, (path, source) in enumerate(zip(paths, sources)):
+                try:
+                    os.link(source, self._target(path))
+                except OSError:
+                    for linked in paths[:made]:
+                        os.unlink(self._target(linked))
+                    return None
+        return [self.previous[path] for path in paths]
+
     def _as_written(self, path: str) -> str | None:
         """Where the last build's file of `path` is, if it is still as that build left it."""
         old = self.previous.get(path)

@@ -436,6 +436,34 @@ def test_reused_chunks_are_copied_from_the_last_file_in_runs(tmp_path, monkeypat
     assert (out / "f.json").read_bytes() == old
 
 
+def test_keep_all_links_every_file_or_none(tmp_path):
+    """SiteWriter.keep_all keeps a meeting's files together: when one is not as the last build
+    left it, or cannot be linked, none is linked into the new site."""
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_bytes(b"a site")
+    stamps = {}
+    for name in ("a.html", "b.json", "c.js"):
+        (out / name).write_bytes(name.encode())
+        found = (out / name).stat()
+        stamps[name] = write.Stamp("", found.st_size, found.st_mtime_ns, found.st_ino)
+    writer = write.SiteWriter(out, tmp_path / "content", stamps)
+    assert writer.keep_all(["a.html", "b.json"]) == [stamps["a.html"], stamps["b.json"]]
+    assert sorted(p.name for p in writer.new.iterdir()) == ["a.html", "b.json"]
+    assert (writer.new / "a.html").stat().st_ino == stamps["a.html"].inode
+    writer.abandon()
+
+    (out / "c.js").write_bytes(b"changed by hand")
+    writer = write.SiteWriter(out, tmp_path / "content", stamps)
+    assert writer.keep_all(["a.html", "c.js"]) is None
+    assert list(writer.new.iterdir()) == []
+    writer.put("b.json", b"made anew")  # a link cannot be made over it: the one made before goes again
+    assert writer.keep_all(["a.html", "b.json"]) is None
+    assert [p.name for p in writer.new.iterdir()] == ["b.json"] and (writer.new / "b.json").read_bytes() == b"made anew"
+    writer.abandon()
+    assert (out / "a.html").read_bytes() == b"a.html" and (out / "b.json").read_bytes() == b"b.json"
+
+
 def test_a_file_put_later_is_written_by_a_thread_while_this_one_goes_on(tmp_path):
     """put_later writes a file of chunks as put would, by a thread: this one returns at once,
     and settle() gives put's (stamp, changed) once the thread is done. Kept or written anew,

@@ -1313,6 +1313,49 @@ def test_unchanged_meetings_pages_and_files_are_kept_without_making_their_inputs
     assert tree(site) == tree(build_clean(content, tmp_path / "clean2"))
 
 
+@pytest.mark.parametrize("server", [False, True])
+def test_the_pages_and_files_of_unchanged_meetings_are_not_even_listed(content, tmp_path, monkeypatch, server):
+    """Output.kept_meetings: after an edit to what one meeting says, the other meetings' pages,
+    data files and search texts are kept by their quick keys before anything is listed, and
+    only the edited meeting's are listed (views.meeting_pages, MEETING_FILES). A meeting one of
+    whose files was removed by hand is listed, and that file is made again. The sitemap still
+    names every page; each rebuild equals a clean build."""
+    from generator import export, search_index
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "\nbase_url: https://example.org/archive/\n",
+                         encoding="utf-8")
+    site = tmp_path / "site"
+    options = Options(content=content, out=site, jobs=1, server=server)
+    cache = open_cache(options, code_version())
+    make_site(options, Progress(), cache)
+    listed: list[str] = []
+    page_list = jobs.page_list
+    monkeypatch.setattr(jobs, "page_list", lambda archive, leave: [
+        page for page in page_list(archive, leave) if not listed.append(page[0])])
+    items: list[str] = []
+    for module, name in ((export, "meeting_file_inputs"), (search_index, "doc_inputs")):
+        def counted(*args, _function=getattr(module, name)):
+            items.append(args[1].slug)
+            return _function(*args)
+        monkeypatch.setattr(module, name, counted)
+
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8").replace(
+        "Vladimir Putin: Why? No.", "Vladimir Putin: Why? No, not at all.", 1), encoding="utf-8")
+    (site / export.meeting_data("2010-10-09-9200")).unlink()
+    built = make_site(options, Progress(), cache)
+    meeting_pages = sorted(path for path in listed if path.startswith("meetings/"))
+    assert meeting_pages == sorted([OTHER_PAGE, SEED_PAGE])
+    # the seed's data file and search text, and the data file removed by hand (the other meeting's
+    # search text, listed with it, is kept by its quick key)
+    assert sorted(items) == ["2010-10-09-9200", "2023-02-17-70530", "2023-02-17-70530"]
+    assert 0 < built.changed < built.files
+    clean = build_clean(content, tmp_path / "clean")
+    assert differences(tree(site), tree(clean)) == []
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<loc>https://example.org/archive/meetings/") == len(built.archive.meetings)
+
+
 def test_a_command_line_rebuild_reads_only_the_transcripts_that_changed(content, tmp_path, monkeypatch):
     """The cache keeps each file's stat signature and text digest: the next build (a new Cache,
     as a new process has) reads again only the transcripts whose signature changed. One whose
