@@ -680,7 +680,9 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         listed = len(pages) + len(kept)  # the kept meetings' pages too
 
         def items(kind) -> Iterable:
+            """A kind of RAW_FILES' (path, data), the kept meetings' left out."""
             return kind(archive, kept) if kind in MEETING_FILES else kind(archive)
+
         output.compile({template for _, template, _ in pages})
         done += [output.file(path, data) for path, data in static_files(templates).items()]
         pending = pages_to_make(output, pages, done) if server or fresh else range(len(pages))

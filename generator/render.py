@@ -56,7 +56,7 @@ PER_MEETING = (
 """What is made for each meeting, each row one page or file: its site path from the meeting's
 slug, its template ("" for a file), and the LazyView.quick of each meeting's, in archive order.
 views.meeting_pages and the MEETING_FILES kinds leave out (`leave`) the meetings whose every
-page and file is as the last build made it (jobs.kept_meetings)."""
+page and file is as the last build made it (jobs.Output.kept_meetings)."""
 
 
 @pass_context
