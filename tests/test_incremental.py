@@ -1330,8 +1330,12 @@ def test_the_pages_and_files_of_unchanged_meetings_are_not_even_listed(content, 
     make_site(options, Progress(), cache)
     listed: list[str] = []
     page_list = jobs.page_list
-    monkeypatch.setattr(jobs, "page_list", lambda archive, leave: [
-        page for page in page_list(archive, leave) if not listed.append(page[0])])
+
+    def listing(archive, leave):
+        pages = page_list(archive, leave)
+        listed.extend(path for path, _, _ in pages)
+        return pages
+    monkeypatch.setattr(jobs, "page_list", listing)
     items: list[str] = []
     for module, name in ((export, "meeting_file_inputs"), (search_index, "doc_inputs")):
         def counted(*args, _function=getattr(module, name)):
