@@ -289,6 +289,29 @@ def test_a_build_run_from_another_folder_makes_nothing_again_and_shows_its_own_p
     assert differences(tree(tmp_path / "site"), made) == []
 
 
+def test_a_server_serving_a_folder_spelt_otherwise_keeps_each_unedited_meeting_object(content, tmp_path,
+                                                                                     monkeypatch):
+    """The cache was made by a build run from the folder above `content`; a server run from inside
+    it shows the paths as seen from there, and keeps the same object for each meeting it does not parse again from
+    one rebuild to the next: what is kept by a meeting's identity (analysis keys, speakers,
+    search tables) is then made for the edited meeting only, not for all of them."""
+    monkeypatch.chdir(tmp_path)
+    build(Path("content"), Path("site"), jobs=1)
+    monkeypatch.chdir(content)
+    options = Options(content=content, out=tmp_path / "site", jobs=1, server=True)
+    cache = open_cache(options, code_version())
+    seed = content / "transcripts" / SEED_NAME
+    text = seed.read_text(encoding="utf-8")
+    archives = []
+    for edit in (text, edited(text, "we have ensured our food security", "we have made our food secure")):
+        seed.write_text(edit, encoding="utf-8")
+        archives.append(make_site(replace(options, stop_if_unchanged=False), Progress(), cache).archive)
+    before, after = ({m.slug: m for m in archive.meetings} for archive in archives)
+    assert {m.path for m in after.values()} == {f"transcripts/{p.name}" for p in (content / "transcripts").glob("*.txt")}
+    kept = [slug for slug in after if after[slug] is before[slug]]
+    assert sorted(before.keys() - kept) == ["2023-02-17-70530"]
+
+
 def test_a_cached_parse_that_failed_shows_the_path_as_this_build_does(content, tmp_path, monkeypatch):
     """A failed parse is kept too (in memory here; on disk when workers wrote it)."""
     (content / "transcripts" / "2024-01-01_1.txt").write_text("Vladimir Putin: Good\0 afternoon.\n", encoding="utf-8")
