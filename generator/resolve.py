@@ -22,7 +22,7 @@ from functools import partial
 from typing import NamedTuple
 
 from .labels import CONNECTORS, INSTITUTION_WORDS, TITLE_WORDS, label_core, normalise_spaces
-from .model import Label, Meeting, Person, Problem, RoleUse, Source
+from .model import Label, Meeting, Person, Problem, RoleUse, SpeakerOf, Source
 from .names import fold, name_key, short_form
 from .once import PerItem
 from .slugs import MAX_LENGTH, slugify
@@ -155,7 +155,9 @@ class MeetingPeople(NamedTuple):
     """(meeting slug, turn number) → the person's key."""
     people: dict[str, list]
     """Person key → [each name their labels print, each label's printed form, the line of their
-    first turn, the title of their first titled turn or ""], in the order they first speak."""
+    first turn, the RoleUse of their first titled turn or None], in the order they first speak.
+    The same RoleUse objects while the meeting is kept: a person resolved as before is then
+    found equal to the last build's at once (jobs.kept_people)."""
 
 
 def people_of_meetings(meetings: list[Meeting], directory: Directory,
@@ -181,11 +183,11 @@ def meeting_people(meeting: Meeting, directory: Directory) -> MeetingPeople:
             continue
         held = people.get(found.key)
         if held is None:
-            held = people[found.key] = [[], set(), turn.line, ""]
+            held = people[found.key] = [[], set(), turn.line, None]
         held[0].append(found.name)
         held[1].add(normalise_spaces(turn.label.printed))
-        if found.role and not held[3]:
-            held[3] = found.role
+        if found.role and held[3] is None:
+            held[3] = RoleUse(role=found.role, meeting=meeting.slug, date=meeting.date)
     return MeetingPeople(resolved, {place: found.key for place, found in resolved.items()}, people)
 
 
@@ -249,16 +251,18 @@ def resolve_speakers(meetings: list[Meeting], speakers: Source | None = None, re
     forms: dict[str, set[str]] = defaultdict(set)
     roles: dict[str, list[RoleUse]] = defaultdict(list)
     first_seen: dict[str, tuple[str, int]] = {}
-    speaker_of: dict[tuple[str, int], str] = {}
+    speaker_of = SpeakerOf()
+    speaker_of.parts = {}
     for meeting, found in zip(meetings, each):
         speaker_of.update(found.speaker_of)
-        for key, (printed, labels, line, role) in found.people.items():
+        speaker_of.parts[meeting.slug] = found.speaker_of
+        for key, (printed, labels, line, use) in found.people.items():
             said[key] += printed
             forms[key] |= labels
             if key not in first_seen:
                 first_seen[key] = (meeting.path, line)
-            if role:
-                roles[key].append(RoleUse(role=role, meeting=meeting.slug, date=meeting.date))
+            if use is not None:
+                roles[key].append(use)
     names = {key: Counter(printed) for key, printed in said.items()}
     display = {key: listed[key].name if key in listed else display_name(counter)
                for key, counter in names.items()}

@@ -986,6 +986,35 @@ def test_a_server_resolves_its_first_build_so_that_a_turn_added_later_resolves_o
         assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == [], what
 
 
+def test_a_turn_added_in_a_server_looks_up_who_speaks_in_the_edited_meeting_only(content, tmp_path, monkeypatch):
+    """Who speaks is summed from each meeting's resolution (model.SpeakerOf): when a turn is
+    added, the other meetings' parts and role uses are the last build's objects, so their
+    speakers are compared as one object each, not looked up turn by turn, and a person
+    resolved as before is found equal at once. The site equals a clean build."""
+    from generator import model
+    site = tmp_path / "site"
+    options = Options(content=content, out=site, jobs=1, server=True)
+    cache = open_cache(options, code_version())
+    before = make_site(options, Progress(), cache).archive
+    looked_up = []
+    turn_speakers = model.turn_speakers
+    monkeypatch.setattr(model, "turn_speakers", lambda meeting, speaker_of: looked_up.append(meeting.slug)
+                        or turn_speakers(meeting, speaker_of))
+    other = content / "transcripts" / "2010-10-09_9200.txt"
+    other.write_text(other.read_text(encoding="utf-8")
+                     + "\nPresident of Belarus Alexander Lukashenko: We agree.\n", encoding="utf-8")
+    after = make_site(options, Progress(), cache).archive
+    assert looked_up == []
+    assert isinstance(after.speaker_of, model.SpeakerOf) and after.speaker_of is not before.speaker_of
+    assert [slug for slug, part in after.speaker_of.parts.items()
+            if part is not before.speaker_of.parts[slug]] == ["2010-10-09-9200"]
+    old, new = ({p.key: p for p in archive.people}["alexander lukashenko"] for archive in (before, after))
+    assert new != old and len(new.roles) == len(old.roles) + 1 == 3
+    kept = {use.meeting: use for use in old.roles}
+    assert [use.meeting for use in new.roles if kept.get(use.meeting) is not use] == ["2010-10-09-9200"]
+    assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
+
+
 def test_a_command_line_rebuild_reuses_who_speaks_from_the_cache_on_disk(content, tmp_path, monkeypatch):
     """The last answer of resolve_speakers is saved with the cache: a new process (a new
     Cache read from disk) resolves again only when a label changed. It digests the labels of
