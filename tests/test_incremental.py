@@ -23,6 +23,7 @@ from generator.pipeline import Options, analyse_all, load_archive, make_site
 from generator.progress import Progress
 from generator.read import read_content
 from generator.uptodate import open_cache
+from generator.write import SiteWriter
 
 SEED_NAME = "2023-02-17_70530.txt"
 SEED_PAGE = "meetings/2023-02-17-70530.html"
@@ -1046,7 +1047,8 @@ def test_a_command_line_rebuild_reuses_who_speaks_from_the_cache_on_disk(content
 
 def test_a_server_joins_again_only_the_search_block_of_the_edited_meeting(content, tmp_path, monkeypatch):
     """A server keeps the search index's blocks of postings between rebuilds: after an edit
-    it joins one block's meetings again, and the index is the one a clean build makes."""
+    it joins one block's meetings again, writes only the shards whose terms changed, and the
+    index is the one a clean build makes."""
     from generator import search_index
     monkeypatch.setattr(search_index, "BLOCK_EVERY", 3)  # the 11 example meetings in several blocks
     joined = []
@@ -1061,8 +1063,15 @@ def test_a_server_joins_again_only_the_search_block_of_the_edited_meeting(conten
     seed = content / "transcripts" / SEED_NAME
     seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
     joined.clear()
+    before = tree(site)
+    put = SiteWriter.put
+    written = []
+    monkeypatch.setattr(SiteWriter, "put", lambda self, path, data: written.append(path) or put(self, path, data))
     make_site(options, Progress(), cache)
     assert len(joined) == 1
+    # the shards the edit changed are the only ones made as files: the others are kept by their quick keys
+    changed = [path for path in differences(before, tree(site)) if path.startswith("search/t/")]
+    assert changed and sorted(path for path in written if path.startswith("search/t/")) == changed
     clean = build(content, tmp_path / "clean", jobs=1, use_cache=False)
     assert clean.changed > 0 and differences(tree(site), tree(tmp_path / "clean")) == []
 
