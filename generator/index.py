@@ -30,8 +30,10 @@ def meetings_by_year(archive: Archive) -> dict[int | None, list[Meeting]]:
     return dict(sorted(years.items(), key=lambda item: (item[0] is None, -(item[0] or 0))))
 
 
+@per_archive
 def neighbours(archive: Archive) -> dict[str, tuple[Meeting | None, Meeting | None]]:
-    """(previous, next) meeting of each meeting slug, in date order."""
+    """(previous, next) meeting of each meeting slug, in date order; made once per archive, as the
+    meeting pages' listing and their quick keys (views.meeting_page_quicks) both ask."""
     meetings = archive.meetings
     return {m.slug: (meetings[i - 1] if i > 0 else None, meetings[i + 1] if i + 1 < len(meetings) else None)
             for i, m in enumerate(meetings)}

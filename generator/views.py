@@ -215,10 +215,12 @@ def detached_meeting_view(context: LazyView, meeting: Meeting, around: dict, qui
     return LazyView(meeting_part_view, *arguments, inputs=partial(meeting_inputs, *arguments), quick=quick)
 
 
+@per_archive
 def shared_digest(archive: Archive) -> str | None:
     """One digest of all a meeting page reads beyond its own meeting and its neighbours (whose
     analysis keys say the rest): everyone as named with their roles (people_placed), the
-    notes, the settings, the glossary and the topics' names and slugs."""
+    notes, the settings, the glossary and the topics' names and slugs. Made once per archive,
+    as the meeting pages' listing and their quick keys both ask."""
     topics = [(key, topic.name, topic.slug) for key, topic in topic_of(archive_topics(archive)).items()]
     return fingerprint((people_placed(archive, archive.people), archive.annotations, archive.config,
                         archive.glossary, topics))

@@ -170,3 +170,15 @@ def test_totals_add_and_take_away_only_the_parts_whose_stamps_changed(monkeypatc
     small.sum("all", items(said), part)
     made.clear()
     assert small.sum("all", items(said), part) == total and len(made) == 10
+
+
+def test_what_the_meeting_pages_listing_and_their_quick_keys_both_read_is_made_once_per_archive():
+    """views.meeting_pages and views.meeting_page_quicks (which a rebuild asks first, to keep
+    the unchanged meetings' pages unlisted) read the same whole-archive tables: made once."""
+    from generator import index, views
+    archive = load_archive(read_content(CONTENT))
+    assert index.neighbours(archive) is index.neighbours(archive)
+    assert views.shared_digest(archive) is views.shared_digest(archive)
+    again = replace(archive)
+    assert index.neighbours(again) == index.neighbours(archive)
+    assert index.neighbours(again) is not index.neighbours(archive)
