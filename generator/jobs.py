@@ -237,7 +237,7 @@ def resolve_remembered(meetings: list[Meeting], speakers: Source | None, *, cach
     if key is not None and last is not None and last[0] == key and not first:
         return last[1]
     people, speaker_of, problems = resolve_speakers(meetings, speakers, cache.remembered if server else None)
-    if server and last is not None:
+    if server and last is not None and not first:  # a first one's people are the disk's: other role uses
         people = kept_people(people, last[1][0])
     found = (tuple(people), speaker_of, problems)  # the Archive's own tuple: the same object next time
     cache.resolved = (key, found) if key is not None else None
@@ -247,7 +247,9 @@ def resolve_remembered(meetings: list[Meeting], speakers: Source | None, *, cach
 def kept_people(people: list[Person], before: tuple[Person, ...]) -> list[Person]:
     """People, each as the same object as the last resolution's equal person: what is
     remembered by a person's identity (once.per_item) then holds for everyone a turn added
-    by an edit did not change (the data of 200 people took 0.05 s of such a rebuild)."""
+    by an edit did not change (the data of 200 people took 0.05 s of such a rebuild). Their
+    role uses are the meetings' own (resolve.MeetingPeople), compared by identity; kept from
+    a resolution read from disk, every save compared 15,000 of them field by field (25 ms)."""
     known = {person.key: person for person in before}
     return [same if (same := known.get(person.key)) == person else person for person in people]
 
