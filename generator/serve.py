@@ -201,6 +201,11 @@ class StenogramServer(Server):
             return urlsplit(origin).netloc in hosts
 
         LiveReloadHandler.check_origin = check_origin
+        # livereload tells the browser nothing of a change seen within 3 s of its last reload
+        # ("if you changed lot of files in one time"): a second save soon after the first
+        # was rebuilt, and the open page went on showing the first. Its watcher runs one
+        # rebuild for all the files changed since it last looked, so no reload is ever spared.
+        LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
         return super().application(*args, **kwargs)
 
 
