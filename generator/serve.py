@@ -38,6 +38,7 @@ from .read import transcript_files
 from .render import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES_DIR
 from .speaker_views import count_said_ahead
 from .uptodate import open_cache, user_templates
+from .watch import InotifyWatcher
 
 YOUNG_OBJECTS = 500_000
 """Containers made (and not freed) between two collections of the youngest generation while
@@ -184,7 +185,7 @@ class StenogramServer(Server):
     """livereload's server with our handler in place of its static one."""
 
     def __init__(self, state: BuildState, hosts: set[str], quiet: bool = False):
-        super().__init__()
+        super().__init__(watcher=InotifyWatcher())
         self.SFH = make_handler(state, hosts)
         self.hosts = hosts
         self.quiet = quiet

@@ -2,8 +2,9 @@
 shown and recovered from, hostile requests refused.
 
 The server runs as a subprocess on a free port over a copy of the example
-content. Waits are bounded polls (the server rebuilds when its watcher next
-looks, every 0.8 s), never fixed sleeps that assume a fast machine.
+content. Waits are bounded polls (the server rebuilds when inotify tells it of
+a change, or where there is none when its watcher next looks, every 0.8 s),
+never fixed sleeps that assume a fast machine.
 """
 from __future__ import annotations
 
@@ -120,7 +121,7 @@ def test_one_edit_rebuilds_once(served):
     seed.write_text(seed.read_text(encoding="utf-8") + "\nVladimir Putin: Edited while serving.\n", encoding="utf-8")
     server.wait_for(lambda: "Edited while serving." in server.page(SEED_PAGE), "rebuilt page")
     server.wait_for(lambda: server.rebuilds() > before, "rebuild message")
-    time.sleep(2.5)  # three more looks of the watcher: nothing else changed, so no other rebuild
+    time.sleep(2.5)  # three more looks of a polling watcher: nothing else changed, so no other rebuild
     assert server.rebuilds() == before + 1
     assert "Edited while serving." in (project / "site" / SEED_PAGE.lstrip("/")).read_text(encoding="utf-8")
 

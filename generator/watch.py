@@ -1,0 +1,100 @@
+"""Seeing a save at once: livereload's watcher, woken by the kernel instead of looking every 0.8 s.
+
+Without pyinotify (unmaintained, and not a dependency), livereload reads the time
+stamp of every watched file every 0.8 s: a save waited up to 0.8 s to be seen, and
+an idle server spent 28-34 ms a look on 5,000 transcripts (4% of a core). On Linux,
+InotifyWatcher asks the kernel (inotify, through the C library) to say when a file
+in a watched folder is written, created, moved or removed, and only then looks
+(livereload's own examine, which finds what changed and runs the rebuild). Where
+inotify is missing or refuses (another system, too many folders for its limit),
+livereload polls as before.
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import struct
+
+from livereload.watcher import Watcher
+from tornado.ioloop import IOLoop
+
+EVENTS = 0x8 | 0x4 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800
+"""IN_CLOSE_WRITE, IN_ATTRIB, IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE, IN_DELETE_SELF,
+IN_MOVE_SELF: not IN_MODIFY, which fires at each write of a file still being written."""
+IN_ISDIR = 0x40000000
+IN_CREATE_OR_MOVED_TO = 0x100 | 0x80
+IN_NONBLOCK = os.O_NONBLOCK
+IN_CLOEXEC = os.O_CLOEXEC
+EVENT_HEAD = struct.Struct("iIII")
+"""struct inotify_event: watch descriptor, mask, cookie, length of the name that follows."""
+
+
+class InotifyWatcher(Watcher):
+    """livereload's Watcher, told by inotify when to look (see the module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fd: int | None = None
+        self._libc = None
+        self._folders: dict[int, bytes] = {}
+        """Watch descriptor → the folder it watches: an event names its file within that folder."""
+
+    def start(self, callback) -> bool:
+        """Watch every folder of every task and call `callback` (livereload's poll_tasks) when
+        one changes; False, watching nothing, when inotify cannot: livereload then polls."""
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            fd = libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
+        except (OSError, AttributeError):  # not Linux
+            return False
+        if fd < 0:
+            return False
+        self.fd, self._libc = fd, libc
+        try:
+            for path in self._tasks:
+                self._watch_tree(os.fsencode(path))
+        except OSError:  # over the limit of watches (ENOSPC) or unreadable: poll instead
+            os.close(fd)
+            self.fd = None
+            return False
+        IOLoop.current().add_handler(fd, lambda _fd, _events: self._changed(callback), IOLoop.READ)
+        callback()  # the first look, which livereload's polling makes at once too
+        return True
+
+    def _watch_tree(self, path: bytes) -> None:
+        """A watch on `path` and on every folder below it (symlinks followed, as livereload's walk does)."""
+        if not os.path.isdir(path):
+            return
+        for folder, _, _ in os.walk(path, followlinks=True):
+            watch = self._libc.inotify_add_watch(self.fd, folder, EVENTS)
+            if watch >= 0:
+                self._folders[watch] = folder
+                continue
+            code = ctypes.get_errno()
+            if code != errno.ENOENT:  # a folder removed meanwhile is not a failure
+                raise OSError(code, os.strerror(code), os.fsdecode(folder))
+
+    def _changed(self, callback) -> None:
+        """Read every event waiting; watch each folder made since; then look once."""
+        folders = []
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except BlockingIOError:
+                break
+            if not data:
+                break
+            at = 0
+            while at + EVENT_HEAD.size <= len(data):
+                watch, mask, _, length = EVENT_HEAD.unpack_from(data, at)
+                name = data[at + EVENT_HEAD.size:at + EVENT_HEAD.size + length].rstrip(b"\0")
+                at += EVENT_HEAD.size + length
+                if mask & IN_ISDIR and mask & IN_CREATE_OR_MOVED_TO and name and watch in self._folders:
+                    folders.append(os.path.join(self._folders[watch], name))
+        for folder in folders:
+            try:
+                self._watch_tree(folder)
+            except OSError:  # over the limit: a file in it is seen when the next event elsewhere comes
+                pass
+        callback()

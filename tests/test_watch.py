@@ -1,0 +1,66 @@
+"""serve's watcher (generator/watch.py): told by inotify when a watched file changes, it looks
+then, and not every 0.8 s as livereload's polling does."""
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import os
+import sys
+
+import pytest
+
+from generator.watch import InotifyWatcher
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+
+WAIT = 10.0
+"""Seconds an event may take to arrive before the test fails."""
+
+
+def test_a_save_is_seen_at_once_and_nothing_is_looked_at_while_nothing_changes(tmp_path):
+    content = tmp_path / "content"
+    (content / "transcripts").mkdir(parents=True)
+    (content / "transcripts" / "old.txt").write_text("Before the server.\n")
+    watcher = InotifyWatcher()
+    rebuilds, looks = [], []
+    watcher.watch(str(content), lambda: rebuilds.append(1))
+
+    async def until(condition) -> None:
+        for _ in range(int(WAIT / 0.02)):
+            if condition():
+                return
+            await asyncio.sleep(0.02)
+        pytest.fail(f"no event within {WAIT} s: {len(looks)} looks, {len(rebuilds)} rebuilds")
+
+    async def serving() -> None:
+        assert watcher.start(lambda: looks.append(watcher.examine()))
+        assert len(looks) == 1 and rebuilds == []  # the first look, at once
+        await asyncio.sleep(1.0)  # livereload's polling would have looked once more by now
+        assert len(looks) == 1
+        (content / "transcripts" / "new.txt").write_text("Saved while serving.\n")
+        await until(lambda: rebuilds)
+        assert len(rebuilds) == 1 and looks[-1][0].endswith("new.txt")
+        (content / "annotations").mkdir()  # a folder made while serving is watched too
+        await until(lambda: len(looks) > 2)
+        (content / "annotations" / "notes.yaml").write_text("notes: []\n")
+        await until(lambda: len(rebuilds) == 2)
+        assert looks[-1][0].endswith("notes.yaml")
+
+    try:
+        asyncio.run(serving())
+    finally:
+        if watcher.fd is not None:
+            os.close(watcher.fd)
+
+
+def test_without_inotify_the_watcher_says_so_and_livereload_polls(tmp_path, monkeypatch):
+    """Where the C library has no inotify (another system), start() watches nothing and returns
+    False, which makes livereload look every 0.8 s instead."""
+    class NoInotify:
+        def __getattr__(self, name):
+            raise AttributeError(name)
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda *args, **kwargs: NoInotify())
+    watcher = InotifyWatcher()
+    watcher.watch(str(tmp_path), lambda: None)
+    assert watcher.start(lambda: pytest.fail("no look without inotify")) is False and watcher.fd is None
