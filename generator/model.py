@@ -305,7 +305,9 @@ class SpeakerOf(dict):
     compares one object a meeting, not a key a turn (a turn added at 5,000 meetings
     looked up all 250,000 turns again, 25-35 ms). Pickled as a plain dict, without them."""
 
-    parts: dict[str, dict] = {}
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: dict[str, dict] = {}
 
     def __reduce__(self):
         return dict, (dict(self),)

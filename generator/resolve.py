@@ -252,7 +252,6 @@ def resolve_speakers(meetings: list[Meeting], speakers: Source | None = None, re
     roles: dict[str, list[RoleUse]] = defaultdict(list)
     first_seen: dict[str, tuple[str, int]] = {}
     speaker_of = SpeakerOf()
-    speaker_of.parts = {}
     for meeting, found in zip(meetings, each):
         speaker_of.update(found.speaker_of)
         speaker_of.parts[meeting.slug] = found.speaker_of

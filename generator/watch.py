@@ -59,7 +59,7 @@ class InotifyWatcher(Watcher):
             self.fd = None
             return False
         IOLoop.current().add_handler(fd, lambda _fd, _events: self._changed(callback), IOLoop.READ)
-        callback()  # the first look, which livereload's polling makes at once too
+        callback()  # a first look at once, as livereload's own inotify watcher makes: it sends serve's first reload
         return True
 
     def _watch_tree(self, path: bytes) -> None:
