@@ -292,10 +292,10 @@ def test_a_build_run_from_another_folder_makes_nothing_again_and_shows_its_own_p
 
 def test_a_server_serving_a_folder_spelt_otherwise_keeps_each_unedited_meeting_object(content, tmp_path,
                                                                                      monkeypatch):
-    """The cache was made by a build run from the folder above `content`; a server run from inside
-    it shows the paths as seen from there, and keeps the same object for each meeting it does not parse again from
-    one rebuild to the next: what is kept by a meeting's identity (analysis keys, speakers,
-    search tables) is then made for the edited meeting only, not for all of them."""
+    """The cache was made by a build run from the folder above `content`; a server run from
+    inside it shows the paths as seen from there, and keeps the same object for each meeting
+    it does not parse again from one rebuild to the next: what is kept by a meeting's identity
+    (analysis keys, speakers, search tables) is then made for the edited meeting only."""
     monkeypatch.chdir(tmp_path)
     build(Path("content"), Path("site"), jobs=1)
     monkeypatch.chdir(content)
@@ -308,7 +308,8 @@ def test_a_server_serving_a_folder_spelt_otherwise_keeps_each_unedited_meeting_o
         seed.write_text(edit, encoding="utf-8")
         archives.append(make_site(replace(options, stop_if_unchanged=False), Progress(), cache).archive)
     before, after = ({m.slug: m for m in archive.meetings} for archive in archives)
-    assert {m.path for m in after.values()} == {f"transcripts/{p.name}" for p in (content / "transcripts").glob("*.txt")}
+    names = {p.name for p in (content / "transcripts").glob("*.txt")}
+    assert {m.path for m in after.values()} == {f"transcripts/{name}" for name in names}
     kept = [slug for slug in after if after[slug] is before[slug]]
     assert sorted(before.keys() - kept) == ["2023-02-17-70530"]
 
