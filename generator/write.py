@@ -258,16 +258,9 @@ class SiteWriter:
     def keep_all(self, paths: list[str]) -> list[Stamp] | None:
         """keep() of each of `paths`, or of none: None, with nothing linked, when one of them is
         not as the last build left it."""
-        previous, root, sources = self.previous, self._root, []
-        for path in paths:  # _as_written, inlined: a server's rebuild asks of 15,000 files
-            old, source = previous.get(path), root + path
-            try:
-                found = os.stat(source)
-            except OSError:
-                return None
-            if old is None or not old.describes(found):
-                return None
-            sources.append(source)
+        sources = [self._as_written(path) for path in paths]
+        if None in sources:
+            return None
         if not self.in_place:
             for made, (path, source) in enumerate(zip(paths, sources)):
                 try:
