@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import struct
 import zlib
 from collections import defaultdict
@@ -23,6 +22,7 @@ from pathlib import PurePosixPath
 from . import urls
 from .figures import Figure, sentences_of
 from .index import speaker_stats, turn_words
+from .json_bytes import compact_json
 from .lazy import LazyView, fingerprint, inputs_digest
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
                     hits_by_meeting, meeting_share, meetings_by_slug, named_people)
@@ -256,7 +256,7 @@ def speakers_file(archive: Archive) -> bytes:
 
 def dump(data) -> bytes:
     """Compact, deterministic JSON (key order as written), UTF-8, newline-terminated."""
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return compact_json(data) + b"\n"
 
 
 def data_files(archive: Archive) -> dict[str, bytes]:
@@ -408,7 +408,7 @@ def figure_json(records: list[dict]) -> bytes:
 
     One dumps call for the whole list: a large archive has a hundred thousand figures.
     """
-    return json.dumps(records, ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8")
+    return compact_json(records)[1:-1]
 
 
 PACKED_LENGTH = struct.Struct("<I")

@@ -38,6 +38,7 @@ from itertools import accumulate
 
 from . import urls
 from .export import glossary_records
+from .json_bytes import compact_json
 from .lazy import LazyView, view_of
 from .model import Archive, Meeting, Turn, analysis_identity, meeting_share, speakers_context
 from .once import PerItem, per_archive
@@ -624,9 +625,12 @@ def given(blocks, kept: dict, give: Callable[[tuple, Block], None]):
 
 def script(function: str, *arguments, ascii_only: bool = True) -> bytes:
     """`window.<function>(<json>, …);` — JSON is valid JS, and U+2028/9 are escaped for old engines."""
-    text = ",".join(json.dumps(a, ensure_ascii=ascii_only, separators=(",", ":")) for a in arguments)
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.{function}({text});\n".encode("utf-8")
+    if ascii_only:
+        data = ",".join(json.dumps(a, separators=(",", ":")) for a in arguments).encode("ascii")
+    else:
+        data = b",".join(map(compact_json, arguments))
+        data = data.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
+    return b"window.%s(%s);\n" % (function.encode("ascii"), data)
 
 
 def search_files(archive: Archive) -> dict[str, bytes]:

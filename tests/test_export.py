@@ -94,8 +94,8 @@ def test_speakers_file_encodes_again_only_the_records_that_changed(archive, monk
     records[0] = {**records[0], "words": records[0]["words"] + 5}
     monkeypatch.setattr(export, "speaker_records", lambda archive: records)
     encoded = []
-    dumps = json.dumps
-    monkeypatch.setattr(export.json, "dumps", lambda value, **kw: encoded.append(value) or dumps(value, **kw))
+    compact_json = export.compact_json
+    monkeypatch.setattr(export, "compact_json", lambda value: encoded.append(value) or compact_json(value))
     changed = export.speakers_file(archive)
     assert [record["slug"] for record in encoded if "slug" in record] == [records[0]["slug"]]
     assert changed == whole.replace(f'"words":{records[0]["words"] - 5}'.encode(),
@@ -164,3 +164,23 @@ def test_plain_turns_records_into_json_values():
     import datetime as dt
     assert export.plain({"a": (Decimal("1.50"), dt.date(2023, 2, 17)), "b": frozenset({"y", "x"})}) == \
         {"a": ["1.50", "2023-02-17"], "b": ["x", "y"]}
+
+
+def test_data_files_are_the_bytes_the_standard_json_encoder_writes(files):
+    """compact_json (orjson) writes what json.dumps(ensure_ascii=False, compact) did: every
+    data file of the example site, read back and written by json, is the same bytes, and so
+    are values with the characters JSON escapes or not; what orjson refuses, json writes."""
+    from collections import namedtuple
+
+    from generator.json_bytes import compact_json
+
+    def standard(value) -> bytes:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    for path, data in files.items():
+        assert data == standard(json.loads(data)) + b"\n", path
+    tricky = {"controls": "\x00\x1f\x7f", "separators": "\u2028\u2029", "quotes": "\"\\/<>&",
+              "letters": "Путин’s — é", "numbers": [0, -1, 10**18], "empty": [None, True, {}, []]}
+    assert compact_json(tricky) == standard(tricky)
+    pair = namedtuple("Pair", "low high")(1, 2)
+    assert compact_json({"range": pair, "big": 10**30}) == b'{"range":[1,2],"big":1000000000000000000000000000000}'
