@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import namedtuple
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from jsonschema import Draft202012Validator
 from conftest import CONTENT, ROOT
 from generator import export
 from generator.figures import sentence_at
+from generator.json_bytes import compact_json
 from generator.pipeline import load_archive
 from generator.read import read_content
 
@@ -94,8 +96,8 @@ def test_speakers_file_encodes_again_only_the_records_that_changed(archive, monk
     records[0] = {**records[0], "words": records[0]["words"] + 5}
     monkeypatch.setattr(export, "speaker_records", lambda archive: records)
     encoded = []
-    compact_json = export.compact_json
-    monkeypatch.setattr(export, "compact_json", lambda value: encoded.append(value) or compact_json(value))
+    encode = export.compact_json
+    monkeypatch.setattr(export, "compact_json", lambda value: encoded.append(value) or encode(value))
     changed = export.speakers_file(archive)
     assert [record["slug"] for record in encoded if "slug" in record] == [records[0]["slug"]]
     assert changed == whole.replace(f'"words":{records[0]["words"] - 5}'.encode(),
@@ -170,9 +172,6 @@ def test_data_files_are_the_bytes_the_standard_json_encoder_writes(files):
     """compact_json (orjson) writes what json.dumps(ensure_ascii=False, compact) did: every
     data file of the example site, read back and written by json, is the same bytes, and so
     are values with the characters JSON escapes or not; what orjson refuses, json writes."""
-    from collections import namedtuple
-
-    from generator.json_bytes import compact_json
 
     def standard(value) -> bytes:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
