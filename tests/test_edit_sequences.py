@@ -69,7 +69,6 @@ class EditSequences(RuleBasedStateMachine):
         (self.content / "transcripts" / "2021-05-05_markdown.md").write_text(MARKDOWN_MEETING, encoding="utf-8")
         self.original = tree(self.content)
         self.before_edit = dict(self.original)
-        self.broken = False
         self.cli, self.server_site = self.work / "site", self.work / "served"
         make_site(self.options(self.cli))
         self.server_options = self.options(self.server_site, server=True)
@@ -153,8 +152,9 @@ class EditSequences(RuleBasedStateMachine):
     def insert_a_line(self, pick, line, what):
         path = self.transcript(pick)
         lines, body = self.lines(path)
-        lines.insert(body[line % len(body)] + 1, what)
-        self.write(path, lines)
+        if body:
+            lines.insert(body[line % len(body)] + 1, what)
+            self.write(path, lines)
 
     @rule(pick=picks, number=st.integers(0, 9))
     def retitle(self, pick, number):
