@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from generator import serve
 from generator.model import ContentErrors
 from generator.pipeline import Options, make_site
 from generator.uptodate import user_templates
-from test_incremental import differences, tree
+from test_incremental import differences, tree, wait_for_removals
 
 MARKDOWN_MEETING = """\
 ---
@@ -296,13 +295,6 @@ class EditSequences(RuleBasedStateMachine):
         for path, data in files.items():
             if now.get(path) != data:
                 (self.content / path).write_bytes(data)
-
-
-def wait_for_removals() -> None:
-    """A server's build deletes the files it replaced in a thread (write.swap_in)."""
-    for thread in threading.enumerate():
-        if thread.name == "remove-old-files":
-            thread.join(timeout=60)
 
 
 TestEditSequences = EditSequences.TestCase

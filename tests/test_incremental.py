@@ -41,6 +41,13 @@ def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
     return sorted(path for path in a.keys() | b.keys() if a.get(path) != b.get(path))
 
 
+def wait_for_removals() -> None:
+    """A server's build deletes the files it replaced in a thread (write.swap_in)."""
+    for thread in threading.enumerate():
+        if thread.name == "remove-old-files":
+            thread.join(timeout=60)
+
+
 def build(content: Path, out: Path, **options) -> object:
     templates = content / "templates"
     return make_site(Options(content=content, out=out, templates=templates if templates.is_dir() else None,
@@ -1137,9 +1144,7 @@ def test_a_server_updates_its_site_in_place_and_it_equals_a_clean_build(content,
     assert "meetings/2018-06-04-57675.html" in before and "meetings/2018-06-04-57675.html" not in after
     assert after[SEED_PAGE] != before[SEED_PAGE] and after[OTHER_PAGE] == before[OTHER_PAGE]
     assert sum(after[path] != before.get(path) for path in after) == built.changed
-    for thread in threading.enumerate():  # the replaced files are deleted by a thread
-        if thread.name == "remove-old-files":
-            thread.join(timeout=30)
+    wait_for_removals()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith((".stenogram-new", ".stenogram-old"))] == []
     build(content, tmp_path / "clean", jobs=1, use_cache=False)
     assert differences(tree(site), tree(tmp_path / "clean")) == []
@@ -1166,9 +1171,7 @@ def test_a_servers_rebuilds_after_glossary_and_speakers_edits_equal_clean_builds
         stream = io.StringIO()
         make_site(options, Progress(shown=True, stream=stream), cache)
         assert f"{parsed} of 11 transcripts" in stream.getvalue() and analysed in stream.getvalue(), number
-        for thread in threading.enumerate():  # the replaced files are deleted by a thread
-            if thread.name == "remove-old-files":
-                thread.join(timeout=30)
+        wait_for_removals()
         assert differences(tree(site), tree(build_clean(content, tmp_path / f"clean-{number}"))) == [], number
 
 
