@@ -9,7 +9,8 @@ renamed, the glossary, speakers, settings, notes and templates edited, edits
 undone, a broken file fixed) and after each one rebuilds the site twice: from
 the command line with the cache on disk, and as `serve` does with its cache in
 memory; both must equal a clean build. An edit that makes the content wrong
-must fail both rebuilds and leave both sites as they were.
+must fail both rebuilds with `file:line: message` lines and leave both sites
+as they were.
 
 More sequences: EDIT_SEQUENCES=50 python -m pytest tests/test_edit_sequences.py
 """
@@ -56,6 +57,8 @@ LABELS = ("Vladimir Putin", "President of Belarus Alexander Lukashenko", "Alexan
           "Question", "Dmitry Medvedev", "Sergei Lavrov", "Mr Putin")
 LABEL_RE = re.compile(r"^(?:\*\*)?([A-Z][^:*]{2,80}):(?:\*\*)? ")
 picks = st.integers(min_value=0, max_value=10_000)
+PROBLEM_RE = re.compile(r"\S+\.(?:txt|md|yaml|html):\d+: \S")
+"""A problem as shown: `file:line: message`."""
 
 
 class EditSequences(RuleBasedStateMachine):
@@ -266,9 +269,9 @@ class EditSequences(RuleBasedStateMachine):
         sites_before = tree(self.cli), tree(self.server_site)
         try:
             make_site(self.options(self.cli))
-            command_line_built = True
-        except ContentErrors:
-            command_line_built = False
+            command_line_built, shown = True, []
+        except ContentErrors as errors:
+            command_line_built, shown = False, [str(problem) for problem in errors.problems]
         server_built = serve._rebuild(replace(self.server_options, templates=user_templates(self.content)),
                                       self.state, True)
         wait_for_removals()
@@ -278,6 +281,8 @@ class EditSequences(RuleBasedStateMachine):
             make_site(self.options(clean, use_cache=False))
         except ContentErrors:
             assert not command_line_built and not server_built
+            for problems in (shown, self.state.errors):  # the command line's and the server's banner
+                assert problems and all(PROBLEM_RE.match(line) for line in problems), problems
             assert (tree(self.cli), tree(self.server_site)) == sites_before, "a failed build changed the site"
             self.restore(self.before_edit)
             return
