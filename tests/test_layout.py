@@ -1,0 +1,84 @@
+"""Pages fit the screen they are read on, in Chromium from file://.
+
+No page may scroll sideways, from a small phone (320 px) to a desktop. A
+table wider than the screen scrolls in its own box instead: the figures
+table on phones, the speakers index under 375 px; on a desktop and a phone
+respectively they fit theirs. Checked on one page of each kind of the
+example site, and on the real corpus, whose text broke these before: a
+surname of 14 letters ("Cherkashchenko") widened the speakers index past a
+phone, a range of billions ("450,000,000,000–470,000,000,000") kept whole
+widened the figures table past a desktop page, and the share bars of a
+meeting's participants ran past a phone's edge.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, build_site
+from test_browser_pages import KINDS
+
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+"""How far a page scrolls sideways, in CSS pixels: 0 when it fits."""
+SMALL_PHONE, PHONE, DESKTOP = 320, 375, 1280
+
+
+def sideways_pages(browser, site: Path, paths: list[str], width: int) -> dict[str, int]:
+    """The pages among `paths` (with a query, for search) that scroll sideways at `width`, and by how much."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    wide = {}
+    for path in paths:
+        file, _, query = path.partition("?")
+        page.goto((site / file).as_uri() + (f"?{query}" if query else ""), wait_until="load")
+        if query:
+            page.wait_for_function("document.querySelectorAll('#search-results li').length > 0", timeout=10_000)
+        overflow = page.evaluate(SIDEWAYS)
+        if overflow > 0:
+            wide[path] = overflow
+    page.close()
+    return wide
+
+
+@pytest.mark.parametrize("width", [SMALL_PHONE, PHONE, DESKTOP])
+def test_no_page_kind_scrolls_sideways(example_site: Path, browser, width: int):
+    assert sideways_pages(browser, example_site, sorted(KINDS.values()), width) == {}
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory) -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("the shared corpus is not available")
+    out = tmp_path_factory.mktemp("corpus-layout") / "site"
+    build_site(CORPUS, out)
+    return out
+
+
+def test_no_corpus_page_scrolls_sideways_on_a_small_phone(corpus_site: Path, browser):
+    """Every index and figures page, and the first ten meetings and speakers (their pages differ
+    in text only), at 320 px."""
+    pages = sorted(path.relative_to(corpus_site).as_posix() for path in corpus_site.rglob("*.html"))
+    some = [p for p in pages if not p.startswith(("meetings/", "speakers/")) or p.endswith("/index.html")]
+    some += [p for p in pages if p.startswith("meetings/")][:10] + [p for p in pages if p.startswith("speakers/")][:10]
+    assert {"speakers/index.html", "figures/index.html", "meetings/2010-04-20-7506.html"} <= set(some)
+    assert sideways_pages(browser, corpus_site, some, SMALL_PHONE) == {}
+
+
+@pytest.mark.parametrize(("pattern", "count", "width"), [("figures/*.html", 4, DESKTOP),
+                                                      ("speakers/index.html", 1, PHONE)])
+def test_the_corpus_tables_fit_their_boxes(corpus_site: Path, browser, pattern: str, count: int, width: int):
+    """The figures table on a desktop, the speakers index on a phone: neither scrolls in its box
+    (.figures-scroll, .table-scroll), which they may on narrower screens."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    pages = sorted(corpus_site.glob(pattern))
+    assert len(pages) == count
+    wide = {}
+    for path in pages:
+        page.goto(path.as_uri(), wait_until="load")
+        boxes = page.evaluate("() => [...document.querySelectorAll('.figures-scroll, .table-scroll')]"
+                              ".map(box => [box.scrollWidth, box.clientWidth])")
+        assert boxes
+        if any(scrolled > shown for scrolled, shown in boxes):
+            wide[path.name] = boxes
+    page.close()
+    assert wide == {}
