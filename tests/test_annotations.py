@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import CONTENT, ROOT, SEED
 from generator.annotations import anchor_annotations
 from generator.model import Source
@@ -157,3 +159,45 @@ def test_browser_toggles_notes_and_the_choice_persists(example_site, browser):
     assert page.locator("aside.sidenote").first.is_visible()
     assert all(url.startswith("file:") for url in requests)
     context.close()
+
+
+MARGIN_NOTES = """() => [...document.querySelectorAll('.para-row.has-notes')].map(row => {
+    const para = row.querySelector('p').getBoundingClientRect();
+    return {top: para.top, bottom: para.bottom, right: para.right,
+            notes: [...row.querySelectorAll('aside.sidenote')].map(note => {
+                const box = note.getBoundingClientRect();
+                return [box.left, box.top, box.bottom];
+            })};
+})"""
+"""Where each paragraph with notes is, and where each of its notes is (left, top, bottom), in CSS pixels."""
+TEXT_TOPS = "() => [...document.querySelectorAll('.transcript .para')].map(p => p.getBoundingClientRect().top)"
+
+
+def test_margin_notes_leave_the_text_alone_and_never_cover_each_other(example_site, browser):
+    """On a wide screen the notes stand beside their paragraphs and the text is where it would be
+    without them (a short paragraph with a long note had a gap under it as tall as the note); a
+    note that would meet the one before is moved below it: three of the seed's at 1400 px. On a
+    narrower screen the notes come under their paragraphs, and back beside them when wide."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto((example_site / SEED_PAGE).as_uri())
+    page.wait_for_function("document.documentElement.classList.contains('notes-placed')")
+    for width in (1400, 800, 1400):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(100)  # the script places the notes at the next frame after a resize
+        rows = page.evaluate(MARGIN_NOTES)
+        assert len(rows) == 8
+        if width < 1024:
+            assert not page.evaluate("document.documentElement.classList.contains('notes-placed')")
+            assert all(note[1] >= row["bottom"] for row in rows for note in row["notes"])  # under the text
+            continue
+        with_notes = page.evaluate(TEXT_TOPS)
+        hiding = page.add_style_tag(content=".sidenotes { display: none !important; }")
+        without_notes = page.evaluate(TEXT_TOPS)
+        hiding.evaluate("style => style.remove()")
+        assert len(with_notes) == 45 and with_notes == pytest.approx(without_notes, abs=0.5)
+        assert all(note[0] > row["right"] and note[1] >= row["top"] - 1 for row in rows for note in row["notes"])
+        notes = [note for row in rows for note in row["notes"]]
+        assert all(later[1] >= earlier[2] for earlier, later in zip(notes, notes[1:]))
+        moved = page.evaluate("[...document.querySelectorAll('.sidenotes')].filter(g => g.style.top).length")
+        assert moved == 3
+    page.close()
