@@ -150,8 +150,12 @@ def test_browser_toggles_notes_and_the_choice_persists(example_site, browser):
     assert notes.first.is_visible()
     toggle = page.locator("#notes-toggle")
     assert toggle.is_visible() and toggle.inner_text() == "Hide notes"
+    where = page.locator(".notes-where")  # says where the notes are, linking to the list at the end
+    assert where.inner_text() == ", beside the text and listed at the end"
+    where.locator("a").click()
+    assert page.evaluate("location.hash") == "#notes-h" and page.locator("#notes-h").is_visible()
     toggle.click()
-    assert not notes.first.is_visible()
+    assert not notes.first.is_visible() and not where.is_visible()
     assert toggle.get_attribute("aria-pressed") == "true"
     page.reload()
     assert not page.locator("aside.sidenote").first.is_visible()
