@@ -161,6 +161,9 @@ def test_browser_toggles_notes_and_the_choice_persists(example_site, browser):
     assert not page.locator("aside.sidenote").first.is_visible()
     page.locator("#notes-toggle").click()
     assert page.locator("aside.sidenote").first.is_visible()
+    page.emulate_media(media="print")  # printed: the list at the end, not the margin or the button
+    assert not page.locator("aside.sidenote").first.is_visible() and not page.locator(".notes-control").is_visible()
+    assert page.locator(".meeting-notes").is_visible()
     assert all(url.startswith("file:") for url in requests)
     context.close()
 

@@ -44,20 +44,20 @@ is moved down, if need be, just below the one before, so that none covers anothe
   }
   apply(stored());
   document.addEventListener("DOMContentLoaded", function () {
+    var button = document.getElementById("notes-toggle");
+    if (button) {
+      button.hidden = false;
+      apply(stored());
+      button.addEventListener("click", function () {
+        var hidden = !root.classList.contains("notes-hidden");
+        try { window.localStorage.setItem(KEY, hidden ? "1" : "0"); } catch (e) { /* private mode */ }
+        apply(hidden);
+        place();
+      });
+    }
     place();
     window.addEventListener("resize", placeSoon);
     window.addEventListener("load", place);  // fonts and images change the paragraphs' heights
     if (document.fonts) { document.fonts.ready.then(place); }
-    var button = document.getElementById("notes-toggle");
-    if (!button) { return; }
-    button.hidden = false;
-    apply(stored());
-    place();
-    button.addEventListener("click", function () {
-      var hidden = !root.classList.contains("notes-hidden");
-      try { window.localStorage.setItem(KEY, hidden ? "1" : "0"); } catch (e) { /* private mode */ }
-      apply(hidden);
-      place();
-    });
   });
 }());
