@@ -49,6 +49,15 @@ def example_site(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory):
+    """The 203 real transcripts (CORPUS) built once: (archive, site folder); skips without them."""
+    if not CORPUS.is_dir():
+        pytest.skip("the shared corpus is not available")
+    out = tmp_path_factory.mktemp("corpus") / "site"
+    return build_site(CORPUS, out), out
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 

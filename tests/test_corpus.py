@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import CONTENT, CORPUS, build_site
+from conftest import CONTENT, CORPUS
 from sitecheck import site_problems
 from generator.figure_views import ranked_figures
 from generator.glossary import load_glossary
@@ -42,13 +42,6 @@ def parsed():
         meeting, problems = parse_with_problems(Source(path.name, path.read_text(encoding="utf-8")))
         out.append((path.stem, meeting, problems))
     return out
-
-
-@pytest.fixture(scope="module")
-def corpus_site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("corpus") / "site"
-    archive = build_site(CORPUS, out)
-    return archive, out
 
 
 def test_whole_corpus_builds(corpus_site):

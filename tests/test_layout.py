@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, build_site
 from test_browser_pages import KINDS
 
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -45,32 +44,25 @@ def test_no_page_kind_scrolls_sideways(example_site: Path, browser, width: int):
     assert sideways_pages(browser, example_site, sorted(KINDS.values()), width) == {}
 
 
-@pytest.fixture(scope="module")
-def corpus_site(tmp_path_factory) -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip("the shared corpus is not available")
-    out = tmp_path_factory.mktemp("corpus-layout") / "site"
-    build_site(CORPUS, out)
-    return out
-
-
-def test_no_corpus_page_scrolls_sideways_on_a_small_phone(corpus_site: Path, browser):
+def test_no_corpus_page_scrolls_sideways_on_a_small_phone(corpus_site, browser):
     """Every index and figures page, and the first ten meetings and speakers (their pages differ
     in text only), at 320 px."""
-    pages = sorted(path.relative_to(corpus_site).as_posix() for path in corpus_site.rglob("*.html"))
+    _, site = corpus_site
+    pages = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
     some = [p for p in pages if not p.startswith(("meetings/", "speakers/")) or p.endswith("/index.html")]
     some += [p for p in pages if p.startswith("meetings/")][:10] + [p for p in pages if p.startswith("speakers/")][:10]
     assert {"speakers/index.html", "figures/index.html", "meetings/2010-04-20-7506.html"} <= set(some)
-    assert sideways_pages(browser, corpus_site, some, SMALL_PHONE) == {}
+    assert sideways_pages(browser, site, some, SMALL_PHONE) == {}
 
 
 @pytest.mark.parametrize(("pattern", "count", "width"), [("figures/*.html", 4, DESKTOP),
                                                       ("speakers/index.html", 1, PHONE)])
-def test_the_corpus_tables_fit_their_boxes(corpus_site: Path, browser, pattern: str, count: int, width: int):
+def test_the_corpus_tables_fit_their_boxes(corpus_site, browser, pattern: str, count: int, width: int):
     """The figures table on a desktop, the speakers index on a phone: neither scrolls in its box
     (.figures-scroll, .table-scroll), which they may on narrower screens."""
     page = browser.new_page(viewport={"width": width, "height": 900})
-    pages = sorted(corpus_site.glob(pattern))
+    _, site = corpus_site
+    pages = sorted(site.glob(pattern))
     assert len(pages) == count
     wide = {}
     for path in pages:
