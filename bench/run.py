@@ -223,7 +223,7 @@ def stenogram_tool() -> Tool:
                 version=stenogram_version(), serve_edits=stenogram_serve_edits)
 
 
-REBUILT_RE = re.compile(r"^rebuilt \d+ meetings: .* in ([0-9.]+) s$")
+REBUILT_RE = re.compile(r"^rebuilt \d+ meetings?: .* in ([0-9.]+) s$")
 SERVE_EDITS = 3
 """Saves of each kind a server is timed on: words added to a turn, turns added, and a figure said
 (serve_saves)."""

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from .model import ContentErrors, Problem
-from .progress import Progress
+from .progress import Progress, counted
 from .read import read_content
 from .uptodate import Options, check_inputs, user_templates
 
@@ -60,7 +60,7 @@ def run_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         what = (f"{built.changed} of {built.files} files changed" if built.archive
                 else f"nothing changed ({built.files} files)")
-        print(f"built {built.meetings} meetings into {options.out}: {what}, "
+        print(f"built {counted(built.meetings, 'meeting')} into {options.out}: {what}, "
               f"in {time.perf_counter() - started:.2f} s")
     return 0
 
@@ -80,7 +80,7 @@ def run_check(args: argparse.Namespace) -> int:
     problems += content_checks(archive, content)
     print_problems(problems)
     if not args.quiet:
-        print(f"checked {len(archive.meetings)} meetings: {len(problems)} warning(s)")
+        print(f"checked {counted(len(archive.meetings), 'meeting')}: {counted(len(problems), 'warning')}")
     return 1 if (args.strict and problems) else 0
 
 

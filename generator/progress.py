@@ -12,6 +12,11 @@ import sys
 import time
 
 
+def counted(number: int, noun: str) -> str:
+    """"1 meeting", "11 meetings": a count in the summary lines, read as English ("1 meetings" was not)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 class Progress:
     """Stage lines on `stream`, only when `shown`."""
 

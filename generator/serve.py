@@ -33,7 +33,7 @@ from .cache import code_version
 from .model import ContentErrors
 from .parallel import Fresh, job_count
 from .pipeline import Options, make_site
-from .progress import Progress
+from .progress import Progress, counted
 from .read import transcript_files
 from .render import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES_DIR
 from .speaker_views import count_said_ahead
@@ -176,7 +176,7 @@ def _rebuild(options: Options, state: BuildState, quiet: bool) -> bool:
         print(problem, file=sys.stderr)
     if not quiet:
         what = f"{built.changed} of {built.files} files changed" if built.archive else "nothing changed"
-        print(f"rebuilt {built.meetings} meetings: {what}, in {time.perf_counter() - started:.2f} s",
+        print(f"rebuilt {counted(built.meetings, 'meeting')}: {what}, in {time.perf_counter() - started:.2f} s",
               file=sys.stderr, flush=True)
     return built.archive is not None
 

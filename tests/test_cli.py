@@ -46,6 +46,7 @@ def test_build_succeeds(project):
     result = run(project, "--content", "content", "--out", "site")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+    assert result.stdout.startswith("built 1 meeting into site: ")  # one meeting: not "1 meetings"
     assert (project / "site" / "meetings" / "2023-02-17-70530.html").is_file()
     assert (project / "site" / "index.html").is_file()
 
@@ -131,6 +132,7 @@ def test_check_reports_without_writing(project):
     assert result.returncode == 0
     assert "content/transcripts/2023-02-18-no-title.txt:1: warning: no title in front matter; using the file name" \
         in result.stderr.splitlines()
+    assert result.stdout == "checked 2 meetings: 5 warnings\n"
     assert snapshot(project) == before, "check writes nothing"
     assert run(project, "check", "--content", "content", "--strict").returncode == 1
     assert snapshot(project) == before
