@@ -74,3 +74,52 @@ def test_the_corpus_tables_fit_their_boxes(corpus_site, browser, pattern: str, c
             wide[path.name] = boxes
     page.close()
     assert wide == {}
+
+
+ALONE_MARKS = """() => [...document.querySelectorAll('p.para')].filter(p => {
+    const mark = p.querySelector(':scope > a.permalink'), text = document.createRange();
+    text.setStart(p, 0);
+    text.setEndBefore(mark);
+    const lines = [...text.getClientRects()].filter(box => box.width > 0);
+    return lines.length && mark.getBoundingClientRect().top >= Math.max(...lines.map(box => box.bottom)) - 2;
+}).map(p => p.id)"""
+"""The paragraphs whose ¶ mark stands on a line of its own, under their last words."""
+
+
+def test_a_paragraphs_mark_never_stands_alone_on_a_phone(example_site: Path, corpus_site, browser):
+    """On phones the ¶ that links to a paragraph is always shown; wrapped alone it added a line
+    under 53 of the 868 paragraphs of the 2017 Direct Line, and one of the seed's."""
+    page = browser.new_page(viewport={"width": PHONE, "height": 800})
+    alone = {}
+    for path in (example_site / "meetings" / "2023-02-17-70530.html",
+                 corpus_site[1] / "meetings" / "2017-06-15-54790.html"):
+        page.goto(path.as_uri(), wait_until="load")
+        assert page.locator("p.para > a.permalink").count() > 40
+        alone[path.name] = page.evaluate(ALONE_MARKS)
+    page.close()
+    assert alone == {"2023-02-17-70530.html": [], "2017-06-15-54790.html": []}
+
+
+@pytest.mark.parametrize("width", [SMALL_PHONE, PHONE, DESKTOP])
+def test_a_speakers_chart_labels_are_readable(example_site: Path, browser, width: int):
+    """The chart is drawn 640 units wide and scaled to the screen: on a phone its 11-unit labels
+    came out 6px tall. Each label's box is at least 9px tall at every width."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto((example_site / "speakers" / "vladimir-putin.html").as_uri(), wait_until="load")
+    heights = page.evaluate("[...document.querySelectorAll('.words-chart text')].map(t => t.getBoundingClientRect().height)")
+    page.close()
+    assert len(heights) >= 3 and min(heights) >= 9, heights
+
+
+def test_the_speakers_index_keeps_words_and_years_apart_on_a_phone(corpus_site, browser):
+    """Words are right-aligned and years left-aligned beside them: 0.3rem apart, "192 2016" read
+    as one number. The narrowest gap between the two texts, in every row, is at least 8px."""
+    page = browser.new_page(viewport={"width": PHONE, "height": 800})
+    page.goto((corpus_site[1] / "speakers" / "index.html").as_uri(), wait_until="load")
+    gaps = page.evaluate("""() => [...document.querySelectorAll('table.speakers tbody tr')].map(row => {
+        const text = cell => { const range = document.createRange(); range.selectNodeContents(cell);
+                               return range.getBoundingClientRect(); };
+        return text(row.children[4]).left - text(row.children[3]).right;
+    })""")
+    page.close()
+    assert len(gaps) > 300 and min(gaps) >= 8
