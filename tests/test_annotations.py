@@ -182,7 +182,9 @@ TEXT_TOPS = "() => [...document.querySelectorAll('.transcript .para')].map(p => 
 
 def test_margin_notes_leave_the_text_alone_and_never_cover_each_other(example_site, browser):
     """On a wide screen the notes stand beside their paragraphs and the text is where it would be
-    without them (a short paragraph with a long note had a gap under it as tall as the note); a
+    without them (a short paragraph with a long note had a gap under it as tall as the note, a
+    paragraph with a note was 1.5rem narrower than the others, and a turn's last paragraph with a
+    note had 0.8rem more before the next turn); a
     note that would meet the one before is moved below it: three of the seed's at 1400 px. On a
     narrower screen the notes come under their paragraphs, and back beside them when wide."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -198,7 +200,9 @@ def test_margin_notes_leave_the_text_alone_and_never_cover_each_other(example_si
             assert all(note[1] >= row["bottom"] for row in rows for note in row["notes"])  # under the text
             continue
         with_notes = page.evaluate(TEXT_TOPS)
-        hiding = page.add_style_tag(content=".sidenotes { display: none !important; }")
+        hiding = page.add_style_tag(content=".sidenotes { display: none !important; }"  # as if there were none
+                                             " .para-row.has-notes { display: block !important; }"
+                                             " .para-row.has-notes > .para { max-width: var(--measure); }")
         without_notes = page.evaluate(TEXT_TOPS)
         hiding.evaluate("style => style.remove()")
         assert len(with_notes) == 45 and with_notes == pytest.approx(without_notes, abs=0.5)
