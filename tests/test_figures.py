@@ -593,9 +593,9 @@ def test_large_archives_page_between_meetings_with_a_dated_pager(example_archive
         others = {m for p, r in rows.items() if p != path for m in re.findall(r'data-meeting="([^"]+)"', "".join(r))}
         assert not others & set(re.findall(r'data-meeting="([^"]+)"', "".join(page_rows)))
     first, second = pages["figures/index.html"], pages["figures/page-2.html"]
-    assert ('<span aria-current="page">17 February 2023 – 7 December 2019</span> · '
-            '<a href="page-2.html">7 June 2018 – 4 June 2018</a> · <a href="page-1.html">4 April 2018 – 9 October 2010</a>'
-            ) in first
+    assert ('<ol class="page-spans"><li><span aria-current="page">17 February 2023 – 7 December 2019</span></li>'
+            '<li><a href="page-2.html">7 June 2018 – 4 June 2018</a></li><li><a href="page-1.html">4 April 2018 – 9 October'
+            ' 2010</a></li></ol>\n<a rel="next" href="page-2.html">Older →</a></nav>') in first  # Older after the pages
     assert '<a rel="prev" href="index.html">← Newer</a>' in second
     assert '<a rel="next" href="page-1.html">Older →</a>' in second
     assert '<span aria-current="page">7 June 2018 – 4 June 2018</span>' in second
