@@ -429,7 +429,7 @@ def test_a_range_is_one_mark_with_its_low_value_and_high_end():
             'Speaker One: Prices fell 40–60 percent, <b>then</b> & "more", between 20 and 50 million rubles.\n')
     archive = load_archive(ContentInput(transcripts=(Source("transcripts/2024-01-02_x.txt", text),)))
     html = render_site(archive)["meetings/2024-01-02-x.html"].decode("utf-8")
-    paragraph = re.search(r'<p id="p1"[^>]*>(.*?) <a class="permalink"', html).group(1)
+    paragraph = re.search(r'<p id="p1"[^>]*>(.*?)&nbsp;<a class="permalink"', html).group(1)
     assert paragraph == ('Prices fell <data class="figure" value="40" data-high="60" data-unit="%">40–60 percent</data>, '
                          '&lt;b&gt;then&lt;/b&gt; &amp; "more", <data class="figure" value="20000000" '
                          'data-high="50000000" data-unit="RUB">between 20 and 50 million rubles</data>.')
