@@ -66,7 +66,10 @@
       row.hidden = !keep;
       if (keep) { shown += 1; }
     });
-    count.textContent = shown === rows.length ? "" : shown + " of " + rows.length + " shown";
+    /* The choices and their counts are this page's (a large archive's figures run to many pages). */
+    count.textContent = shown === rows.length ? ""
+      : shown === 0 ? "None of the " + rows.length + " figures on this page match."
+      : shown + " of the " + rows.length + " figures on this page";
   }
 
   form.addEventListener("change", applyFilters);
