@@ -211,4 +211,13 @@ def test_margin_notes_leave_the_text_alone_and_never_cover_each_other(example_si
         assert all(later[1] >= earlier[2] for earlier, later in zip(notes, notes[1:]))
         moved = page.evaluate("[...document.querySelectorAll('.sidenotes')].filter(g => g.style.top).length")
         assert moved == 3
+    # The citation box opened under the first paragraph with a note, the window resized (the notes are
+    # placed again), the box closed: the text shrinks back, and the notes are placed again with it.
+    page.locator(".para-row.has-notes > p a.permalink").first.click()
+    page.set_viewport_size({"width": 1300, "height": 900})
+    page.wait_for_timeout(100)
+    page.click(".cite-box button[data-cite-action=close]")
+    page.wait_for_timeout(100)
+    notes = [note for row in page.evaluate(MARGIN_NOTES) for note in row["notes"]]
+    assert all(later[1] >= earlier[2] for earlier, later in zip(notes, notes[1:]))
     page.close()

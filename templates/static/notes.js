@@ -59,5 +59,7 @@ is moved down, if need be, just below the one before, so that none covers anothe
     window.addEventListener("resize", placeSoon);
     window.addEventListener("load", place);  // fonts and images change the paragraphs' heights
     if (document.fonts) { document.fonts.ready.then(place); }
+    var transcript = document.querySelector(".transcript");  // taller with the citation box open
+    if (transcript && window.ResizeObserver) { new window.ResizeObserver(placeSoon).observe(transcript); }
   });
 }());
