@@ -82,6 +82,7 @@ def notes_by_paragraph(notes: list[dict]) -> dict[int, list[dict]]:
 
 def annotation_pages(archive: Archive):
     """annotations/index.html: every editor's note in the archive, by meeting."""
+    from .views import format_date  # views imports this module
     notes = meeting_notes(archive)
     groups = []
     for meeting in reversed(archive.meetings):
@@ -89,7 +90,8 @@ def annotation_pages(archive: Archive):
         if found:
             page = urls.meeting(meeting.slug)
             groups.append({"title": meeting.title, "href": page,
-                           "date": meeting.date.isoformat() if meeting.date else "",
+                           "date": format_date(meeting.date) if meeting.date else "",
+                           "iso_date": meeting.date.isoformat() if meeting.date else "",
                            "notes": [{**n, "href": f"{page}#{n['back'][1:]}"} for n in found]})
     yield ANNOTATIONS_INDEX, "annotations.html", {"title": "Editor's notes", "groups": groups,
                                                   "count": sum(len(g["notes"]) for g in groups)}

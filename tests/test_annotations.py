@@ -1,6 +1,7 @@
 """Editor's notes beside the published text, and Markdown transcripts with footnotes."""
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -164,6 +165,11 @@ def test_browser_toggles_notes_and_the_choice_persists(example_site, browser):
     page.emulate_media(media="print")  # printed: the list at the end, not the margin or the button
     assert not page.locator("aside.sidenote").first.is_visible() and not page.locator(".notes-control").is_visible()
     assert page.locator(".meeting-notes").is_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('.source a'), '::after').content") == "none"
+    for scheme in ("light", "dark"):  # printed from a browser in dark mode, names came out near white on white
+        page.emulate_media(media="print", color_scheme=scheme)
+        colours = page.evaluate("[...document.querySelectorAll('.speaker, .meta, .para')].map(e => getComputedStyle(e).color)")
+        assert max(max(int(c) for c in re.findall(r"\d+", colour)[:3]) for colour in colours) < 110, scheme
     assert all(url.startswith("file:") for url in requests)
     context.close()
 

@@ -123,3 +123,29 @@ def test_the_speakers_index_keeps_words_and_years_apart_on_a_phone(corpus_site, 
     })""")
     page.close()
     assert len(gaps) > 300 and min(gaps) >= 8
+
+
+@pytest.mark.parametrize("width", [PHONE, 1024])
+def test_dates_stay_on_one_line(corpus_site, browser, width: int):
+    """"17 February 2023" split after its day in meta lines (a speaker's first and last meeting,
+    a term's mentions, a speaker's turns)."""
+    _, site = corpus_site
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    split = {}
+    for path in ("speakers/vladimir-putin.html", "speakers/igor-sechin.html", "meetings/2017-06-15-54790.html", "index.html"):
+        page.goto((site / path).as_uri(), wait_until="load")
+        lines = page.evaluate("[...document.querySelectorAll('time')].map(t => t.getClientRects().length)")
+        assert lines, path
+        split[path] = [count for count in lines if count != 1]
+    page.close()
+    assert split == {path: [] for path in split}
+
+
+def test_the_citation_box_shows_the_whole_citation_on_a_phone(example_site: Path, browser):
+    page = browser.new_page(viewport={"width": PHONE, "height": 800})
+    page.goto((example_site / "meetings" / "2023-02-17-70530.html").as_uri(), wait_until="load")
+    page.locator("p.para > a.permalink").nth(5).click()
+    text = page.locator(".cite-box textarea")
+    assert len(text.input_value()) > 200  # a citation of several lines at this width
+    assert text.evaluate("t => t.scrollHeight <= t.clientHeight + 1")
+    page.close()

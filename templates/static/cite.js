@@ -91,6 +91,8 @@
     done.textContent = "";
     paragraph.insertAdjacentElement("afterend", box);
     box.hidden = false;
+    text.style.height = "auto";  // as tall as the citation: four rows cut it off on a phone
+    text.style.height = text.scrollHeight + 2 + "px";
     box.querySelector("button").focus();
   }
 
