@@ -32,6 +32,12 @@ def annotation_marks(archive: Archive) -> dict[tuple[str, int], list[Mark]]:
     return marks
 
 
+def shown_date(date) -> str:
+    """"17 February 2023" as every page gives dates, or "" for none."""
+    from .views import format_date  # imported here: views imports this module
+    return format_date(date) if date else ""
+
+
 def note_view(note, meeting: Meeting) -> dict:
     paragraph = next(p for p in meeting.paragraphs if p.number == note.paragraph)
     return {
@@ -40,7 +46,7 @@ def note_view(note, meeting: Meeting) -> dict:
         "back": f"#note-ref-{note.number}",
         "kind": note.kind,
         "author": note.author,
-        "date": note.date.isoformat() if note.date else "",
+        "date": shown_date(note.date),
         "quote": normalise_spaces(paragraph.text[note.start:note.end]),
         "html": render_markdown(note.body),
         "paragraph": note.paragraph,
@@ -82,7 +88,6 @@ def notes_by_paragraph(notes: list[dict]) -> dict[int, list[dict]]:
 
 def annotation_pages(archive: Archive):
     """annotations/index.html: every editor's note in the archive, by meeting."""
-    from .views import format_date  # views imports this module
     notes = meeting_notes(archive)
     groups = []
     for meeting in reversed(archive.meetings):
@@ -90,7 +95,7 @@ def annotation_pages(archive: Archive):
         if found:
             page = urls.meeting(meeting.slug)
             groups.append({"title": meeting.title, "href": page,
-                           "date": format_date(meeting.date) if meeting.date else "",
+                           "date": shown_date(meeting.date),
                            "iso_date": meeting.date.isoformat() if meeting.date else "",
                            "notes": [{**n, "href": f"{page}#{n['back'][1:]}"} for n in found]})
     yield ANNOTATIONS_INDEX, "annotations.html", {"title": "Editor's notes", "groups": groups,

@@ -46,6 +46,8 @@ SPLIT_ORDINAL_RE = re.compile(r"(?<=\d) (st|nd|rd|th)\b")
 """kremlin.ru's "23<sup>rd</sup>", its tags stripped: "23 rd" (in 9 of the corpus's summaries)."""
 SPACE_BEFORE_STOP_RE = re.compile(r"(?<=\w) +(?=[.,;!?](?:\s|$))")
 """An italic title that ended a sentence, its tags stripped: "… to Cooperation ."."""
+SPACES_RE = re.compile(r"\s{2,}")
+"""A no-break space and a space side by side ("The\u00a0 20 Questions"): two gaps on the page."""
 TIDIED = ("title", "summary")
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 """A BCP 47 language tag (en, en-GB, zh-Hant-TW), as `lang` attributes need."""
@@ -237,8 +239,9 @@ def check_fields(data: dict, path: str, lines: dict[str, int]) -> tuple[dict, li
 
 def tidy_published(text: str) -> str:
     """A title or summary as published, before the page's tags were stripped from it: "23 rd"
-    made "23rd" again, no space before a full stop. The transcript's own text is kept as given."""
-    return SPACE_BEFORE_STOP_RE.sub("", SPLIT_ORDINAL_RE.sub(r"\1", text))
+    made "23rd" again, one space where there were more, none before a full stop. The
+    transcript's own text is kept as given."""
+    return SPACE_BEFORE_STOP_RE.sub("", SPLIT_ORDINAL_RE.sub(r"\1", SPACES_RE.sub(" ", text)))
 
 
 def _participants(value: object) -> tuple[Participant, ...] | None:

@@ -227,3 +227,12 @@ def test_margin_notes_leave_the_text_alone_and_never_cover_each_other(example_si
     notes = [note for row in page.evaluate(MARGIN_NOTES) for note in row["notes"]]
     assert all(later[1] >= earlier[2] for earlier, later in zip(notes, notes[1:]))
     page.close()
+
+
+def test_a_notes_date_reads_as_every_pages_dates():
+    """An editor's note's date, and the notes index's meeting dates, as the rest of the site gives
+    dates ("20 February 2023"); both were ISO."""
+    from generator.annotation_views import note_view
+    notes, problems = anchor('- quote: KAMAZ\n  prefix: "tensions between "\n  date: 2023-02-20\n  body: x\n')
+    assert problems == []
+    assert note_view(notes[0], seed_meeting())["date"] == "20 February 2023"

@@ -209,12 +209,15 @@ def test_a_glossary_edit_changes_the_analysis_only_of_meetings_that_hold_a_chang
 
 
 def test_summaries_read_as_published(corpus_site):
-    """kremlin.ru's summaries lost their tags: "23<sup>rd</sup>" became "23 rd" in 9 of them, and an
-    italic title that ended a sentence left a space before its full stop. Both are mended in titles
-    and summaries (never in the transcript's text)."""
+    """kremlin.ru's summaries lost their tags: "23<sup>rd</sup>" became "23 rd" in 9 of them, an
+    italic title that ended a sentence left a space before its full stop, and a no-break space
+    came with a space after it. These are mended in titles and summaries (never in the
+    transcript's text)."""
     archive, _ = corpus_site
     summaries = {m.stem: normalise_spaces(m.summary) for m in archive.meetings}  # no-break spaces as spaces
     assert [stem for stem, summary in summaries.items() if re.search(r"\d (st|nd|rd|th)\b| [.,;!?]\Z", summary)] == []
     assert "the 14th annual meeting of the Valdai" in summaries["2017-10-19_55882"]
     assert summaries["2017-10-19_55882"].endswith("Moving Through Conflict to Cooperation.")
     assert "the 23rd World Energy Congress" in summaries["2016-10-10_53065"]
+    doubled = [m.stem for m in archive.meetings if re.search(r"\s\s", m.title + m.summary)]
+    assert doubled == []  # "The\u00a0 20 Questions" was two gaps on the page
