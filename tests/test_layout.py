@@ -9,6 +9,11 @@ surname of 14 letters ("Cherkashchenko") widened the speakers index past a
 phone, a range of billions ("450,000,000,000–470,000,000,000") kept whole
 widened the figures table past a desktop page, and the share bars of a
 meeting's participants ran past a phone's edge.
+
+And what read badly on small screens without overflowing: a paragraph's ¶
+wrapped alone onto a line, a speaker's chart labels scaled down to 5 px, the
+speakers index's words and years touching, dates split after their day, and
+the citation box cutting its citation off.
 """
 from __future__ import annotations
 
