@@ -64,7 +64,7 @@ def test_no_corpus_page_scrolls_sideways_on_a_small_phone(corpus_site, browser):
                                                       ("speakers/index.html", 1, PHONE)])
 def test_the_corpus_tables_fit_their_boxes(corpus_site, browser, pattern: str, count: int, width: int):
     """The figures table on a desktop, the speakers index on a phone: neither scrolls in its box
-    (.figures-scroll, .table-scroll), which they may on narrower screens."""
+    (.table-scroll), which they may on narrower screens."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     _, site = corpus_site
     pages = sorted(site.glob(pattern))
@@ -72,7 +72,7 @@ def test_the_corpus_tables_fit_their_boxes(corpus_site, browser, pattern: str, c
     wide = {}
     for path in pages:
         page.goto(path.as_uri(), wait_until="load")
-        boxes = page.evaluate("() => [...document.querySelectorAll('.figures-scroll, .table-scroll')]"
+        boxes = page.evaluate("() => [...document.querySelectorAll('.table-scroll')]"
                               ".map(box => [box.scrollWidth, box.clientWidth])")
         assert boxes
         if any(scrolled > shown for scrolled, shown in boxes):

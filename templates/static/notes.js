@@ -56,10 +56,13 @@ is moved down, if need be, just below the one before, so that none covers anothe
       });
     }
     place();
-    window.addEventListener("resize", placeSoon);
-    window.addEventListener("load", place);  // fonts and images change the paragraphs' heights
-    if (document.fonts) { document.fonts.ready.then(place); }
-    var transcript = document.querySelector(".transcript");  // taller with the citation box open
-    if (transcript && window.ResizeObserver) { new window.ResizeObserver(placeSoon).observe(transcript); }
+    // Again whenever the transcript changes size: a resize, fonts loading, the citation box opened.
+    var transcript = document.querySelector(".transcript");
+    if (transcript && window.ResizeObserver) {
+      new window.ResizeObserver(placeSoon).observe(transcript);
+    } else {
+      window.addEventListener("resize", placeSoon);
+      window.addEventListener("load", place);
+    }
   });
 }());
