@@ -190,9 +190,9 @@ def test_margin_notes_leave_the_text_alone_and_never_cover_each_other(example_si
     """On a wide screen the notes stand beside their paragraphs and the text is where it would be
     without them (a short paragraph with a long note had a gap under it as tall as the note, a
     paragraph with a note was 1.5rem narrower than the others, and a turn's last paragraph with a
-    note had 0.8rem more before the next turn); a
-    note that would meet the one before is moved below it: three of the seed's at 1400 px. On a
-    narrower screen the notes come under their paragraphs, and back beside them when wide."""
+    note had 0.8rem more before the next turn); a note that would meet the one before is moved
+    below it: three of the seed's at 1400 px. On a narrower screen the notes come under their
+    paragraphs, and back beside them when wide."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto((example_site / SEED_PAGE).as_uri())
     page.wait_for_function("document.documentElement.classList.contains('notes-placed')")
@@ -230,8 +230,8 @@ def test_margin_notes_leave_the_text_alone_and_never_cover_each_other(example_si
 
 
 def test_a_notes_date_reads_as_every_pages_dates():
-    """An editor's note's date, and the notes index's meeting dates, as the rest of the site gives
-    dates ("20 February 2023"); both were ISO."""
+    """An editor's note's date as the rest of the site gives dates ("20 February 2023"), not ISO.
+    (The notes index's meeting dates, which were ISO too, are in its golden page.)"""
     from generator.annotation_views import note_view
     notes, problems = anchor('- quote: KAMAZ\n  prefix: "tensions between "\n  date: 2023-02-20\n  body: x\n')
     assert problems == []
