@@ -104,7 +104,38 @@ def sentence_parts(sentence: str, said: str) -> tuple[str, bool, str]:
     return sentence[:at], True, sentence[at + len(said):]
 
 
+def said_as_shown(figure: Figure) -> str:
+    """The words said, each run of spaces (a no-break space, a line's end) one space."""
+    said = figure.said
+    if not said.isprintable() or "  " in said:  # else no space to normalise (\s+ matches no printable but " ")
+        said = _SPACES_RE.sub(" ", said)
+    return said
+
+
+def value_texts(figure: Figure) -> tuple[str, str, str, str]:
+    """(the value as read, <data value>, data-high, the value sorted by): "43,000,000,000",
+    "43000000000", "", "43000000000"; a range "40–60", "40", "60", "40"; vague "—", "", "", ""."""
+    normalised, high = figure.bounds  # a range as in the meeting's text: value="40" data-high="60"
+    if figure.value is not None:
+        return grouped(normalised), normalised, high, normalised
+    return shown_value(figure), normalised, high, plain(figure.low) if figure.low is not None else ""
+
+
 # ---------------------------------------------------------------- HTML
+
+def value_cell_html(qualifier_html: str, value_html: str, normalised_html: str, high_html: str, unit_html: str,
+                    restates: bool) -> str:
+    """What a Value cell holds, from escaped texts: "<span class="qualifier">over</span>
+    <data value="43000000000">43,000,000,000</data> <span class="unit">USD</span>"."""
+    if qualifier_html:
+        qualifier_html = f'<span class="qualifier">{qualifier_html}</span> '
+    if unit_html:
+        unit_html = f' <span class="unit">{unit_html}</span>'
+    if high_html:
+        high_html = f' data-high="{high_html}"'
+    restates_html = ' <span class="restates">(the amount before, restated)</span>' if restates else ""
+    return f'{qualifier_html}<data value="{normalised_html}"{high_html}>{value_html}</data>{unit_html}{restates_html}'
+
 
 def meeting_cell_html(meeting: MeetingCell) -> str:
     slug_html, title_html, href_html, date_html, iso_date_html = escape_each(list(meeting))
@@ -113,10 +144,13 @@ def meeting_cell_html(meeting: MeetingCell) -> str:
             f'<br><span class="date">{when_html}</span></td>')
 
 
+NOBODY_HTML = '<span class="muted">—</span>'
+
+
 def escaped_speaker(speaker: Speaker) -> tuple[str, str]:
     """(slug, contents of the speaker cell), as HTML."""
     name_html, slug_html, href_html = escape_each(list(speaker))
-    return slug_html, (f'<a href="{href_html}">{name_html}</a>' if href_html else '<span class="muted">—</span>')
+    return slug_html, (f'<a href="{href_html}">{name_html}</a>' if href_html else NOBODY_HTML)
 
 
 ROW_TEXTS = 9
@@ -152,16 +186,8 @@ def meeting_rows(meeting: MeetingCell, figures: Iterable[Figure], sentences: Ite
                                                  f"p{figure.paragraph}"])))
         speaker_html = speakers_html.get(figure.speaker) or speakers_html.setdefault(
             figure.speaker, escaped_speaker(speakers[figure.speaker]))
-        said = figure.said
-        if not said.isprintable() or "  " in said:  # else no space to normalise (\s+ matches no printable but " ")
-            said = _SPACES_RE.sub(" ", said)
-        normalised, high = figure.bounds  # a range as in the meeting's text: value="40" data-high="60"
-        if figure.value is not None:
-            sort_value = normalised
-            value = grouped(sort_value)
-        else:
-            sort_value = plain(figure.low) if figure.low is not None else ""
-            value = shown_value(figure)
+        said = said_as_shown(figure)
+        value, normalised, high, sort_value = value_texts(figure)
         before, marked, after = sentence_parts(sentence, said)
         texts += (said, figure.qualifier, value, normalised, high, sort_value, shown_unit(figure), before, after)
         rows.append((kind_html, paragraph_html, speaker_html, figure.restates is not None, marked))
@@ -171,23 +197,36 @@ def meeting_rows(meeting: MeetingCell, figures: Iterable[Figure], sentences: Ite
          after_html,
          ((kind_html, kind_label_html), (href_html, anchor_html), (speaker_slug_html, speaker_cell_html), restates,
           marked)) in zip(*columns_html, rows):
-        if qualifier_html:
-            qualifier_html = f'<span class="qualifier">{qualifier_html}</span> '
-        if unit_html:
-            unit_html = f' <span class="unit">{unit_html}</span>'
-        if high_html:
-            high_html = f' data-high="{high_html}"'
-        restates_html = ' <span class="restates">(the amount before, restated)</span>' if restates else ""
         marked_html = f"<mark>{said_html}</mark>" if marked and said_html else ""
         lines.append(
             f'    <tr data-kind="{kind_html}" data-speaker="{speaker_slug_html}" data-meeting="{slug_html}">\n'
             f'      <td class="said"><a href="{href_html}">{said_html}</a></td>\n'
-            f'      <td class="value" data-value="{sort_value_html}">{qualifier_html}'
-            f'<data value="{normalised_html}"{high_html}>{value_html}</data>{unit_html}{restates_html}</td>\n'
+            f'      <td class="value" data-value="{sort_value_html}">'
+            f'{value_cell_html(qualifier_html, value_html, normalised_html, high_html, unit_html, restates)}</td>\n'
             f'      <td class="kind">{kind_label_html}</td>\n'
             f'      <td class="speaker-cell">{speaker_cell_html}</td>\n'
             f'      {cell_html}\n'
             f'      <td class="sentence">{before_html}{marked_html}{after_html} <a class="to-paragraph" '
             f'href="{href_html}" aria-label="Paragraph {anchor_html} of {title_html}">¶</a></td>\n'
+            f'    </tr>\n')
+    return Markup("".join(lines))  # safe: made only of our tags and texts escaped above
+
+
+def said_rows(figures: Iterable[Figure], speakers: Iterable[str]) -> Markup:
+    """The <tr> rows of a meeting page's own table of its figures (templates/meeting.html): the
+    words said, linked to their paragraph on the page, the value, and who said them (`speakers`,
+    one name a figure, "" for nobody named)."""
+    lines = []
+    for figure, speaker in zip(figures, speakers, strict=True):
+        value, normalised, high, _ = value_texts(figure)
+        said_html, qualifier_html, value_html, normalised_html, high_html, unit_html, speaker_html = escape_each(
+            [said_as_shown(figure), figure.qualifier, value, normalised, high, shown_unit(figure), speaker])
+        value_html = value_cell_html(qualifier_html, value_html, normalised_html, high_html, unit_html,
+                                     figure.restates is not None)
+        lines.append(
+            f'    <tr data-kind="{escape_html(figure.kind)}">\n'
+            f'      <td class="said"><a href="#p{figure.paragraph:d}">{said_html}</a></td>\n'
+            f'      <td class="value">{value_html}</td>\n'
+            f'      <td class="speaker-cell">{speaker_html or NOBODY_HTML}</td>\n'
             f'    </tr>\n')
     return Markup("".join(lines))  # safe: made only of our tags and texts escaped above

@@ -15,7 +15,8 @@ from typing import NamedTuple
 from . import urls
 from .feeds import FEED
 from .annotation_views import ANNOTATIONS_INDEX, NOTES_SCRIPT, annotation_marks, meeting_notes, notes_by_paragraph
-from .figures import figure_marks
+from .figure_rows import KIND_LABELS, said_rows
+from .figures import FIGURE_KINDS, Figure, figure_marks
 from .glossary import (archive_topics, hit_entries, meeting_topics, term_marks, topic_finder, topic_of,
                        without_clashing_terms)
 from .index import meetings_by_year, neighbours, speaking_shares
@@ -352,6 +353,7 @@ def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict,
     blocks = []
     introduced: set[str] = set()
     roles: dict[str, str] = {}
+    generic_turns: dict[int, str] = {}
     for block in meeting.blocks:
         if isinstance(block, SectionBreak):
             blocks.append({"type": "break"})
@@ -366,6 +368,8 @@ def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict,
             introduced.add(identity)
             if role and key and key not in roles:
                 roles[key] = role
+            if block.label.generic:
+                generic_turns.update((p.number, normalise_spaces(block.label.name)) for p in block.paragraphs)
             blocks.append({
                 "type": "turn",
                 "id": f"t{block.number}",
@@ -409,6 +413,22 @@ def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict,
         "participants": participants,
         "blocks": blocks,
         "notes": notes or [],
+        "figures": said_figures_view(archive, meeting, people, generic_turns),
+        "figures_index": urls.FIGURES,
         "previous": meeting_summary(previous) if previous else None,
         "next": meeting_summary(following) if following else None,
     }
+
+
+def said_figures_view(archive: Archive, meeting: Meeting, people: dict, generic_turns: dict[int, str]) -> dict:
+    """The meeting's figures in the order said, as its own table under the text: how many of
+    each kind, and the rows (figure_rows.said_rows), each naming who said it as the figures
+    index does, or the generic label of its turn ("Question")."""
+    said: list[Figure] = sorted((f for f in archive.figures if f.meeting == meeting.slug),
+                                key=lambda f: (f.paragraph, f.start))
+    kinds = defaultdict(int)
+    for figure in said:
+        kinds[figure.kind] += 1
+    names = [people[f.speaker].name if f.speaker in people else generic_turns.get(f.paragraph, "") for f in said]
+    return {"total": len(said), "kinds": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]],
+            "rows": said_rows(said, names)}

@@ -423,6 +423,73 @@ def test_meeting_text_marks_figures_as_data(example_site):
     assert not re.search(r"<data[^>]*>[^<]*(Su-25|MC-21|Superjet)", meeting)
 
 
+SAID_ROW_RE = re.compile(
+    r'<tr data-kind="(\w+)">\s*<td class="said"><a href="#(p\d+)">([^<]*)</a></td>\s*'
+    r'<td class="value">(?:<span class="qualifier">([^<]*)</span> )?<data value="([^"]*)"[^>]*>[^<]*</data>'
+    r'(?: <span class="unit">([^<]*)</span>)?[^\n]*</td>\s*<td class="speaker-cell">([^\n]*)</td>')
+
+
+def said_table(meeting_html: str) -> list[tuple]:
+    """The rows of a meeting page's own table of figures: (kind, anchor, said, qualifier, value, unit, speaker)."""
+    section = re.search(r'<section class="meeting-figures".*?</section>', meeting_html, re.S)
+    return [tuple(g or "" for g in row.groups()) for row in SAID_ROW_RE.finditer(section.group(0))] if section else []
+
+
+def test_a_meeting_page_lists_its_figures_in_the_order_said(example_site):
+    """Issue 4: each meeting page lists its figures, each linked to its paragraph on the page."""
+    meeting = (example_site / "meetings" / "2023-02-17-70530.html").read_text(encoding="utf-8")
+    putin, lukashenko = "Vladimir Putin", "Alexander Lukashenko"
+    assert said_table(meeting) == [
+        ("money", "p14", "over US$43 billion", "over", "43000000000", "USD", putin),
+        ("count", "p16", "28 joint programmes", "", "28", "joint programmes", putin),
+        ("money", "p21", "US$50 billion", "", "50000000000", "USD", lukashenko),
+        ("money", "p21", "about US$44 billion", "about", "44000000000", "USD", lukashenko),
+        ("money", "p22", "over US$300 million", "over", "300000000", "USD", lukashenko),
+        ("money", "p22", "more than US$300 million", "more than", "300000000", "USD", lukashenko),
+        ("money", "p22", "US$300 million", "", "300000000", "USD", lukashenko),
+        ("money", "p22", "several billion dollars", "", "", "USD", lukashenko),
+        ("percent", "p23", "one hundred percent", "", "100", "%", lukashenko),
+        ("count", "p31", "up to a thousand component parts", "up to", "1000", "component parts", lukashenko),
+        ("count", "p31", "three plants", "", "3", "plants", lukashenko),
+        ("count", "p37", "28 programmes", "", "28", "programmes", lukashenko),
+        ("percent", "p37", "about 80 percent", "about", "80", "%", lukashenko),
+    ]
+    assert "13 figures, in the order said: Money 7 · Percentage 2 · Count 4." in meeting
+    assert '<a href="../figures/index.html">figures index</a>' in meeting
+    for kind, anchor, said, *_ in said_table(meeting):   # the figure is in the paragraph it links to
+        paragraph = re.search(rf'<p id="{anchor}"[^>]*>(.*?)</p>', meeting, re.S).group(1)
+        assert said.replace(" ", "") in re.sub(r"<[^>]+>|&nbsp;|\s", "", paragraph), (anchor, said)
+
+
+def test_every_meeting_lists_the_figures_the_index_gives_it(example_site):
+    index = "".join(p.read_text(encoding="utf-8") for p in (example_site / "figures").glob("*.html"))
+    listed = 0
+    for page in sorted((example_site / "meetings").glob("*.html")):
+        rows = said_table(page.read_text(encoding="utf-8"))
+        assert len(rows) == index.count(f'data-meeting="{page.stem}"'), page.name
+        listed += len(rows)
+    assert listed > 250
+
+
+def test_a_meeting_names_who_said_each_figure_as_its_turns_do():
+    """A generic turn's figure is the label's ("Question"); one in the preamble is nobody's;
+    a meeting without figures has no table."""
+    from generator.render import render_site
+    text = ('---\ntitle: "Who"\ndate: 2024-01-02\n---\nThe meeting had 40 guests.\n\n'
+            'Question: How are the 300 plants doing, <b>sir</b>?\n\nSpeaker One: About 80 percent of them.\n')
+    quiet = ('---\ntitle: "Quiet"\ndate: 2024-01-03\n---\nSpeaker One: Good afternoon.\n')
+    archive = load_archive(ContentInput(transcripts=(Source("transcripts/2024-01-02_x.txt", text),
+                                                     Source("transcripts/2024-01-03_y.txt", quiet))))
+    site = render_site(archive)
+    html = site["meetings/2024-01-02-x.html"].decode("utf-8")
+    assert said_table(html) == [
+        ("count", "p1", "40 guests", "", "40", "guests", '<span class="muted">—</span>'),
+        ("count", "p2", "300 plants", "", "300", "plants", "Question"),
+        ("percent", "p3", "About 80 percent", "about", "80", "%", "Speaker One"),
+    ]
+    assert "meeting-figures" not in site["meetings/2024-01-03-y.html"].decode("utf-8")
+
+
 def test_a_range_is_one_mark_with_its_low_value_and_high_end():
     from generator.render import render_site
     text = ('---\ntitle: "Ranges"\ndate: 2024-01-02\n---\n'

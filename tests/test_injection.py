@@ -250,7 +250,8 @@ def test_markup_is_made_only_by_escaping_renderers():
     assert makers <= {("inline.py", "render_text"), ("markdown.py", "render_markdown"),
                       ("markdown.py", "render_markdown_inline"), ("speaker_views.py", "bio_renderer"),
                       ("speaker_views.py", "render"),
-                      ("glossary_views.py", "render_markdown"), ("figure_rows.py", "meeting_rows")}, makers
+                      ("glossary_views.py", "render_markdown"), ("figure_rows.py", "meeting_rows"),
+                      ("figure_rows.py", "said_rows")}, makers
 
 
 def renderers():
@@ -264,6 +265,7 @@ def renderers():
         "speaker_views.bio_renderer": speaker_views.bio_renderer(),
         "glossary_views.render_markdown": lambda text: glossary_views.render_markdown(md, text),
         "figure_rows.meeting_rows": figure_rows_of_text,
+        "figure_rows.said_rows": said_rows_of_text,
     }
 
 
@@ -278,6 +280,16 @@ def figure_rows_of_text(text: str) -> str:
                         [f"{text} and {text}"],
                         {"p": Speaker(text, "p", "../speakers/p.html")}, lambda target: target)
     return f"<table><tbody>{rows}</tbody></table>"
+
+
+def said_rows_of_text(text: str) -> str:
+    """A meeting's own table of figures whose every text (said, qualifier, unit, speaker) is `text`."""
+    from decimal import Decimal
+    from generator.figure_rows import said_rows
+    from generator.figures import Figure
+    figure = Figure(said=text, value=Decimal(5), low=None, high=None, unit=text, kind="money", noun="",
+                    qualifier=text, meeting="m", paragraph=1, start=0, end=len(text), speaker="p", restates=None)
+    return f"<table><tbody>{said_rows([figure], [text])}</tbody></table>"
 
 
 @pytest.mark.parametrize("name", sorted(renderers()))
