@@ -1,7 +1,8 @@
 """Transcript text in, a Meeting out. Pure: no disk, no globals.
 
 The body is read as a sequence of paragraphs (one per line in .txt, blank-line
-separated in .md), each classified by the rules of DESIGN.md: section breaks,
+separated in .md, where a line that opens a turn or defines a footnote
+begins one too), each classified by the rules of DESIGN.md: section breaks,
 omissions, speaker turns, stage directions, sub-headings, and the rest as
 speech (inside a turn) or preamble (before the first turn).
 """
@@ -14,7 +15,7 @@ from dataclasses import replace
 
 from .frontmatter import read_front_matter
 from .labels import LABEL_RE, label_core, name_suffixes, normalise_spaces, read_label, split_label
-from .mdtext import plain_and_spans, split_footnotes, unbold_label
+from .mdtext import FOOTNOTE_DEF_RE, plain_and_spans, split_footnotes, unbold_label
 from .model import ContentErrors, Label, Meeting, Paragraph, Problem, SectionBreak, Source, Turn, file_name
 from .slugs import slugify
 
@@ -154,25 +155,35 @@ def _from_stem(stem: str) -> tuple[dt.date | None, str]:
     return date, words[:1].upper() + words[1:]
 
 
-def body_paragraphs(body: str, first_line: int, markdown: bool) -> list[tuple[int, str]]:
-    """(line, text) per paragraph: one per line, or blank-line blocks in Markdown."""
-    out: list[tuple[int, str]] = []
-    pending: list[str] = []
-    start = first_line
+def text_paragraphs(body: str, first_line: int) -> list[tuple[int, str]]:
+    """(line, text) per paragraph of a .txt body: one per line."""
+    return [(first_line + offset, line.strip()) for offset, line in enumerate(body.split("\n")) if line.strip()]
+
+
+def markdown_blocks(body: str, first_line: int) -> list[list[tuple[int, str]]]:
+    """The (line, text) of each line of each blank-line block of a Markdown body."""
+    blocks: list[list[tuple[int, str]]] = [[]]
     for offset, line in enumerate(body.split("\n")):
-        number = first_line + offset
-        if not line.strip():
-            if pending:
+        if line.strip():
+            blocks[-1].append((first_line + offset, line.strip()))
+        elif blocks[-1]:
+            blocks.append([])
+    return [block for block in blocks if block]
+
+
+def markdown_paragraphs(blocks: list[list[tuple[int, str]]], opens_paragraph) -> list[tuple[int, str]]:
+    """The blocks' lines joined into paragraphs, Markdown's way, but that a line for which
+    `opens_paragraph(text)` holds (a speaker's label, a footnote's definition) begins a new
+    one: `Vladimir Putin: Hello.` under `Alexander Lukashenko: Hi.` is a turn of its own, as in
+    a .txt transcript, and `[^2]: …` under `[^1]: …` a second footnote, as mdit-py-plugins reads them."""
+    out: list[tuple[int, str]] = []
+    for block in blocks:
+        start, pending = block[0][0], [block[0][1]]
+        for line, text in block[1:]:
+            if opens_paragraph(text):
                 out.append((start, " ".join(pending)))
-                pending = []
-            continue
-        if not markdown:
-            out.append((number, line.strip()))
-            continue
-        if not pending:
-            start = number
-        pending.append(line.strip())
-    if pending:
+                start, pending = line, []
+            pending.append(text)
         out.append((start, " ".join(pending)))
     return out
 
@@ -181,14 +192,20 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
                speaker_names: frozenset[str] = frozenset()):
     """Blocks (paragraphs, turns, breaks) of the body, problems found, footnotes, and the
     labels' labels.name_suffixes."""
-    paragraphs = body_paragraphs(body, first_line, markdown)
     footnotes: dict[str, tuple[int, str]] = {}
     if markdown:
-        paragraphs, footnotes = split_footnotes(paragraphs)
-        paragraphs = [(line, unbold_label(text)) for line, text in paragraphs]
-    printed = {match.group("label") for match in (LABEL_RE.match(text) for _, text in paragraphs) if match}
+        blocks_of_lines = markdown_blocks(body, first_line)
+        lines = [(line, unbold_label(text)) for block in blocks_of_lines for line, text in block]
+    else:
+        lines = paragraphs = text_paragraphs(body, first_line)
+    printed = {match.group("label") for match in (LABEL_RE.match(text) for _, text in lines) if match}
     short = _short_names(printed)
     known = short | speaker_names
+    if markdown:
+        paragraphs, footnotes = split_footnotes(markdown_paragraphs(
+            blocks_of_lines, lambda text: bool(FOOTNOTE_DEF_RE.match(text))
+            or split_label(unbold_label(text), known, speaker_names) is not None))
+        paragraphs = [(line, unbold_label(text)) for line, text in paragraphs]
     blocks: list = []
     problems: list[Problem] = []
     turn: dict | None = None  # the open turn: label, line, paragraphs, continued

@@ -140,6 +140,41 @@ def test_markdown_transcript_with_footnote_and_script_builds_safely(tmp_path):
     assert [a.attrs["href"] for a in find_all(page, "a", cls="fnref")] == ["#fn-1", "#fn-1"]
 
 
+LINE_BY_LINE = """---
+title: Written line by line
+date: 2024-03-02
+---
+The meeting opened at noon,
+as planned.
+Vladimir Putin: Hello.[^1] See the note.[^2]
+Alexander Lukashenko: Hi there.
+**Vladimir Putin:** Bye,
+and thank you.
+
+[^1]: The first note.
+[^2]: The second note,
+written on two lines.
+"""
+
+
+def test_markdown_lines_that_open_a_turn_or_a_footnote_begin_a_paragraph():
+    """A .md transcript keeps Markdown's paragraphs (lines joined up to a blank line), but a
+    line with a speaker's label opens a turn, as in .txt, and `[^2]:` under `[^1]:` is a
+    second footnote, as mdit-py-plugins reads it: joined, the second turn and note were lost."""
+    from generator.model import Source, Turn
+    from generator.parse import parse_with_problems
+    meeting, problems = parse_with_problems(Source("transcripts/2024-03-02_lines.md", LINE_BY_LINE))
+    assert problems == []
+    preamble, *turns = meeting.blocks
+    assert (preamble.kind, preamble.text, preamble.line) == ("preamble", "The meeting opened at noon, as planned.", 5)
+    assert all(isinstance(t, Turn) for t in turns)
+    assert [(t.label.name, [p.text for p in t.paragraphs], t.line) for t in turns] == [
+        ("Vladimir Putin", ["Hello. See the note."], 7),
+        ("Alexander Lukashenko", ["Hi there."], 8),
+        ("Vladimir Putin", ["Bye, and thank you."], 9)]
+    assert meeting.footnotes == (("1", 12, "The first note."), ("2", 13, "The second note, written on two lines."))
+
+
 def test_browser_toggles_notes_and_the_choice_persists(example_site, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
