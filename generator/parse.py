@@ -33,6 +33,8 @@ STAGE_LINE_RE = re.compile(r"^\((?P<text>[^()]{1,120})\)\.?$")
 DATE_STEM_RE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[-_ ]+(?P<rest>.*))?$")
 FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+UNDEFINED_FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]{1,40})\]")
+"""A footnote's reference left in a .md paragraph's text: its label is not defined."""
 HEADING_PERSONS = frozenset("i we us our you your my me".split())
 
 
@@ -272,7 +274,8 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
             kind = "stage" if STAGE_LINE_RE.match(plain) else ("text" if seen_turn else "preamble")
             blocks.append(paragraph(kind, text, line))
     close_turn()
-    problems += footnote_problems(blocks, footnotes, path)
+    if markdown:
+        problems += footnote_problems(blocks, footnotes, path)
     return (blocks, problems, tuple((label, line, text) for label, (line, text) in sorted(footnotes.items())),
             name_suffixes(printed, short))
 
@@ -284,15 +287,20 @@ def markdown_heading(text: str) -> str | None:
 
 
 def footnote_problems(blocks, footnotes: dict, path: str) -> list[Problem]:
-    """A footnote defined but never referenced is a warning; its text would be lost."""
+    """A footnote defined but never referenced is a warning, its text would be lost; so is a
+    reference to one never defined, left in the text as "[^2]"."""
     used = set()
+    problems = []
     for block in blocks:
         if isinstance(block, SectionBreak):
             continue
         for paragraph in (block.paragraphs if isinstance(block, Turn) else (block,)):
             used.update(span.value for span in paragraph.format if span.tag == "fnref")
-    return [Problem(path, line, f"footnote [^{label}] is never referenced", warning=True)
-            for label, (line, _) in sorted(footnotes.items()) if label not in used]
+            problems += [Problem(path, paragraph.line, f"footnote [^{label}] is never defined", warning=True)
+                         for label in dict.fromkeys(UNDEFINED_FOOTNOTE_RE.findall(paragraph.text))]
+    problems += [Problem(path, line, f"footnote [^{label}] is never referenced", warning=True)
+                 for label, (line, _) in sorted(footnotes.items()) if label not in used]
+    return sorted(problems, key=lambda problem: problem.line)
 
 
 def _speech_kind(text: str) -> str:

@@ -175,6 +175,15 @@ def test_markdown_lines_that_open_a_turn_or_a_footnote_begin_a_paragraph():
     assert meeting.footnotes == (("1", 12, "The first note."), ("2", 13, "The second note, written on two lines."))
 
 
+def test_a_footnote_never_defined_or_never_referenced_is_a_warning_at_its_line():
+    from generator.model import Source
+    from generator.parse import parse_with_problems
+    text = "---\ntitle: x\ndate: 2024-01-01\n---\nVladimir Putin: Hello[^1] and [^zz] again [^zz].\n\n[^1]: ok\n[^3]: unused\n"
+    _, problems = parse_with_problems(Source("transcripts/2024-01-01_a.md", text))
+    assert [str(p) for p in problems] == ["transcripts/2024-01-01_a.md:5: warning: footnote [^zz] is never defined",
+                                          "transcripts/2024-01-01_a.md:8: warning: footnote [^3] is never referenced"]
+
+
 def test_browser_toggles_notes_and_the_choice_persists(example_site, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
