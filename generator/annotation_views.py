@@ -19,12 +19,16 @@ NOTES_SCRIPT = "static/notes.js"
 
 
 def annotation_marks(archive: Archive) -> dict[tuple[str, int], list[Mark]]:
-    """The quoted words as <mark>, followed by the note's number linking to it."""
+    """The quoted words as <mark>, followed by the note's number linking to it.
+
+    The highlight comes last (priority 0) and is cut where it crosses another mark: a figure,
+    a term or another note's words keep their own marks inside or beside it."""
     marks: dict[tuple[str, int], list[Mark]] = defaultdict(list)
     for note in archive.annotations:
         key = (note.meeting, note.paragraph)
         marks[key].append(Mark(note.start, note.end, "mark",
-                               (("class", f"annotated {note.kind}"), ("id", f"note-ref-{note.number}")), 5))
+                               (("class", f"annotated {note.kind}"), ("id", f"note-ref-{note.number}")), 0,
+                               splits=True))
         marks[key].append(Mark(note.end, note.end, "a",
                                (("class", "note-ref"), ("href", f"#note-{note.number}"),
                                 ("aria-label", f"note {note.number}")), 5,

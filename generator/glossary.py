@@ -96,9 +96,10 @@ def without_clashing_terms(marks: list[Mark]) -> list[Mark]:
     """A paragraph's marks without terms that touch a figure, another link or another term.
 
     Nesting is allowed in general, but a link inside a link is invalid HTML
-    and a term around a figure hides the figure's own markup.
+    and a term around a figure hides the figure's own markup. A note's number
+    (a point) is no obstacle: inline.choose_marks moves it to the term's end.
     """
-    blockers = [m for m in marks if m.tag == "a" or ("class", "figure") in m.attrs]
+    blockers = [m for m in marks if (m.tag == "a" or ("class", "figure") in m.attrs) and m.start < m.end]
     kept = []
     for mark in marks:
         if is_term(mark) and any(other is not mark and mark.start < other.end and other.start < mark.end

@@ -9,7 +9,7 @@ without escaping.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 from markupsafe import Markup
@@ -42,6 +42,9 @@ class Mark:
     """Plain text put in a span just before the closing tag (a term's tooltip), escaped."""
     tail_attrs: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     """Attributes of the tail's span."""
+    splits: bool = field(default=False, compare=False)
+    """A highlight (a note's quoted words) that is cut where it crosses a mark kept before it,
+    rather than dropped: its id stays on the first piece, its tail on the last."""
 
 
 def text_marks(text: str) -> list[Mark]:
@@ -59,16 +62,48 @@ def text_marks(text: str) -> list[Mark]:
 
 
 def choose_marks(marks: list[Mark]) -> list[Mark]:
-    """Drop marks that cross another one: nesting is fine, crossing is not."""
+    """The marks to render, nested: of two that cross, the one of lower priority is dropped, or
+    cut into pieces that nest when it `splits`. A point mark (a note's or a footnote's number)
+    that falls inside a link or a figure moves to its end: a link inside a link is invalid,
+    and a figure's words are one."""
     kept: list[Mark] = []
+    points: list[Mark] = []
     for mark in sorted(marks, key=lambda m: (-m.priority, m.start, -m.end)):
-        if mark.start > mark.end or (mark.start == mark.end and not mark.tail):
+        if mark.start == mark.end:
+            if mark.tail:
+                points.append(mark)
             continue
-        if all(mark.end <= k.start or mark.start >= k.end
-               or (k.start <= mark.start and mark.end <= k.end)
-               or (mark.start <= k.start and k.end <= mark.end) for k in kept):
+        if mark.start > mark.end:
+            continue
+        crossed = [k for k in kept if crosses(mark, k)]
+        if not crossed:
             kept.append(mark)
-    return sorted(kept, key=lambda m: (m.start, -m.end, -m.priority))
+        elif mark.splits:
+            kept += [piece for piece in pieces(mark, crossed) if not any(crosses(piece, k) for k in kept)]
+    for point in points:
+        at = point.start
+        while inside := [k.end for k in kept if k.start < at < k.end and k.tag in ("a", "data")]:
+            at = max(inside)
+        kept.append(replace(point, start=at, end=at) if at != point.start else point)
+    # Of marks over the same words, a highlight goes outside (a note's <mark> around a term's link).
+    return sorted(kept, key=lambda m: (m.start, -m.end, not m.splits, -m.priority))
+
+
+def crosses(mark: Mark, other: Mark) -> bool:
+    """The two overlap without one holding the other."""
+    return (mark.start < other.start < mark.end < other.end) or (other.start < mark.start < other.end < mark.end)
+
+
+def pieces(mark: Mark, crossed: list[Mark]) -> list[Mark]:
+    """`mark` cut at the ends of the marks it crosses that fall inside it: each piece then lies
+    inside or outside each of them. The first piece keeps the id, the last the tail."""
+    cuts = sorted({end for k in crossed for end in (k.start, k.end) if mark.start < end < mark.end})
+    bounds = [mark.start, *cuts, mark.end]
+    without_id = tuple(attr for attr in mark.attrs if attr[0] != "id")
+    last = len(bounds) - 2
+    return [replace(mark, start=start, end=end, attrs=mark.attrs if i == 0 else without_id,
+                    tail=mark.tail if i == last else "")
+            for i, (start, end) in enumerate(zip(bounds, bounds[1:]))]
 
 
 def escape_text(text: str) -> str:

@@ -140,6 +140,51 @@ def test_markdown_transcript_with_footnote_and_script_builds_safely(tmp_path):
     assert [a.attrs["href"] for a in find_all(page, "a", cls="fnref")] == ["#fn-1", "#fn-1"]
 
 
+CROSSING_NOTES = """
+- quote: tensions between KAMAZ
+  body: Crosses the note on "KAMAZ and MAZ".
+- quote: billion last year
+  body: Crosses the figure "over US$43 billion" and its note.
+- quote: Supreme State
+  prefix: "The "
+  suffix: " Council."
+  body: Ends inside the term "Supreme State Council" and the note on it.
+"""
+
+
+def words(node) -> str:
+    """The words of an element as the text shows them, without a term's definition."""
+    return "".join(child if isinstance(child, str) else "" if "term-def" in child.attrs.get("class", "")
+                   else words(child) for child in node.children)
+
+
+def test_notes_that_cross_figures_terms_and_other_notes_keep_every_mark(tmp_path):
+    """A note's highlight is cut where it crosses another mark, so that nothing is dropped: the
+    figure, the term and the other note keep their marks, every note keeps its anchor (the
+    back links resolve), and a note's number that would fall inside a link moves to its end."""
+    from sitecheck import site_problems
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    notes = content / "annotations" / "2023-02-17_70530.yaml"
+    notes.write_text(notes.read_text("utf-8") + CROSSING_NOTES, "utf-8")
+    result = run_build(content, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / SEED_PAGE).read_text("utf-8")
+    page = parse_html(html)
+    assert site_problems(tmp_path / "site") == []
+    numbers = [a.attrs["href"].removeprefix("#note-") for a in find_all(page, "a", cls="note-ref")]
+    assert len(numbers) == 11 and all(find_one(page, "mark", id=f"note-ref-{n}") for n in numbers)
+    assert '<data class="figure" value="43000000000" data-unit="USD">' in html
+    p12, p14, p26 = (find_one(page, "p", id=f"p{n}") for n in (12, 14, 26))
+    assert [words(a) for a in find_all(p12, "a", cls="term")] == ["Supreme State Council"]
+    assert [words(m) for m in find_all(p14, "mark")] == ["over US$43 billion", "billion", " last year"]
+    assert [words(m) for m in find_all(p26, "mark")] == ["tensions between KAMAZ", "KAMAZ", " and MAZ"]
+    # the number of the note on "Supreme State" (now note 1) follows the term's link, not inside it
+    assert ('<mark class="annotated note" id="note-ref-1">Supreme State</mark> Council<span class="term-def"' in html
+            and '</a></mark><a class="note-ref" href="#note-1" aria-label="note 1"><span class="note-num">1</span></a>'
+                '<a class="note-ref" href="#note-2"' in html)
+
+
 LINE_BY_LINE = """---
 title: Written line by line
 date: 2024-03-02
