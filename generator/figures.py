@@ -132,7 +132,7 @@ QUALIFIERS = ("a little more than", "a little less than", "a little over", "a li
               "at least", "at most", "up to", "as many as", "as much as", "as high as", "as low as",
               "as little as", "close to", "in excess of", "upwards of", "something like",
               "an estimated", "approximately", "approx.", "roughly", "around", "about", "almost",
-              "nearly", "some", "over", "above", "below", "exceeding")
+              "nearly", "some", "over", "under", "above", "below", "exceeding")
 QUALIFIER_RE = re.compile(r"(?:^|(?<=[\s(\[—–\-“‘\"]))("
                           + "|".join(r"\s+".join(re.escape(w) for w in q.split()) for q in QUALIFIERS)
                           + r")\s+$", re.IGNORECASE)
@@ -451,7 +451,7 @@ def find_in_text(text: str, extra_masks: tuple = ()) -> list[Found]:
             if reading.kind == "count":
                 continue   # "minus 25": a temperature said without its unit
             value, start = -value, start - len(minus.group())
-        qualifier, start = qualifier_before(text, start)
+        qualifier, start = qualifier_before(text, start, counted=reading.kind == "count" and bool(reading.noun))
         found.append(Found(start, reading.end, value, reading.unit, reading.kind, reading.noun, qualifier))
     found += [f for f in vague_figures(text, masks, lower) if not any(f.start < g.end and g.start < f.end for g in found)]
     found.sort(key=lambda f: f.start)
@@ -523,7 +523,7 @@ def join_range(text: str, numerals: list[Numeral], index: int, masks,
     low_value = low.value * high.magnitude if low.magnitude == 1 else low.value
     if opener:
         start -= len(opener.group())
-    qualifier, start = qualifier_before(text, start)
+    qualifier, start = qualifier_before(text, start, counted=reading.kind == "count" and bool(reading.noun))
     lo, hi = sorted((low_value, high.value))
     return Found(start, reading.end, None, reading.unit, reading.kind, reading.noun, qualifier, lo, hi), index + 2
 
@@ -564,8 +564,10 @@ _QUALIFIER_ENDS = tuple(sorted({q.split()[-1] for q in QUALIFIERS}))
 """The last word of every qualifier: the words before a figure must end with one of them."""
 
 
-def qualifier_before(text: str, start: int) -> tuple[str, int]:
-    """("about", new start) when a qualifier is said right before the figure."""
+def qualifier_before(text: str, start: int, counted: bool = False) -> tuple[str, int]:
+    """("about", new start) when a qualifier is said right before the figure. "under" qualifies
+    an amount ("under 5 percent", "under 400 billion") but not a count of things (`counted`),
+    where it says what they fall within ("products under 350 projects")."""
     if not _space_before(text, start):
         return "", start
     window = text[max(0, start - 24):start]
@@ -577,7 +579,10 @@ def qualifier_before(text: str, start: int) -> tuple[str, int]:
     begin = start - len(match.group())
     if match.group(1).lower().startswith("up") and _VERB_UP_TO_RE.search(text[max(0, begin - 12):begin]):
         return "", start   # "adds up to 25 trillion": a verb, not a qualifier
-    return _RUNS_OF_SPACES_RE.sub(" ", match.group(1).lower()), start - len(match.group())
+    qualifier = _RUNS_OF_SPACES_RE.sub(" ", match.group(1).lower())
+    if qualifier == "under" and counted:
+        return "", start
+    return qualifier, start - len(match.group())
 
 
 _VAGUE_WORDS = ("several", "many", "tens", "dozen", "hundred", "thousand", "million", "billion", "trillion")

@@ -277,6 +277,16 @@ def test_qualifiers_are_kept_apart_from_the_value():
                           ("up to", 5), ("nearly", 7)]
 
 
+def test_under_qualifies_an_amount_but_not_a_count_of_things():
+    """The corpus's "under two percent", "stood at under 400 billion" (the example's 2018-06-07:
+    indexed as exactly 400 billion before), but "products under 350 projects"."""
+    text = ("Growth has remained rather weak, under two percent. They stood at under 400 billion, today 450. "
+            "We made competitive products under 350 projects, with under 5 tonnes of waste.")
+    assert [(text[f.start:f.end], f.qualifier) for f in find_in_text(text)] == [
+        ("under two percent", "under"), ("under 400 billion", "under"), ("450", ""), ("350 projects", ""),
+        ("under 5 tonnes", "under")]
+
+
 @pytest.mark.parametrize("text", [
     "The summit was held on July 7-8, 2023 in Vilnius.",
     "In 2023 we met again, and in 1999 too.",
