@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import yaml
 
 from .frontmatter import SAFE_LOADER, nesting_problem, node_line, yaml_problem
-from .model import Meeting, Problem, Source, file_name
+from .model import Meeting, Problem, Source
+from .parse import stem_of
 
 KINDS = ("note", "correction", "source", "context")
 FIELDS = ("quote", "prefix", "suffix", "body", "author", "date", "kind")
@@ -120,14 +121,21 @@ def find_quote(meeting: Meeting, quote: str, prefix: str, suffix: str) -> list[t
     return places
 
 
-def anchor_annotations(sources: tuple[Source, ...], meetings: list[Meeting]) -> tuple[tuple[Annotation, ...], list[Problem]]:
-    """Every note anchored in its meeting, numbered in document order; problems for the rest."""
+def anchor_annotations(sources: tuple[Source, ...], meetings: list[Meeting],
+                       transcripts: tuple[Source, ...] = ()) -> tuple[tuple[Annotation, ...], list[Problem]]:
+    """Every note anchored in its meeting, numbered in document order; problems for the rest.
+
+    The notes on a transcript that is there but could not be read (one of `transcripts`
+    without a meeting) wait for it: its own errors are the ones to fix."""
     by_stem = {m.stem: m for m in meetings}
+    unread = {stem_of(t.path) for t in transcripts} - by_stem.keys()
     anchored: list[Annotation] = []
     problems: list[Problem] = []
     for source in sources:
-        stem = file_name(source.path).rsplit(".", 1)[0]
+        stem = stem_of(source.path)
         meeting = by_stem.get(stem)
+        if meeting is None and stem in unread:
+            continue
         if meeting is None:
             problems.append(Problem(source.path, 1, f"no transcript named {stem}.txt or {stem}.md for these notes"))
             continue

@@ -82,7 +82,7 @@ def parse_naming(source: Source, speaker_names: frozenset[str] = frozenset()
     problems += meta_problems
     if any(not p.warning for p in problems):
         return None, problems, ()
-    stem = _stem(path)
+    stem = stem_of(path)
     markdown = path.endswith(".md")
     blocks, body_problems, footnotes, suffixes = parse_body(body, body_line, path, markdown, speaker_names)
     problems += body_problems
@@ -133,7 +133,8 @@ def _character_problems(text: str, path: str) -> list[Problem]:
     return problems
 
 
-def _stem(path: str) -> str:
+def stem_of(path: str) -> str:
+    """"content/transcripts/2023-02-17_70530.txt" → "2023-02-17_70530": what names a meeting's notes."""
     name = file_name(path)
     return name.rsplit(".", 1)[0] if "." in name else name
 

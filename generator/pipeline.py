@@ -90,7 +90,7 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
     glossary, found = load_glossary(content.glossary)
     problems += found
     term_hits, figures = analyse(meetings, glossary, speaker_of)
-    annotations, found = anchor_annotations(content.annotations, meetings)
+    annotations, found = anchor_annotations(content.annotations, meetings, content.transcripts)
     problems += found
     errors = [p for p in problems if strict or not p.warning]
     if errors:

@@ -140,6 +140,19 @@ def test_markdown_transcript_with_footnote_and_script_builds_safely(tmp_path):
     assert [a.attrs["href"] for a in find_all(page, "a", cls="fnref")] == ["#fn-1", "#fn-1"]
 
 
+def test_notes_on_a_transcript_with_errors_wait_for_it(tmp_path):
+    """A transcript that cannot be read gives its own error, not also "no transcript named … for
+    these notes" for its notes, which was false: the transcript is there."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    seed = content / "transcripts" / "2023-02-17_70530.txt"
+    seed.write_text(seed.read_text("utf-8").replace('title: "', 'title: ["', 1), "utf-8")
+    result = run_build(content, tmp_path / "site")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{seed}:2: invalid YAML"), lines
+
+
 CROSSING_NOTES = """
 - quote: tensions between KAMAZ
   body: Crosses the note on "KAMAZ and MAZ".
