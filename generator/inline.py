@@ -24,8 +24,9 @@ STAGE_WORDS = (r"applause|laughter|laughs|noise|inaudible|unintelligible|crossta
                r"without (?:a )?microphone|no microphone|off[- ]mic|in (?:english|german|russian|french)|"
                r"speaks|speaking|commercial break|singing|pause|interruption|animation|"
                r"the president|passes|shows|points|continues|reading")
-STAGE_RE = re.compile(r"\((?=[^()]{0,80}\))(?:[^()]*\b(?:" + STAGE_WORDS + r")\b[^()]*)\)\.?",
-                      re.IGNORECASE)
+STAGE_RE = re.compile(r"\((?=[^()]{0,80}\))(?:[^()]*\b(?:" + STAGE_WORDS.replace(" ", r"\s+")
+                      + r")\b[^()]*)\)\.?", re.IGNORECASE)
+"""A stage direction inside a paragraph; its words may be parted by any spaces ("(In\u00a0German.)")."""
 
 
 @dataclass(frozen=True, order=True)

@@ -1,4 +1,5 @@
-"""The template environment: `view.key` on a dict answers as Jinja's own lookup does."""
+"""Rendering: the template environment (`view.key` on a dict answers as Jinja's own lookup does), and the
+marks the transcript conventions put in a paragraph's text."""
 from __future__ import annotations
 
 import pytest
@@ -31,3 +32,13 @@ def test_a_missing_key_is_still_an_undefined_error():
 
 def test_the_builds_environment_is_the_view_environment():
     assert isinstance(make_environment(None), ViewEnvironment)
+
+
+def test_stage_directions_in_a_paragraph_are_styled_whatever_spaces_part_their_words():
+    """The example's 2018-06-04 says "(In\u00a0German.)" with a no-break space: it was left unstyled,
+    where "(Speaks German.)" was; the corpus's "(in\u00a0Russian)" too."""
+    from generator.inline import render_text, text_marks
+    text = "Thank you. (In\u00a0German.) Good. (without a\u00a0microphone) Yes (in Russian). (Applause.) (in brief)"
+    assert str(render_text(text, text_marks(text))) == (
+        'Thank you. <span class="stage">(In\u00a0German.)</span> Good. <span class="stage">(without a\u00a0microphone)'
+        '</span> Yes <span class="stage">(in Russian).</span> <span class="stage">(Applause.)</span> (in brief)')
