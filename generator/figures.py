@@ -540,8 +540,6 @@ def _chain_end(text: str, numerals: list[Numeral], last: int) -> int:
 
 _SIGN_ENDS = frozenset("$€£¥₽DRBPYbl")
 """The last character of every currency sign or code CURRENCY_SIGN_RE knows (or a space after one)."""
-_CODE_ENDS = frozenset("DRBPYbl")
-"""The last letter of every currency code CURRENCY_SIGN_RE knows ("USD", "Rbl"), which a space may follow."""
 _SPACES_ANYWHERE_RE = re.compile(r"\s")
 _RUNS_OF_SPACES_RE = re.compile(r"\s+")
 
@@ -551,9 +549,9 @@ def sign_before(text: str, position: int) -> tuple[str, int]:
     if position == 0:
         return "", position
     last = text[position - 1]
-    if last not in _SIGN_ENDS and not (last.isspace() and (text[position - 2:position - 1] in _CODE_ENDS
+    if last not in _SIGN_ENDS and not (last.isspace() and (text[position - 2:position - 1] in _SIGN_ENDS
                                                            or last == "\n")):
-        return "", position   # (a space ends a sign only after a code; "$" matches before a last newline)
+        return "", position   # (one space may end a sign: "RUB 40", "US$\u00a043"; "$" matches before a last newline)
     match = CURRENCY_SIGN_RE.search(text[max(0, position - 6):position])
     if not match:
         return "", position

@@ -145,8 +145,8 @@ def plain(value: Decimal) -> str:
 
 # ---------------------------------------------------------------- units as said
 
-CURRENCY_SIGN_RE = re.compile(r"(?:US\s?\$|U\.S\.\s?\$|C\$|A\$|HK\$|\$|€|£|¥|₽|\b(?:USD|EUR|RUB|GBP|CNY|Rb|Rbl)\s?)$")
-"""A currency sign or code written just before the digits ("US$43", "€5", "RUB 40")."""
+CURRENCY_SIGN_RE = re.compile(r"(?:US\s?\$|U\.S\.\s?\$|C\$|A\$|HK\$|\$|€|£|¥|₽|\b(?:USD|EUR|RUB|GBP|CNY|Rb|Rbl))\s?$")
+"""A currency sign or code written just before the digits ("US$43", "€5", "RUB 40", "US$\u00a043")."""
 
 SIGNS = {"US$": "USD", "U.S.$": "USD", "$": "USD", "C$": "CAD", "A$": "AUD", "HK$": "HKD",
          "€": "EUR", "£": "GBP", "¥": "JPY", "₽": "RUB", "USD": "USD", "EUR": "EUR",

@@ -387,6 +387,14 @@ def test_offsets_index_the_original_text_with_nbsps():
     assert sentence_at(text, figure.start, figure.end) == "It reached over US$43 billion last year."
 
 
+def test_a_space_between_a_currency_sign_and_its_digits_keeps_the_currency():
+    """"US$\u00a043\u00a0billion" was a count of 43 billion, its sign left out."""
+    text = "Trade reached US$\u00a043\u00a0billion, then $ 5 million more, and RUB 40 million."
+    assert [(text[f.start:f.end], f.unit, f.value) for f in find_in_text(text)] == [
+        ("US$\u00a043\u00a0billion", "USD", 43_000_000_000), ("$ 5 million", "USD", 5_000_000),
+        ("RUB 40 million", "RUB", 40_000_000)]
+
+
 # ---------------------------------------------------------------- the page and the marks
 
 
