@@ -152,3 +152,21 @@ def test_nu_html_checker_finds_no_errors(example_site: Path):
     pages = sorted(example_site.rglob("*.html"))
     assert len(pages) > 150
     assert vnu_errors(pages) == []
+
+
+def test_printed_pages_show_no_navigation_or_controls(example_site: Path, browser):
+    """DESIGN: pages print cleanly, with no navigation. Printed, no page of any kind shows a nav
+    (the speakers index's letters did), a form or a control (the search page's did), or the
+    figures table's bare ¶ links; the table's sort buttons stay, as its column headings."""
+    page = browser.new_page(viewport={"width": 800, "height": 1000})
+    shown = {}
+    for kind, path in sorted(KINDS.items()):
+        page.goto((example_site / path.split("?")[0]).as_uri() + ("?" + path.split("?")[1] if "?" in path else ""))
+        page.emulate_media(media="print")
+        shown[kind] = page.evaluate("""() => [...document.querySelectorAll(
+              'nav, form, button, input, select, textarea, .site-header, table.figures .to-paragraph')]
+            .filter(e => e.getClientRects().length && !e.matches('th > button.sort'))
+            .map(e => e.tagName.toLowerCase() + '.' + e.className)""")
+        page.emulate_media(media="screen")
+    page.close()
+    assert shown == {kind: [] for kind in KINDS}
