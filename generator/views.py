@@ -408,6 +408,7 @@ def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict,
     return {
         "title": meeting.title,
         "meeting": {**meeting_summary(meeting), "time": meeting.time, "source": meeting.source,
+                    "language": meeting.language,
                     "topics": [{"name": t.name, "href": urls.topic(t.slug)}
                                for t in (meeting_topics(archive)[meeting.slug] if topics is None else topics)]},
         "participants": participants,

@@ -42,3 +42,19 @@ def test_stage_directions_in_a_paragraph_are_styled_whatever_spaces_part_their_w
     assert str(render_text(text, text_marks(text))) == (
         'Thank you. <span class="stage">(In\u00a0German.)</span> Good. <span class="stage">(without a\u00a0microphone)'
         '</span> Yes <span class="stage">(in Russian).</span> <span class="stage">(Applause.)</span> (in brief)')
+
+
+def test_a_meeting_in_another_language_says_so_to_browsers_and_screen_readers():
+    """Front matter's `language` was read and checked, then shown nowhere: a meeting page's
+    article carries it as `lang`, the page's own words keep the site's."""
+    from generator.model import ContentInput, Source
+    from generator.pipeline import load_archive
+    from generator.render import render_site
+    said = "---\ntitle: {}\ndate: 2024-01-0{}\n{}---\nVladimir Putin: {}\n"
+    archive = load_archive(ContentInput(transcripts=(
+        Source("transcripts/2024-01-02_ru.txt", said.format("Встреча", 2, "language: ru\n", "Добрый день.")),
+        Source("transcripts/2024-01-03_en.txt", said.format("Meeting", 3, "", "Good afternoon.")))))
+    site = render_site(archive)
+    russian, english = (site[f"meetings/2024-01-0{n}-{code}.html"].decode("utf-8") for n, code in ((2, "ru"), (3, "en")))
+    assert '<html lang="en">' in russian and '<article class="meeting" lang="ru" ' in russian
+    assert '<article class="meeting" data-cite-title' in english
