@@ -25,8 +25,9 @@ SETTLED_NS = 2_000_000_000
 timestamp tick (coarse on some file systems): it is not remembered as read."""
 MAX_BYTES = 20_000_000
 """A file larger than this is refused before it is read."""
-UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-"""Control characters, and the lone surrogates by which Python keeps bytes that are not UTF-8."""
+UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+"""Control characters, the marks that turn text right to left (a name "gpj.exe" shown reversed),
+and the lone surrogates by which Python keeps bytes that are not UTF-8."""
 
 
 def display_path(path: Path) -> str:
@@ -77,14 +78,15 @@ def escape_name(name: str) -> str:
         return name
     raw = os.fsencode(name)
     text = raw.decode("utf-8", "backslashreplace")
-    return UNPRINTABLE_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return UNPRINTABLE_RE.sub(lambda m: f"\\x{ord(m.group()):02x}" if m.group() < "\u0100" else f"\\u{ord(m.group()):04x}",
+                              text)
 
 
 def name_problem(path: Path) -> Problem | None:
-    """A file name that is not UTF-8 or holds control characters cannot name a page: rename it."""
+    """A file name that is not UTF-8 or holds control or direction characters cannot name a page: rename it."""
     if UNPRINTABLE_RE.search(path.name):
-        return Problem(display_path(path), 1, "file name holds control characters or bytes that "
-                                              "are not UTF-8; rename the file")
+        return Problem(display_path(path), 1, "file name holds control or text-direction characters or bytes "
+                                              "that are not UTF-8; rename the file")
     return None
 
 
