@@ -78,8 +78,8 @@ def escape_name(name: str) -> str:
         return name
     raw = os.fsencode(name)
     text = raw.decode("utf-8", "backslashreplace")
-    return UNPRINTABLE_RE.sub(lambda m: f"\\x{ord(m.group()):02x}" if m.group() < "\u0100" else f"\\u{ord(m.group()):04x}",
-                              text)
+    return UNPRINTABLE_RE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                              else f"\\u{ord(m.group()):04x}", text)
 
 
 def name_problem(path: Path) -> Problem | None:
