@@ -75,6 +75,11 @@ def run_check(args: argparse.Namespace) -> int:
     except ContentErrors as errors:
         print_problems(errors.problems)
         return 1
+    from .render import template_problems
+    errors = template_problems(archive, options.templates)
+    if errors:
+        print_problems(errors)
+        return 1
     problems = list(archive.warnings)
     from .checks import content_checks
     problems += content_checks(archive, content)

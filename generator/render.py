@@ -121,11 +121,14 @@ def make_environment(user_templates: Path | None = None, compiled: Path | None =
     return env
 
 
-def template_problem(error: Exception, name: str) -> Problem:
+def template_problem(error: Exception, name: str, env: Environment | None = None) -> Problem:
     """A template error as file:line, pointing into the template that failed."""
     if isinstance(error, TemplateSyntaxError):
         path = error.filename or error.name or name
         return Problem(display_path(Path(path)), error.lineno or 1, f"template error: {error.message}")
+    if isinstance(error, UnicodeDecodeError):  # raised reading the file, so no template frame names it
+        return Problem(display_path(Path(template_file(env, name))), 1,
+                       f"template is not UTF-8 text (byte 0x{error.object[error.start]:02X})")
     line, path = 1, name
     # Jinja rewrites the traceback so that template frames carry the template's
     # file and line; the innermost one is where the error happened.
@@ -134,6 +137,15 @@ def template_problem(error: Exception, name: str) -> Problem:
             path, line = frame.filename, frame.lineno
     message = f"template not found: {error.name}" if isinstance(error, TemplateNotFound) else f"template error: {error}"
     return Problem(display_path(Path(path)), line, message)
+
+
+def template_file(env: Environment | None, name: str) -> str:
+    """The file template `name` is read from: the first of the loaders' folders that has it."""
+    for loader in getattr(env.loader, "loaders", []) if env else []:
+        for folder in loader.searchpath:
+            if (Path(folder) / name).is_file():
+                return str(Path(folder) / name)
+    return name
 
 
 def static_files(user_templates: Path | None) -> dict[str, bytes]:
@@ -202,7 +214,7 @@ def render_page(env: Environment, site: dict, path: str, template_name: str, vie
         template = env.get_template(template_name)
         html = template.render(page=path, site=site, **view)
     except Exception as error:  # noqa: BLE001 - any error in a template is the template's, shown as file:line
-        raise ContentErrors([template_problem(error, template_name)]) from None
+        raise ContentErrors([template_problem(error, template_name, env)]) from None
     return html.encode("utf-8")
 
 
@@ -214,6 +226,27 @@ def raw_files(archive: Archive, html_pages: list[str]) -> dict[str, bytes]:
             files[path] = export.as_bytes(data)
     files.update(feeds.feed_files(archive, html_pages))
     return files
+
+
+def template_problems(archive: Archive, user_templates: Path | None) -> list[Problem]:
+    """What a build would find wrong in the content's own templates (`build.py check`), without
+    rendering the whole site: the first page of each template is rendered, which reads every
+    template it extends or includes (a syntax error, an unknown filter or template, a name the
+    view lacks). An error that only some pages' values raise is left to the build."""
+    if user_templates is None:
+        return []  # ours are tested
+    env = make_environment(user_templates)
+    site = views.site_view(archive)
+    problems: list[Problem] = []
+    tried: set[str] = set()
+    for path, template_name, view in page_list(archive):
+        if template_name not in tried:
+            tried.add(template_name)
+            try:
+                render_page(env, site, path, template_name, view_of(view))
+            except ContentErrors as errors:
+                problems += errors.problems
+    return list(dict.fromkeys(problems))
 
 
 def render_site(archive: Archive, user_templates: Path | None = None) -> dict[str, bytes]:

@@ -213,3 +213,15 @@ def test_there_are_enough_cases() -> None:
     """The issue asks for at least 40 cases; each folder is one."""
     assert len(CASES) >= 40
     assert all((BAD / name / "content").is_dir() or (BAD / name / "make.py").is_file() for name in CASES)
+
+
+@pytest.mark.parametrize("name", [case for case in CASES if case.startswith("tpl-")])
+def test_check_finds_what_a_build_would_in_the_templates(name: str, tmp_path: Path) -> None:
+    """`build.py check` reported nothing for a broken template, then the build failed on it:
+    it now renders the first page of each template and prints the build's file:line."""
+    expect = load_case(name, tmp_path)
+    result = run_build(tmp_path, "check")
+    lines = check_terminal(result)
+    assert result.returncode == 1, lines
+    assert_messages(lines, expect["stderr"])
+    assert not (tmp_path / "site").exists()
