@@ -133,6 +133,8 @@ def yaml_error_line(error: yaml.YAMLError, text: str) -> int:
     """
     mark = getattr(error, "problem_mark", None)
     if mark is None:
+        if isinstance(error, yaml.reader.ReaderError):  # a character YAML refuses, at its place
+            return text.count("\n", 0, error.position)
         return 0
     last = text.count("\n")
     context = getattr(error, "context_mark", None)
