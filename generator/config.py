@@ -9,15 +9,30 @@ TEXT_FIELDS = ("title", "description", "language", "license", "base_url", "term_
 
 def read_site_config(source: Source | None, base_url: str = "") -> tuple[SiteConfig, list[Problem]]:
     """The validated settings; `base_url` from the command line wins over the file."""
-    if source is None:
-        return SiteConfig(base_url=base_url), []
+    values, problems = file_settings(source) if source is not None else ({}, [])
+    if values is None:
+        return SiteConfig(), problems
+    if base_url:
+        values["base_url"] = base_url
+    url = values.get("base_url", "")
+    if url and not SOURCE_RE.match(url):
+        path, line = ("--base-url", 1) if base_url else (source.path, key_lines(source.text, 1).get("base_url", 1))
+        problems.append(Problem(path, line, "base_url must be an http:// or https:// address without spaces, "
+                                            "quotes or angle brackets"))
+        values.pop("base_url")
+    return SiteConfig(**values), problems
+
+
+def file_settings(source: Source) -> tuple[dict | None, list[Problem]]:
+    """site.yaml's settings that are valid, and the problems of the others (None when the file
+    cannot be read as settings at all)."""
     data, problems = load_yaml(source.text, source.path, 1)
     if problems:
-        return SiteConfig(), problems
+        return None, problems
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return SiteConfig(), [Problem(source.path, 1, "site.yaml must be a mapping of settings")]
+        return None, [Problem(source.path, 1, "site.yaml must be a mapping of settings")]
     lines = key_lines(source.text, 1)
     values = {}
     for key, value in data.items():
@@ -37,10 +52,4 @@ def read_site_config(source: Source | None, base_url: str = "") -> tuple[SiteCon
         problems.append(Problem(source.path, lines.get("language", 1),
                                 f"language must be a language tag like en or en-GB, not {values['language']!r}"))
         values.pop("language")
-    if base_url:
-        values["base_url"] = base_url
-    url = values.get("base_url", "")
-    if url and not SOURCE_RE.match(url):
-        problems.append(Problem(source.path, lines.get("base_url", 1), "base_url must start with http:// or https://"))
-        values.pop("base_url")
-    return SiteConfig(**values), problems
+    return values, problems
