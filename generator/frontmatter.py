@@ -10,6 +10,7 @@ import re
 import yaml
 from yaml.constructor import ConstructorError
 
+from .labels import read_label
 from .model import Participant, Problem
 
 
@@ -246,13 +247,24 @@ def tidy_published(text: str) -> str:
     return SPACE_BEFORE_STOP_RE.sub("", SPLIT_ORDINAL_RE.sub(r"\1", SPACES_RE.sub(" ", text)))
 
 
+def participant_of(text: str) -> Participant:
+    """A participant named as a speaker's label would be ("Finance Minister Anton Siluanov"), or
+    name first ("Anton Siluanov, Finance Minister"): the name, to find the person by, and the
+    role apart. Text that is no label ("Lukashenka", "Question") stays the name as given."""
+    name, _, after = text.partition(",")
+    label = read_label(name.strip())
+    if label is None or label.generic:
+        return Participant(name=text, role="")
+    return Participant(name=label.name, role=label.role or after.strip())
+
+
 def _participants(value: object) -> tuple[Participant, ...] | None:
     if not isinstance(value, list):
         return None
     out = []
     for item in value:
         if isinstance(item, str) and item.strip():
-            out.append(Participant(name=item.strip(), role=""))
+            out.append(participant_of(item.strip()))
         elif isinstance(item, dict) and isinstance(item.get("name"), str):
             role = item.get("role", "")
             if not isinstance(role, str):

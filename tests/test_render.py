@@ -58,3 +58,21 @@ def test_a_meeting_in_another_language_says_so_to_browsers_and_screen_readers():
     russian, english = (site[f"meetings/2024-01-0{n}-{code}.html"].decode("utf-8") for n, code in ((2, "ru"), (3, "en")))
     assert '<html lang="en">' in russian and '<article class="meeting" lang="ru" ' in russian
     assert '<article class="meeting" data-cite-title' in english
+
+
+def test_front_matter_participants_named_as_labels_are_found_by_name():
+    """`participants: ["Finance Minister Anton Siluanov"]` listed the whole text, unlinked, beside
+    the Anton Siluanov who has a page: a participant is read as a label is, role apart."""
+    from generator.model import ContentInput, Source
+    from generator.pipeline import load_archive
+    from generator.render import render_site
+    listed = ('---\ntitle: Listed\ndate: 2024-01-02\nparticipants: ["Finance Minister Anton Siluanov",'
+              ' "Alexander Lukashenko, President of Belarus", "Lukashenka"]\n---\nVladimir Putin: Hello.\n')
+    spoken = "---\ntitle: Spoken\ndate: 2024-01-03\n---\nAnton Siluanov: Thank you.\nAlexander Lukashenko: Yes.\n"
+    archive = load_archive(ContentInput(transcripts=(Source("transcripts/2024-01-02_a.txt", listed),
+                                                     Source("transcripts/2024-01-03_b.txt", spoken))))
+    assert [(p.name, p.role) for p in archive.meetings[0].participants] == [
+        ("Anton Siluanov", "Finance Minister"), ("Alexander Lukashenko", "President of Belarus"), ("Lukashenka", "")]
+    html = render_site(archive)["meetings/2024-01-02-a.html"].decode("utf-8")
+    assert ('<span class="who"><a href="../speakers/anton-siluanov.html">Anton Siluanov</a>, '
+            '<span class="role">Finance Minister</span></span>') in html
