@@ -122,13 +122,13 @@ def find_quote(meeting: Meeting, quote: str, prefix: str, suffix: str) -> list[t
 
 
 def anchor_annotations(sources: tuple[Source, ...], meetings: list[Meeting],
-                       transcripts: tuple[Source, ...] = ()) -> tuple[tuple[Annotation, ...], list[Problem]]:
+                       transcripts: list[str] = ()) -> tuple[tuple[Annotation, ...], list[Problem]]:
     """Every note anchored in its meeting, numbered in document order; problems for the rest.
 
-    The notes on a transcript that is there but could not be read (one of `transcripts`
-    without a meeting) wait for it: its own errors are the ones to fix."""
+    The notes on a transcript that is there but could not be read or parsed (one of the
+    paths `transcripts` without a meeting) wait for it: its own errors are the ones to fix."""
     by_stem = {m.stem: m for m in meetings}
-    unread = {stem_of(t.path) for t in transcripts} - by_stem.keys()
+    unread = {stem_of(path) for path in transcripts} - by_stem.keys()
     anchored: list[Annotation] = []
     problems: list[Problem] = []
     for source in sources:

@@ -217,6 +217,9 @@ class ContentInput:
     speakers: Source | None = None
     glossary: Source | None = None
     annotations: tuple[Source, ...] = field(default=())
+    unread: tuple[Problem, ...] = field(default=())
+    """Why each file that is there could not be read: load_archive reports these with every
+    problem of the files read, so that one bad file does not hide the others' problems."""
 
 
 @dataclass(frozen=True)

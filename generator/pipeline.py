@@ -82,6 +82,7 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
     `names`: speakers_file.speaker_names of content.speakers, when the caller has them already.
     """
     config, problems = read_site_config(content.site, base_url)
+    problems = [*content.unread, *problems]
     names = speaker_names(content.speakers) if names is None else names
     meetings, found = gather_meetings(parse(content.transcripts, names))
     problems += found
@@ -90,7 +91,8 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
     glossary, found = load_glossary(content.glossary)
     problems += found
     term_hits, figures = analyse(meetings, glossary, speaker_of)
-    annotations, found = anchor_annotations(content.annotations, meetings, content.transcripts)
+    annotations, found = anchor_annotations(content.annotations, meetings,
+                                            [s.path for s in content.transcripts] + [p.path for p in content.unread])
     problems += found
     errors = [p for p in problems if strict or not p.warning]
     if errors:

@@ -274,7 +274,8 @@ def transcript_files(content: Path, root: Path, problems: list[Problem]) -> list
 
 
 def read_content(content: Path, known: dict | None = None) -> ContentInput:
-    """Every input file of the archive, decoded; raises ContentErrors on any problem.
+    """Every input file of the archive, decoded, and why any could not be (ContentInput.unread);
+    raises ContentErrors when there is no content to read.
 
     `known`: see read_text."""
     problems: list[Problem] = []
@@ -297,10 +298,9 @@ def read_content(content: Path, known: dict | None = None) -> ContentInput:
         speakers=optional("speakers.yaml"),
         glossary=optional("glossary.yaml"),
         annotations=tuple(s for s in annotations if s is not None),
+        unread=tuple(problems),
     )
-    if problems:
-        raise ContentErrors(problems)
     if not result.transcripts:
-        raise ContentErrors([Problem(display_path(content / "transcripts"), 1,
-                                     "no transcripts (*.txt or *.md) found")])
+        raise ContentErrors(problems or [Problem(display_path(content / "transcripts"), 1,
+                                                 "no transcripts (*.txt or *.md) found")])
     return result
