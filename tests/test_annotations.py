@@ -264,9 +264,12 @@ def test_browser_toggles_notes_and_the_choice_persists(example_site, browser):
     assert not page.locator("aside.sidenote").first.is_visible()
     page.locator("#notes-toggle").click()
     assert page.locator("aside.sidenote").first.is_visible()
-    page.emulate_media(media="print")  # printed: the list at the end, not the margin or the button
-    assert not page.locator("aside.sidenote").first.is_visible() and not page.locator(".notes-control").is_visible()
-    assert page.locator(".meeting-notes").is_visible()
+    page.emulate_media(media="print")  # printed: each note under its paragraph (issue 6), not the list again
+    note, paragraph = page.locator("aside.sidenote").first, page.locator("#p12")
+    assert note.is_visible() and not page.locator(".notes-control").is_visible()
+    assert not page.locator(".meeting-notes").is_visible()
+    below, text = note.bounding_box(), paragraph.bounding_box()
+    assert below["y"] >= text["y"] + text["height"] and abs(below["x"] - text["x"]) < 5, (below, text)
     assert page.evaluate("getComputedStyle(document.querySelector('.source a'), '::after').content") == "none"
     for scheme in ("light", "dark"):  # printed from a browser in dark mode, names came out near white on white
         page.emulate_media(media="print", color_scheme=scheme)

@@ -9,7 +9,7 @@ is moved down, if need be, just below the one before, so that none covers anothe
   var KEY = "stenogram-notes-hidden";
   var GAP = 12;  // px between one note and the next it was moved below
   var root = document.documentElement;
-  var wide = window.matchMedia("(min-width: 64rem)");  // the stylesheet's margin layout
+  var wide = window.matchMedia("screen and (min-width: 64rem)");  // the stylesheet's margin layout
   function stored() {
     try { return window.localStorage.getItem(KEY) === "1"; } catch (e) { return false; }
   }
