@@ -54,19 +54,20 @@ def note_view(note, meeting: Meeting) -> dict:
         "quote": normalise_spaces(paragraph.text[note.start:note.end]),
         "html": render_markdown(note.body),
         "paragraph": note.paragraph,
+        "at": note.end,
     }
 
 
 def footnote_views(meeting: Meeting) -> list[dict]:
     """A .md transcript's footnotes, each placed beside the first paragraph citing it."""
-    first_use: dict[str, int] = {}
+    first_use: dict[str, tuple[int, int]] = {}
     for paragraph in meeting.paragraphs:
         for span in paragraph.format:
             if span.tag == "fnref":
-                first_use.setdefault(span.value, paragraph.number)
-    return [{"id": f"fn-{label}", "label": label, "back": f"#p{first_use[label]}", "kind": "footnote",
+                first_use.setdefault(span.value, (paragraph.number, span.start))
+    return [{"id": f"fn-{label}", "label": label, "back": f"#p{first_use[label][0]}", "kind": "footnote",
              "author": "", "date": "", "quote": "", "html": render_markdown(text),
-             "paragraph": first_use[label]}
+             "paragraph": first_use[label][0], "at": first_use[label][1]}
             for label, _, text in meeting.footnotes if label in first_use]
 
 
@@ -78,9 +79,24 @@ def meeting_notes(archive: Archive) -> dict[str, list[dict]]:
         notes[note.meeting].append(note_view(note, by_meeting[note.meeting]))
     for meeting in archive.meetings:
         if meeting.footnotes:
-            notes[meeting.slug].extend(footnote_views(meeting))
-    return {slug: sorted(found, key=lambda n: (n["paragraph"], n["kind"] == "footnote", n["label"]))
+            notes[meeting.slug] = numbered_as_one(notes[meeting.slug] + footnote_views(meeting))
+    return {slug: sorted(found, key=lambda n: (n["paragraph"], n["at"], n["kind"] == "footnote"))
             for slug, found in notes.items()}
+
+
+def numbered_as_one(notes: list[dict]) -> list[dict]:
+    """A .md meeting's editor's notes and footnotes numbered in one run, in the order their marks
+    stand in the text: each had its own ("1" twice), and the list at the end a third."""
+    ranked = sorted(notes, key=lambda n: (n["paragraph"], n["at"], n["kind"] == "footnote"))
+    return [{**note, "label": str(number)} for number, note in enumerate(ranked, 1)]
+
+
+def shown_numbers(notes: list[dict]) -> dict[str, str]:
+    """href of a note's mark in the text ("#note-3", "#fn-1") → the number its note shows, where
+    that differs from the number the mark was made with (numbered_as_one)."""
+    return {f"#{note['id']}": note["label"] for note in notes
+            if note["label"] != (note["id"].removeprefix("fn-") if note["kind"] == "footnote"
+                                 else note["id"].removeprefix("note-"))}
 
 
 def notes_by_paragraph(notes: list[dict]) -> dict[int, list[dict]]:

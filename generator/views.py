@@ -14,7 +14,8 @@ from typing import NamedTuple
 
 from . import urls
 from .feeds import FEED
-from .annotation_views import ANNOTATIONS_INDEX, NOTES_SCRIPT, annotation_marks, meeting_notes, notes_by_paragraph
+from .annotation_views import (ANNOTATIONS_INDEX, NOTES_SCRIPT, annotation_marks, meeting_notes, notes_by_paragraph,
+                               shown_numbers)
 from .figure_rows import KIND_LABELS, said_rows
 from .figures import FIGURE_KINDS, Figure, figure_marks
 from .glossary import (archive_topics, hit_entries, meeting_topics, term_marks, topic_finder, topic_of,
@@ -103,15 +104,19 @@ def paragraph_marks(archive: Archive) -> dict[tuple[str, int], list[Mark]]:
 
 
 def paragraph_view(paragraph: Paragraph, meeting: Meeting, marks: dict, page: str,
-                   notes: dict | None = None) -> dict:
-    own = marks.get((meeting.slug, paragraph.number), [])
+                   notes: dict | None = None, shown: dict[str, str] | None = None) -> dict:
+    """`shown`: annotation_views.shown_numbers, the numbers a .md meeting's notes show."""
+    own = text_marks(paragraph.text) + format_marks(paragraph) + marks.get((meeting.slug, paragraph.number), [])
+    if shown:
+        own = [replace(m, tail=shown[href]) if m.start == m.end and (href := dict(m.attrs).get("href")) in shown
+               else m for m in own]
     return {
         "id": f"p{paragraph.number}",
         "number": paragraph.number,
         "kind": paragraph.kind,
         "interrupted": paragraph.interrupted,
         "notes": (notes or {}).get(paragraph.number, []),
-        "html": render_text(paragraph.text, text_marks(paragraph.text) + format_marks(paragraph) + own, page),
+        "html": render_text(paragraph.text, own, page),
     }
 
 
@@ -350,6 +355,7 @@ def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict,
                  topics: list | None = None, notes: list | None = None, roles_here: dict | None = None) -> dict:
     page = urls.meeting(meeting.slug)
     beside = notes_by_paragraph(notes or [])
+    shown = shown_numbers(notes or [])
     blocks = []
     introduced: set[str] = set()
     roles: dict[str, str] = {}
@@ -358,7 +364,7 @@ def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict,
         if isinstance(block, SectionBreak):
             blocks.append({"type": "break"})
         elif isinstance(block, Paragraph):
-            blocks.append({"type": "paragraph", **paragraph_view(block, meeting, marks, page, beside)})
+            blocks.append({"type": "paragraph", **paragraph_view(block, meeting, marks, page, beside, shown)})
         elif isinstance(block, Turn):
             key = archive.speaker_of.get((meeting.slug, block.number))
             person = people.get(key)
@@ -381,7 +387,7 @@ def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict,
                 "note": block.label.note,
                 "continued": block.continued,
                 "generic": block.label.generic,
-                "paragraphs": [paragraph_view(p, meeting, marks, page, beside) for p in block.paragraphs],
+                "paragraphs": [paragraph_view(p, meeting, marks, page, beside, shown) for p in block.paragraphs],
             })
     shares = speaking_shares(archive, meeting)
     total = sum(w for _, _, w in shares) or 1

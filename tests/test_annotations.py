@@ -233,6 +233,28 @@ def test_markdown_lines_that_open_a_turn_or_a_footnote_begin_a_paragraph():
     assert meeting.footnotes == (("1", 12, "The first note."), ("2", 13, "The second note, written on two lines."))
 
 
+def test_a_markdown_meetings_footnotes_and_editors_notes_are_numbered_as_one(tmp_path):
+    """Each kind had its own numbers: the text showed "1" for a footnote and "1" for an editor's
+    note, and the list at the end numbered them 1 and 2. Now one run, in the order their marks
+    stand: in the text, beside it, and in the list alike."""
+    content = tmp_path / "content"
+    (content / "transcripts").mkdir(parents=True)
+    (content / "annotations").mkdir()
+    (content / "transcripts" / "2024-03-01_md.md").write_text(
+        "---\ntitle: Notes\ndate: 2024-03-01\n---\nThe preamble mentions the Union State.[^a]\n\n"
+        "**Vladimir Putin:** Good afternoon. This has a footnote[^b] too.\n\n**Alexander Lukashenko:** Thanks.[^a]\n\n"
+        "[^a]: First footnote.\n[^b]: Second footnote.\n", "utf-8")
+    (content / "annotations" / "2024-03-01_md.yaml").write_text("- quote: Good afternoon\n  body: A note.\n", "utf-8")
+    result = run_build(content, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "meetings" / "2024-03-01-md.html").read_text("utf-8")
+    assert re.findall(r'class="(?:note-num|fnref-label)">([^<]*)<', html) == ["1", "2", "3", "1"]
+    assert re.findall(r'<aside class="sidenote[^"]*" id="([^"]+)"><a class="note-label"[^>]*>([^<]*)<', html) == [
+        ("fn-a", "1"), ("note-1", "2"), ("fn-b", "3")]
+    assert re.findall(r'<li class="note [^"]*"><a href="([^"]+)">([^<]*)</a>', html) == [
+        ("#p1", "[1]"), ("#note-ref-1", "“Good afternoon”"), ("#p2", "[3]")]
+
+
 def test_a_footnote_never_defined_or_never_referenced_is_a_warning_at_its_line():
     from generator.model import Source
     from generator.parse import parse_with_problems
