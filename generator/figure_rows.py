@@ -230,3 +230,13 @@ def said_rows(figures: Iterable[Figure], speakers: Iterable[str]) -> Markup:
             f'      <td class="speaker-cell">{speaker_html or NOBODY_HTML}</td>\n'
             f'    </tr>\n')
     return Markup("".join(lines))  # safe: made only of our tags and texts escaped above
+
+
+def cited_links(figures: Iterable[Figure], meeting_href: str) -> Markup:
+    """"<a href="…#p14">over US$43 billion</a> · <a …>28 joint programmes</a>": a link to the
+    paragraph of each of `figures`, all said in the meeting whose page is `meeting_href`
+    (relative to the page they go on), for a speaker page's list of their figures."""
+    href_html = escape_html(meeting_href)
+    saids_html = escape_each([said_as_shown(figure) for figure in figures])
+    return Markup(" · ".join(f'<a href="{href_html}#p{figure.paragraph:d}">{said_html}</a>'
+                             for figure, said_html in zip(figures, saids_html)))  # safe: our tags, escaped texts

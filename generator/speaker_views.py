@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import urls
-from .figure_rows import KIND_LABELS
+from .figure_rows import KIND_LABELS, cited_links
 from .figures import FIGURE_KINDS
 from .index import speaker_stats, turn_words
 from .labels import CONNECTORS, normalise_spaces
@@ -131,14 +131,15 @@ def speaker_pages(archive: Archive):
         ranges = page_ranges(archive, entry, before)
         pages = pager(person, entry, ranges)
         said = partial(said_of, archive, person.key, entry.meetings)
+        said_in = partial(figures_said_in, archive, person.key)
         common = LazyView(speaker_common, archive, person, entry, render_bio, said, entries, ranges, pages)
         made_from = person_digest(archive, person, entry) if archive.analysis_keys else None
         yield urls.speaker(person.slug, 1), "speaker.html", LazyView(
-            speaker_view, common, person, entry, 1, inputs=partial(speaker_inputs, 1, made_from) if made_from else None,
+            speaker_view, common, person, entry, 1, said_in, inputs=partial(speaker_inputs, 1, made_from) if made_from else None,
             quick=speaker_inputs(1, made_from) if made_from else None)
         if len(pages) == 1 or not made_from:
             yield from ((urls.speaker(person.slug, number), "speaker.html",
-                         LazyView(later_speaker_view, person, entry, number, pages, ranges))
+                         LazyView(later_speaker_view, person, entry, number, pages, ranges, said_in))
                         for number in range(2, len(pages) + 1))
             continue
         quick = kept_page_keys(archive, person, entry, ranges, pages, before)
@@ -147,7 +148,7 @@ def speaker_pages(archive: Archive):
         for number in range(2, len(pages) + 1):
             inputs = partial(later_inputs, archive, person, entry, number, pages, ranges)
             yield urls.speaker(person.slug, number), "speaker.html", LazyView(
-                later_speaker_view, person, entry, number, pages, ranges, inputs=inputs,
+                later_speaker_view, person, entry, number, pages, ranges, said_in, inputs=inputs,
                 quick=quick[number - 2] if quick[number - 2] is not UNMADE else
                 partial(made_and_kept, quick, number - 2, inputs_digest, inputs))
     _last_people = (sizes, listed)
@@ -462,7 +463,8 @@ def pager(person: Person, entry, ranges: list[range]) -> list[dict]:
             for n, shown in enumerate(ranges)]
 
 
-def page_of_turns(person: Person, entry, number: int, pages: list[dict], ranges: list[range]) -> dict:
+def page_of_turns(person: Person, entry, number: int, pages: list[dict], ranges: list[range],
+                  said_in: Callable[[str], list] | None = None) -> dict:
     """What every page shows of a person's turns: page `number`'s, and the way to the pages
     before and after it; the first page lists every page, by the years it covers."""
     span, previous, following = place_of(pages, number)
@@ -470,23 +472,25 @@ def page_of_turns(person: Person, entry, number: int, pages: list[dict], ranges:
         "pages": pages if number == 1 else [],
         "page_number": number,
         "span": span,
-        "groups": turn_groups(turns_on(entry, ranges, number), entry.words_by_meeting),
+        "groups": turn_groups(turns_on(entry, ranges, number), entry.words_by_meeting, said_in),
         "previous_page": previous,
         "next_page": following,
     }
 
 
-def speaker_view(common: LazyView, person: Person, entry, number: int) -> dict:
+def speaker_view(common: LazyView, person: Person, entry, number: int,
+                 said_in: Callable[[str], list] | None = None) -> dict:
     """A person's first page: who they are, their totals, roles, chart, and their first turns."""
-    return {**common, **page_of_turns(person, entry, number, common["pages"], common["ranges"]),
+    return {**common, **page_of_turns(person, entry, number, common["pages"], common["ranges"], said_in),
             "chart": words_chart(entry.meetings, entry.words_by_meeting, person.name)}
 
 
-def later_speaker_view(person: Person, entry, number: int, pages: list[dict], ranges: list[range]) -> dict:
+def later_speaker_view(person: Person, entry, number: int, pages: list[dict], ranges: list[range],
+                       said_in: Callable[[str], list] | None = None) -> dict:
     """A later page: only more turns. The totals, which change with any of the person's
     meetings, are on the first page, which it links to."""
     return {"title": f"{person.name} (page {number})", "person": {"name": person.name, "slug": person.slug},
-            "first_page": pages[0]["href"], **page_of_turns(person, entry, number, pages, ranges)}
+            "first_page": pages[0]["href"], **page_of_turns(person, entry, number, pages, ranges, said_in)}
 
 
 class MeetingLinks(Sequence):
@@ -553,13 +557,20 @@ def excerpt(texts, limit: int = EXCERPT_CHARS) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def turn_groups(chunk, words_by_meeting: dict[str, int]) -> list[dict]:
-    """Turns of one page, grouped by meeting, each linking to its first paragraph."""
+def turn_groups(chunk, words_by_meeting: dict[str, int], said_in: Callable[[str], list] | None = None) -> list[dict]:
+    """Turns of one page, grouped by meeting, each linking to its first paragraph; with each
+    meeting, the figures said in its turns here (`said_in`: meeting slug → the person's figures
+    in it, figures_said_in), so that a person's pages list every figure they cited."""
     groups: list[dict] = []
+    paragraphs: set[int] = set()
     for meeting, turn in chunk:
         if not groups or groups[-1]["slug"] != meeting.slug:
+            if groups and said_in:
+                groups[-1]["figures"] = cited_here(said_in(groups[-1]["slug"]), groups[-1]["slug"], paragraphs)
+            paragraphs = set()
             groups.append({"slug": meeting.slug, "meeting": meeting_summary(meeting), "turns": [],
-                           "words": words_by_meeting.get(meeting.slug, 0)})
+                           "words": words_by_meeting.get(meeting.slug, 0), "figures": ""})
+        paragraphs.update(p.number for p in turn.paragraphs)
         speech = [p for p in turn.paragraphs if p.kind == "speech"]
         first = speech[0] if speech else (turn.paragraphs[0] if turn.paragraphs else None)
         groups[-1]["turns"].append({
@@ -568,7 +579,22 @@ def turn_groups(chunk, words_by_meeting: dict[str, int]) -> list[dict]:
             "excerpt": excerpt(p.text for p in (speech or turn.paragraphs)),
             "words": turn_words(turn),
         })
+    if groups and said_in:
+        groups[-1]["figures"] = cited_here(said_in(groups[-1]["slug"]), groups[-1]["slug"], paragraphs)
     return groups
+
+
+def cited_here(figures: list, slug: str, paragraphs: set[int]):
+    """The links (figure_rows.cited_links) to those of `figures` said in `paragraphs` of meeting `slug`."""
+    here = [figure for figure in figures if figure.paragraph in paragraphs]
+    return cited_links(here, urls.link(urls.meeting(slug), urls.SPEAKERS)) if here else ""
+
+
+def figures_said_in(archive: Archive, key: str, slug: str) -> list:
+    """The figures person `key` said in meeting `slug`, in the order said."""
+    grouped = figures_by_meeting(archive)  # None for figures not listed meeting by meeting (a hand-made archive)
+    share = archive.figures if grouped is None else grouped.get(slug, ())
+    return [figure for figure in figures_by_speaker(archive, share).get(key, ()) if figure.meeting == slug]
 
 
 def words_chart(meetings: list[Meeting], words: dict[str, int], name: str) -> dict:

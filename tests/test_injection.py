@@ -251,7 +251,7 @@ def test_markup_is_made_only_by_escaping_renderers():
                       ("markdown.py", "render_markdown_inline"), ("speaker_views.py", "bio_renderer"),
                       ("speaker_views.py", "render"),
                       ("glossary_views.py", "render_markdown"), ("figure_rows.py", "meeting_rows"),
-                      ("figure_rows.py", "said_rows")}, makers
+                      ("figure_rows.py", "said_rows"), ("figure_rows.py", "cited_links")}, makers
 
 
 def renderers():
@@ -266,6 +266,7 @@ def renderers():
         "glossary_views.render_markdown": lambda text: glossary_views.render_markdown(md, text),
         "figure_rows.meeting_rows": figure_rows_of_text,
         "figure_rows.said_rows": said_rows_of_text,
+        "figure_rows.cited_links": cited_links_of_text,
     }
 
 
@@ -280,6 +281,16 @@ def figure_rows_of_text(text: str) -> str:
                         [f"{text} and {text}"],
                         {"p": Speaker(text, "p", "../speakers/p.html")}, lambda target: target)
     return f"<table><tbody>{rows}</tbody></table>"
+
+
+def cited_links_of_text(text: str) -> str:
+    """A speaker page's links to figures whose words are `text` (the address is made from a slug)."""
+    from decimal import Decimal
+    from generator.figure_rows import cited_links
+    from generator.figures import Figure
+    figure = Figure(said=text, value=Decimal(5), low=None, high=None, unit="USD", kind="money", noun="",
+                    qualifier="", meeting="m", paragraph=1, start=0, end=len(text), speaker="p", restates=None)
+    return f"<p>{cited_links([figure, figure], '../meetings/m.html')}</p>"
 
 
 def said_rows_of_text(text: str) -> str:

@@ -773,3 +773,36 @@ def test_whats_kept_of_each_meeting_is_made_again_when_who_speaks_in_it_changes_
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(index, "_speakers_of_meetings", fresh)
         assert index.speaker_stats(dataclasses.replace(after)) == stats
+
+
+def cited_on_pages(site: Path) -> Counter:
+    """Speaker slug → the figures their pages list with their turns, as (meeting, paragraph, words)."""
+    cited: Counter = Counter()
+    for page in (site / "speakers").glob("*.html"):
+        slug = re.sub(r"-p\d+$", "", page.stem)
+        for links in re.findall(r'<p class="cited-here">(.*?)</p>', page.read_text("utf-8")):
+            cited.update((slug, meeting, paragraph, said)
+                         for meeting, paragraph, said in re.findall(r'<a href="\.\./meetings/([^"#]+)\.html#p(\d+)">([^<]*)</a>', links))
+    return cited
+
+
+def indexed_by_speaker(site: Path) -> Counter:
+    """The same, of every row of the figures index, by the speaker the row names."""
+    rows: Counter = Counter()
+    for page in (site / "figures").glob("*.html"):
+        rows.update(re.findall(r'<tr data-kind="\w+" data-speaker="([^"]+)" data-meeting="[^"]+">\s*'
+                               r'<td class="said"><a href="\.\./meetings/([^"#]+)\.html#p(\d+)">([^<]*)</a>',
+                               page.read_text("utf-8")))
+    return rows
+
+
+def test_a_persons_pages_list_every_figure_they_cited(example_site, corpus_site):
+    """Issue 4: each speaker page lists the figures that person cited. The first page listed
+    the newest ten; now each meeting's turns on a page are followed by the figures said in
+    them, so a person's pages list every figure the index gives them, and no other."""
+    assert sum(cited_on_pages(example_site).values()) > 250
+    assert cited_on_pages(example_site) == indexed_by_speaker(example_site)
+    _, site = corpus_site
+    cited = cited_on_pages(site)
+    assert sum(n for (slug, *_), n in cited.items() if slug == "vladimir-putin") > 1000  # over 15 pages
+    assert cited == indexed_by_speaker(site)
