@@ -201,9 +201,10 @@ class SearchIndex:
 
 @per_archive
 def speaker_table(archive: Archive) -> tuple[list[list[str]], dict[str, int], dict[str, int]]:
-    """[[slug, name]] with 0 for "no speaker", people first (by name), then generic labels."""
+    """[[slug, name, their aliases…]] with 0 for "no speaker", people first (by name), then generic
+    labels. The aliases of speakers.yaml let a search for "Lukashenka" find Alexander Lukashenko."""
     people = sorted(archive.people, key=lambda p: (fold(p.name), p.slug))
-    table = [["", ""]] + [[p.slug, p.name] for p in people]
+    table = [["", ""]] + [[p.slug, p.name, *(a for a in dict.fromkeys(p.aliases) if a != p.name)] for p in people]
     by_key = {p.key: i + 1 for i, p in enumerate(people)}
     generic: dict[str, int] = {}
     for names in _unnamed_of_meetings.each(archive.meetings, lambda m: unnamed_labels(archive, m),

@@ -425,6 +425,10 @@ def test_speaker_names_and_glossary_terms_are_searchable(example_site, archive, 
     wait_shown(page, "lukashenko")
     cards = page.eval_on_selector_all("#search-cards a", "as => as.map(a => [a.textContent, a.getAttribute('href')])")
     assert ["Alexander Lukashenko", "speakers/alexander-lukashenko.html"] in cards
+    page.fill("#search-q", "Lukashenka")  # an alias of speakers.yaml: the text never says it
+    wait_shown(page, "Lukashenka")
+    cards = page.eval_on_selector_all("#search-cards a", "as => as.map(a => [a.textContent, a.getAttribute('href')])")
+    assert cards == [["Alexander Lukashenko", "speakers/alexander-lukashenko.html"]]
     entries = [e for e in (archive.glossary.entries if archive.glossary else ()) if e.abbreviations]
     if entries:
         entry = entries[0]

@@ -111,7 +111,7 @@
     return {
       data: data, total: total, meetingOf: meetingOf, speakerOf: speakerOf, length: length,
       average: data.averageLength || 1, shardKeys: new Set(data.shards), speakerIndex: speakerIndex,
-      speakerWords: data.speakers.map(function (s) { return tokenize(s[1]); }),
+      speakerWords: data.speakers.map(function (s) { return s.slice(1).map(tokenize); }),
       termWords: data.terms.map(function (row) { return row.map(tokenize); })
     };
   }
@@ -484,7 +484,7 @@
       return query.slots.every(function (s) { return words.some(function (w) { return slotMatches(s, w); }); });
     }
     index.data.speakers.forEach(function (s, i) {
-      if (s[0] && matches(index.speakerWords[i])) {
+      if (s[0] && index.speakerWords[i].some(matches)) {
         found.push({ label: s[1], kind: "Speaker", href: fill(paths.speaker, { slug: s[0] }) });
       }
     });
