@@ -42,15 +42,21 @@ unless one meeting says more (page_chunks)."""
 SCRIPT = "static/figures.js"
 
 
+KIND_GROUPS = {"money": "money", "percent": "percent", "count": "counts", "measure": "counts", "multiple": "counts"}
+"""The table's groups, as issue 4 names them: money, percentages, counts and measures (multiples with them)."""
+GROUP_LABELS = {"money": "Money", "percent": "Percentages", "counts": "Counts and measures"}
+
+
 class MeetingFigures(NamedTuple):
-    """One meeting's figures on a page: what its filter option shows, and its rows."""
+    """One meeting's figures on a page: what its filter option shows, and its rows by group."""
 
     slug: str
     title: str
     iso_date: str
     count: int
-    rows: Markup
-    """The <tr> rows' HTML (figure_rows.meeting_rows, which escapes every text in them)."""
+    rows: dict[str, Markup]
+    """Group (KIND_GROUPS) → the <tr> rows' HTML of its figures (figure_rows.meeting_rows, which
+    escapes every text in them)."""
 
 
 class RelativeHrefs:
@@ -117,9 +123,22 @@ def meeting_figures(archive: Archive, figures: list[Figure], speakers: dict[str 
         cell = MeetingCell(slug, meeting.title, href(urls.meeting(slug)), format_date(meeting.date),
                            meeting.date.isoformat() if meeting.date else "")
         said = list(said)
+        by_group: dict[str, tuple[list, list]] = {}
+        for figure, sentence in zip(said, sentences_of(said, meetings)):
+            figures_here, sentences = by_group.setdefault(KIND_GROUPS[figure.kind], ([], []))
+            figures_here.append(figure)
+            sentences.append(sentence)
         groups.append(MeetingFigures(slug, meeting.title, cell.iso_date, len(said),
-                                     meeting_rows(cell, said, sentences_of(said, meetings), speakers, href)))
+                                     {group: meeting_rows(cell, *by_group[group], speakers, href)
+                                      for group in GROUP_LABELS if group in by_group}))
     return groups
+
+
+def kind_groups(figures: list[Figure]) -> list[dict]:
+    """The table's groups that a page has, in order, with how many rows each holds."""
+    counts = Counter(KIND_GROUPS[f.kind] for f in figures)
+    return [{"key": group, "label": label, "count": counts[group]} for group, label in GROUP_LABELS.items()
+            if counts[group]]
 
 
 def filter_options(figures: list[Figure], speakers: dict[str | None, Speaker], groups: list[MeetingFigures]) -> dict:
@@ -181,6 +200,7 @@ def figures_page_view(archive: Archive, chunk: list[Share], common: dict, nav: N
         **common,
         "title": "Figures" if nav.path == urls.FIGURES else f"Figures, {nav.span}",
         "meetings": groups,
+        "groups": kind_groups(figures),
         "options": filter_options(figures, speakers, groups),
         "current": nav.path,
         "span": nav.span,

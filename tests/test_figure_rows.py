@@ -6,6 +6,8 @@ byte for byte, as the one templates/figures.html made before.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from decimal import Decimal
 
@@ -156,7 +158,8 @@ def test_hostile_text_is_escaped_in_every_place_of_a_row(hostile):
 
 
 def test_the_template_prints_the_rows_as_they_are(tmp_path):
-    """templates/figures.html prints each meeting's rows whole: the rows are the table's body."""
+    """templates/figures.html prints each meeting's rows of a group whole: they are the group's body,
+    after its heading (money, then percentages, then counts and measures)."""
     from generator.figure_views import figures_pages
     from generator.lazy import view_of
     from generator.pipeline import load_archive
@@ -168,8 +171,11 @@ def test_the_template_prints_the_rows_as_they_are(tmp_path):
     (path, template, view), *_ = figures_pages(archive)
     view = view_of(view)
     page = render_page(make_environment(), site_view(archive), path, template, view).decode("utf-8")
-    body = page.split("<tbody>\n", 1)[1].split("  </tbody>", 1)[0]
-    assert body == "".join(m.rows for m in view["meetings"])
+    bodies = re.findall(r'<tbody class="kind-group" data-group="(\w+)">\n    <tr class="group-head">.*?</tr>\n(.*?)'
+                        r'  </tbody>', page, re.S)
+    assert [group for group, _ in bodies] == ["money", "percent", "counts"]
+    for group, body in bodies:
+        assert body == "".join(m.rows.get(group, "") for m in view["meetings"]), group
 
 
 def test_ranked_figures_are_the_figures_sorted_newest_meeting_first_then_as_said():

@@ -11,10 +11,16 @@ from pathlib import Path
 
 import pytest
 
-SHOWN = """() => [...document.querySelectorAll('table.figures tbody tr')].filter(row => !row.hidden)
+SHOWN = """() => [...document.querySelectorAll('table.figures tbody tr[data-kind]')]
+    .filter(row => !row.hidden && !row.parentNode.hidden)
     .map(row => ({kind: row.dataset.kind, speaker: row.dataset.speaker, meeting: row.dataset.meeting,
-                  value: row.cells[1].dataset.value, said: row.cells[0].textContent.trim()}))"""
+                  value: row.cells[1].dataset.value, said: row.cells[0].textContent.trim(),
+                  group: row.parentNode.dataset.group}))"""
 """The rows shown, in the order shown."""
+GROUPS = """() => [...document.querySelectorAll('table.figures tbody')].filter(group => !group.hidden)
+    .map(group => group.rows[0].textContent.trim())"""
+"""The headings of the groups shown."""
+GROUP_OF = {"money": "money", "percent": "percent", "count": "counts", "measure": "counts", "multiple": "counts"}
 ROWS = 294
 
 
@@ -44,11 +50,15 @@ def test_each_filter_shows_the_rows_it_names_and_says_how_many(figures_page):
     assert len(page.evaluate(SHOWN)) == ROWS and count.inner_text() == ""
     kinds = options(page, "kind")
     assert kinds == {"money": 45, "percent": 57, "count": 169, "measure": 22, "multiple": 1}
+    assert page.evaluate(GROUPS) == ["Money 45", "Percentages 57", "Counts and measures 192"]
+    assert all(row["group"] == GROUP_OF[row["kind"]] for row in page.evaluate(SHOWN))
     for name in ("kind", "speaker", "meeting"):
         for value, expected in options(page, name).items():
             page.select_option(f"select[name={name}]", value)
             shown = page.evaluate(SHOWN)
             assert len(shown) == expected and {row[name] for row in shown} == {value}, (name, value)
+            # a group none of whose rows is shown is hidden, heading and all
+            assert len(page.evaluate(GROUPS)) == len({row["group"] for row in shown}), (name, value)
             assert count.inner_text() == f"{expected} of the {ROWS} figures on this page"
         page.select_option(f"select[name={name}]", "")
     assert len(page.evaluate(SHOWN)) == ROWS and count.inner_text() == ""
@@ -67,13 +77,19 @@ def test_a_header_sorts_the_rows_and_again_the_other_way(figures_page):
     assert page.locator("th[aria-sort]").evaluate_all("ths => ths.map(th => [th.textContent, th.getAttribute('aria-sort')])") \
         == [["Value", "ascending"]]
     rows = page.evaluate(SHOWN)
-    numbers = [float(row["value"]) for row in rows if row["value"]]
-    assert len(rows) == ROWS and numbers == sorted(numbers) and len(numbers) > 250
-    assert all(not row["value"] for row in rows[len(numbers):])   # vague amounts last
+    assert len(rows) == ROWS and [row["group"] for row in rows] == sorted((row["group"] for row in rows),
+                                                                        key=["money", "percent", "counts"].index)
+    for group in ("money", "percent", "counts"):    # each group sorted in itself, vague amounts last
+        mine = [row for row in rows if row["group"] == group]
+        numbers = [float(row["value"]) for row in mine if row["value"]]
+        assert numbers == sorted(numbers) and all(not row["value"] for row in mine[len(numbers):]), group
+    assert sum(1 for row in rows if row["value"]) > 250
     value.click()
     rows = page.evaluate(SHOWN)
-    numbers = [float(row["value"]) for row in rows if row["value"]]
-    assert numbers == sorted(numbers, reverse=True) and all(not row["value"] for row in rows[len(numbers):])
+    for group in ("money", "percent", "counts"):
+        mine = [row for row in rows if row["group"] == group]
+        numbers = [float(row["value"]) for row in mine if row["value"]]
+        assert numbers == sorted(numbers, reverse=True) and all(not row["value"] for row in mine[len(numbers):])
     assert page.locator("th[aria-sort]").get_attribute("aria-sort") == "descending"
 
     page.select_option("select[name=kind]", "money")   # a filter holds through a sort, and a sort through a filter

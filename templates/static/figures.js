@@ -1,12 +1,14 @@
 /* Stenogram figures index: sort by a column, filter by kind, speaker and meeting.
-   The table is complete without this script; nothing is fetched. */
+   The table is complete without this script; nothing is fetched. Its rows stand in groups
+   (money, percentages, counts and measures: one tbody each, opened by a heading row); a sort
+   orders each group's rows, and a filter hides a group none of whose rows it keeps. */
 (function () {
   "use strict";
   var table = document.querySelector("table.figures");
   var form = document.querySelector("form.figure-filters");
   if (!table || !form) { return; }
-  var body = table.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows);
+  var groups = Array.prototype.slice.call(table.tBodies);
+  var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr[data-kind]"));
   var count = form.querySelector(".figure-count");
   form.hidden = false;
 
@@ -48,7 +50,7 @@
       keyed.sort(function (a, b) {
         return compare(a.key, b.key, descending) || a.position - b.position;
       });
-      keyed.forEach(function (item) { body.appendChild(item.row); });
+      keyed.forEach(function (item) { item.row.parentNode.appendChild(item.row); });  /* within its group */
     });
   });
 
@@ -66,6 +68,7 @@
       row.hidden = !keep;
       if (keep) { shown += 1; }
     });
+    groups.forEach(function (group) { group.hidden = !group.querySelector("tr[data-kind]:not([hidden])"); });
     /* The choices and their counts are this page's (a large archive's figures run to many pages). */
     count.textContent = shown === rows.length ? ""
       : shown === 0 ? "None of the " + rows.length + " figures on this page match."
