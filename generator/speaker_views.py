@@ -632,8 +632,12 @@ def words_chart(meetings: list[Meeting], words: dict[str, int], name: str) -> di
             left = CHART_MARGIN + (start - low) * scale - bar_w / 2
             label = f"{format_date(what.date)}: {said:,} words"
             rows.append({**meeting_link(what), "words": said})
-        bars.append({"x": round(left, 1), "y": round(CHART_MARGIN + plot_h - height, 1),
+        bars.append({"x": left, "y": round(CHART_MARGIN + plot_h - height, 1),
                      "width": round(width, 1), "height": round(height, 1), "label": label})
+    if not per:
+        apart(bars, CHART_MARGIN, CHART_WIDTH - CHART_MARGIN)
+    for bar in bars:
+        bar["x"] = round(float(bar["x"]), 1)
     busiest = max(meetings, key=lambda m: (words[m.slug], m.slug))
     ticks = year_ticks(meetings, low, high, plot_w) if by_date else []
     summary = (f"Words {name} spoke in each of {len(meetings):,} meeting{'s' if len(meetings) != 1 else ''}"
@@ -643,6 +647,44 @@ def words_chart(meetings: list[Meeting], words: dict[str, int], name: str) -> di
     return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "bars": bars, "ticks": ticks, "summary": summary,
             "baseline": CHART_MARGIN + plot_h, "left": CHART_MARGIN, "right": CHART_WIDTH - CHART_MARGIN,
             "top": CHART_MARGIN, "most": f"{most:,}", "rows": rows, "per": per}
+
+
+BAR_GAP = 1.0
+"""Chart units kept between two bars that apartness moved."""
+
+
+def apart(bars: list[dict], left: float, right: float) -> None:
+    """Bars (in date order) moved just enough that none covers another: meetings a few days
+    apart stood at nearly the same place, and the later bar hid the earlier (4 and 7 June 2018
+    on Putin's page). Bars that would meet stand side by side, centred where their dates are
+    on average; then each is kept right of the one before and within the chart. The table
+    under the chart gives every date."""
+    runs: list[list[dict]] = []
+    centres = {id(bar): bar["x"] + bar["width"] / 2 for bar in bars}
+    for bar in bars:
+        runs.append([bar])
+        lay_out(runs[-1], centres)
+        while len(runs) > 1 and runs[-1][0]["x"] < runs[-2][-1]["x"] + runs[-2][-1]["width"] + BAR_GAP:
+            joined = runs.pop()
+            runs[-1] += joined
+            lay_out(runs[-1], centres)
+    if bars:
+        bars[0]["x"] = max(bars[0]["x"], left)
+    for before, bar in zip(bars, bars[1:]):
+        bar["x"] = max(bar["x"], before["x"] + before["width"] + BAR_GAP)
+    limit = right
+    for bar in reversed(bars):
+        bar["x"] = max(left, min(bar["x"], limit - bar["width"]))
+        limit = bar["x"] - BAR_GAP
+
+
+def lay_out(run: list[dict], centres: dict[int, float]) -> None:
+    """A run of bars side by side, centred on the mean of their own centres."""
+    width = sum(bar["width"] for bar in run) + BAR_GAP * (len(run) - 1)
+    x = sum(centres[id(bar)] for bar in run) / len(run) - width / 2
+    for bar in run:
+        bar["x"] = x
+        x += bar["width"] + BAR_GAP
 
 
 def chart_period(meetings: list[Meeting]) -> str:

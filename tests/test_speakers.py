@@ -806,3 +806,22 @@ def test_a_persons_pages_list_every_figure_they_cited(example_site, corpus_site)
     cited = cited_on_pages(site)
     assert sum(n for (slug, *_), n in cited.items() if slug == "vladimir-putin") > 1000  # over 15 pages
     assert cited == indexed_by_speaker(site)
+
+
+def test_no_bar_of_a_words_chart_hides_another(example_site, corpus_site):
+    """Meetings days apart had bars at nearly one place, the later drawn over the earlier (4 and
+    7 June 2018 on Putin's page; three of Medvedev's in the corpus). Bars that would meet stand
+    side by side, centred where their dates are on average, and all within the chart."""
+    from generator.speaker_views import CHART_MARGIN, CHART_WIDTH
+    _, corpus = corpus_site
+    pages = [example_site / "speakers" / "vladimir-putin.html", *sorted((corpus / "speakers").glob("*.html"))]
+    charted = 0
+    for page in pages:
+        bars = [(float(x), float(w)) for x, w in re.findall(r'<rect class="bar" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"',
+                                                            page.read_text("utf-8"))]
+        charted += len(bars) > 1
+        assert all(x + w < following for (x, w), (following, _) in zip(bars, bars[1:])), page.name
+        assert all(CHART_MARGIN <= x and x + w <= CHART_WIDTH - CHART_MARGIN for x, w in bars), page.name
+    assert charted > 40
+    putin = re.findall(r'<rect class="bar" x="([\d.]+)"', pages[0].read_text("utf-8"))
+    assert putin[3:6] == ["152.6", "167.6", "182.6"]   # 4 April, 4 and 7 June 2018, side by side
