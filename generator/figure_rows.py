@@ -5,7 +5,7 @@ row cost two dozen escapes, Markup objects and template steps; here a row
 is one f-string and a meeting's rows one string, which templates/figures.html
 prints with a single `{{ m.rows }}`. The bytes are those the template made
 (tests/test_figure_rows.py compares them). The values are shown as people
-read them: "43,000,000,000", "40–60", "—" for a vague amount.
+read them: "43,000,000,000", "40–60", "not stated" for a vague amount.
 
 Safety: every text put into the rows passes through escape_html (or
 escape_each, the same for many texts), which escapes as Jinja's autoescape;
@@ -81,12 +81,13 @@ def grouped(value: str) -> str:
 
 
 def shown_value(figure: Figure) -> str:
-    """The normalised amount as people read it: "43,000,000,000", "40–60", "—" when vague."""
+    """The normalised amount as people read it: "43,000,000,000", "40–60", "not stated" when vague
+    ("— USD" read as missing data)."""
     if figure.value is not None:
         return grouped(plain(figure.value))
     if figure.low is not None and figure.high is not None:
         return f"{grouped(plain(figure.low))}–{grouped(plain(figure.high))}"
-    return "—"
+    return "not stated"
 
 
 def shown_unit(figure: Figure) -> str:
@@ -114,7 +115,7 @@ def said_as_shown(figure: Figure) -> str:
 
 def value_texts(figure: Figure) -> tuple[str, str, str, str]:
     """(the value as read, <data value>, data-high, the value sorted by): "43,000,000,000",
-    "43000000000", "", "43000000000"; a range "40–60", "40", "60", "40"; vague "—", "", "", ""."""
+    "43000000000", "", "43000000000"; a range "40–60", "40", "60", "40"; vague "not stated", "", "", ""."""
     normalised, high = figure.bounds  # a range as in the meeting's text: value="40" data-high="60"
     if figure.value is not None:
         return grouped(normalised), normalised, high, normalised
@@ -129,12 +130,14 @@ def value_cell_html(qualifier_html: str, value_html: str, normalised_html: str, 
     <data value="43000000000">43,000,000,000</data> <span class="unit">USD</span>"."""
     if qualifier_html:
         qualifier_html = f'<span class="qualifier">{qualifier_html}</span> '
-    if unit_html:
-        unit_html = f' <span class="unit">{unit_html}</span>'
+    if unit_html:  # a no-break space: "RUB" alone on a line under "20,800,000,000,000" read as missing
+        unit_html = f'&nbsp;<span class="unit">{unit_html}</span>'
     if high_html:
         high_html = f' data-high="{high_html}"'
     restates_html = ' <span class="restates">(the amount before, restated)</span>' if restates else ""
-    return f'{qualifier_html}<data value="{normalised_html}"{high_html}>{value_html}</data>{unit_html}{restates_html}'
+    vague_html = "" if normalised_html else ' class="vague"'
+    return (f'{qualifier_html}<data{vague_html} value="{normalised_html}"{high_html}>{value_html}</data>{unit_html}'
+            f'{restates_html}')
 
 
 def meeting_cell_html(meeting: MeetingCell) -> str:
@@ -232,11 +235,20 @@ def said_rows(figures: Iterable[Figure], speakers: Iterable[str]) -> Markup:
     return Markup("".join(lines))  # safe: made only of our tags and texts escaped above
 
 
+CITED_SHOWN = 12
+"""Figures a speaker page lists under one meeting's turns before "N more" (a Direct Line has a hundred)."""
+
+
 def cited_links(figures: Iterable[Figure], meeting_href: str) -> Markup:
     """"<a href="…#p14">over US$43 billion</a> · <a …>28 joint programmes</a>": a link to the
     paragraph of each of `figures`, all said in the meeting whose page is `meeting_href`
     (relative to the page they go on), for a speaker page's list of their figures."""
     href_html = escape_html(meeting_href)
     saids_html = escape_each([said_as_shown(figure) for figure in figures])
-    return Markup(" · ".join(f'<a href="{href_html}#p{figure.paragraph:d}">{said_html}</a>'
-                             for figure, said_html in zip(figures, saids_html)))  # safe: our tags, escaped texts
+    links = [f'<a href="{href_html}#p{figure.paragraph:d}">{said_html}</a>' for figure, said_html in zip(figures, saids_html)]
+    # a no-break space before each dot: a line never starts with one
+    shown, more = "&nbsp;· ".join(links[:CITED_SHOWN]), "&nbsp;· ".join(links[CITED_SHOWN:])
+    if more:
+        shown += (f' <details class="more-cited"><summary>and {len(links) - CITED_SHOWN} more</summary>'
+                  f'{more}</details>')
+    return Markup(shown)  # safe: our tags, escaped texts

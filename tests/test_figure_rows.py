@@ -43,7 +43,7 @@ OLD_ROWS = """\
          speaker, speaker_slug, speaker_href, before, marked, after in m.figures %}
     <tr data-kind="{{ kind }}" data-speaker="{{ speaker_slug }}" data-meeting="{{ m.slug }}">
       <td class="said"><a href="{{ href }}">{{ said }}</a></td>
-      <td class="value" data-value="{{ sort_value }}">{% if qualifier %}<span class="qualifier">{{ qualifier }}</span> {% endif %}<data value="{{ normalised.split('..')[0] }}"{% if '..' in normalised %} data-high="{{ normalised.split('..')[1] }}"{% endif %}>{{ value }}</data>{% if unit %} <span class="unit">{{ unit }}</span>{% endif %}{% if restates %} <span class="restates">(the amount before, restated)</span>{% endif %}</td>
+      <td class="value" data-value="{{ sort_value }}">{% if qualifier %}<span class="qualifier">{{ qualifier }}</span> {% endif %}<data{% if not normalised %} class="vague"{% endif %} value="{{ normalised.split('..')[0] }}"{% if '..' in normalised %} data-high="{{ normalised.split('..')[1] }}"{% endif %}>{{ value }}</data>{% if unit %}&nbsp;<span class="unit">{{ unit }}</span>{% endif %}{% if restates %} <span class="restates">(the amount before, restated)</span>{% endif %}</td>
       <td class="kind">{{ kind_label }}</td>
       <td class="speaker-cell">{% if speaker_href %}<a href="{{ speaker_href }}">{{ speaker }}</a>{% else %}<span class="muted">—</span>{% endif %}</td>
       {{ meeting_cell }}
@@ -101,7 +101,7 @@ def test_a_row_is_the_row_the_template_made():
                               *PUTIN, "Trade reached ", said, " last year.")])
     assert made == old
     assert '<td class="value" data-value="43000000000"><span class="qualifier">over</span> ' \
-           '<data value="43000000000">43,000,000,000</data> <span class="unit">USD</span></td>' in made
+           '<data value="43000000000">43,000,000,000</data>&nbsp;<span class="unit">USD</span></td>' in made
 
 
 def test_rows_of_every_shape_are_the_rows_the_template_made():
@@ -124,7 +124,7 @@ def test_rows_of_every_shape_are_the_rows_the_template_made():
     old = old_rows(undated, [
         ("percent", "Percentage", "from 40 to 60 percent", f"{href}#p2", "p2", "", "40–60", "40..60", "40", "%",
          False, *PUTIN, "It grew ", "from 40 to 60 percent", "."),
-        ("money", "Money", "several billion rubles", f"{href}#p2", "p2", "", "—", "", "", "RUB",
+        ("money", "Money", "several billion rubles", f"{href}#p2", "p2", "", "not stated", "", "", "RUB",
          False, "", "", "", "It cost ", "several billion rubles", "."),
         ("count", "Count", "19 documents", f"{href}#p3", "p3", "", "19", "19", "19", "documents",
          False, "", "", "", "They signed ", "19 documents", "."),

@@ -443,8 +443,8 @@ def test_meeting_text_marks_figures_as_data(example_site):
 
 SAID_ROW_RE = re.compile(
     r'<tr data-kind="(\w+)">\s*<td class="said"><a href="#(p\d+)">([^<]*)</a></td>\s*'
-    r'<td class="value">(?:<span class="qualifier">([^<]*)</span> )?<data value="([^"]*)"[^>]*>[^<]*</data>'
-    r'(?: <span class="unit">([^<]*)</span>)?[^\n]*</td>\s*<td class="speaker-cell">([^\n]*)</td>')
+    r'<td class="value">(?:<span class="qualifier">([^<]*)</span> )?<data(?: class="vague")? value="([^"]*)"[^>]*>'
+    r'[^<]*</data>(?:&nbsp;<span class="unit">([^<]*)</span>)?[^\n]*</td>\s*<td class="speaker-cell">([^\n]*)</td>')
 
 
 def said_table(meeting_html: str) -> list[tuple]:

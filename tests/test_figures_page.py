@@ -15,7 +15,8 @@ SHOWN = """() => [...document.querySelectorAll('table.figures tbody tr[data-kind
     .filter(row => !row.hidden && !row.parentNode.hidden)
     .map(row => ({kind: row.dataset.kind, speaker: row.dataset.speaker, meeting: row.dataset.meeting,
                   value: row.cells[1].dataset.value, said: row.cells[0].textContent.trim(),
-                  group: row.parentNode.dataset.group}))"""
+                  group: row.parentNode.dataset.group,
+                  currency: row.dataset.kind === 'money' ? row.cells[1].querySelector('.unit').textContent : ''}))"""
 """The rows shown, in the order shown."""
 GROUPS = """() => [...document.querySelectorAll('table.figures tbody')].filter(group => !group.hidden)
     .map(group => group.rows[0].textContent.trim())"""
@@ -57,8 +58,11 @@ def test_each_filter_shows_the_rows_it_names_and_says_how_many(figures_page):
             page.select_option(f"select[name={name}]", value)
             shown = page.evaluate(SHOWN)
             assert len(shown) == expected and {row[name] for row in shown} == {value}, (name, value)
-            # a group none of whose rows is shown is hidden, heading and all
-            assert len(page.evaluate(GROUPS)) == len({row["group"] for row in shown}), (name, value)
+            # a group none of whose rows is shown is hidden, heading and all; the others count what they show
+            kept = {row["group"]: sum(1 for r in shown if r["group"] == row["group"]) for row in shown}
+            assert len(page.evaluate(GROUPS)) == len(kept), (name, value)
+            assert all(re.search(rf"\b{kept[key]:,}( of [\d,]+)?$", heading) for key, heading in
+                       zip([g for g in ("money", "percent", "counts") if g in kept], page.evaluate(GROUPS)))
             assert count.inner_text() == f"{expected} of the {ROWS} figures on this page"
         page.select_option(f"select[name={name}]", "")
     assert len(page.evaluate(SHOWN)) == ROWS and count.inner_text() == ""
@@ -70,6 +74,21 @@ def test_each_filter_shows_the_rows_it_names_and_says_how_many(figures_page):
     assert [row["kind"] for row in page.evaluate(SHOWN)] == ["multiple"]
 
 
+def assert_sorted_in_groups(rows: list[dict], descending: bool) -> None:
+    """Each group's rows in order of value (money by currency first: 5 GBP is not less than 9 RUB),
+    vague amounts last."""
+    for group in ("money", "percent", "counts"):
+        mine = [row for row in rows if row["group"] == group]
+        runs = [row["currency"] for row in mine]
+        assert runs == sorted(runs), group
+        for currency in dict.fromkeys(runs):
+            same = [row for row in mine if row["currency"] == currency]
+            numbers = [float(row["value"]) for row in same if row["value"]]
+            assert numbers == sorted(numbers, reverse=descending), (group, currency)
+            assert all(not row["value"] for row in same[len(numbers):]), (group, currency)
+    assert len({row["currency"] for row in rows if row["group"] == "money"}) >= 3
+
+
 def test_a_header_sorts_the_rows_and_again_the_other_way(figures_page):
     page = figures_page
     value = page.locator("th button.sort", has_text="Value")
@@ -79,17 +98,10 @@ def test_a_header_sorts_the_rows_and_again_the_other_way(figures_page):
     rows = page.evaluate(SHOWN)
     assert len(rows) == ROWS and [row["group"] for row in rows] == sorted((row["group"] for row in rows),
                                                                         key=["money", "percent", "counts"].index)
-    for group in ("money", "percent", "counts"):    # each group sorted in itself, vague amounts last
-        mine = [row for row in rows if row["group"] == group]
-        numbers = [float(row["value"]) for row in mine if row["value"]]
-        assert numbers == sorted(numbers) and all(not row["value"] for row in mine[len(numbers):]), group
+    assert_sorted_in_groups(rows, descending=False)
     assert sum(1 for row in rows if row["value"]) > 250
     value.click()
-    rows = page.evaluate(SHOWN)
-    for group in ("money", "percent", "counts"):
-        mine = [row for row in rows if row["group"] == group]
-        numbers = [float(row["value"]) for row in mine if row["value"]]
-        assert numbers == sorted(numbers, reverse=True) and all(not row["value"] for row in mine[len(numbers):])
+    assert_sorted_in_groups(page.evaluate(SHOWN), descending=True)
     assert page.locator("th[aria-sort]").get_attribute("aria-sort") == "descending"
 
     page.select_option("select[name=kind]", "money")   # a filter holds through a sort, and a sort through a filter

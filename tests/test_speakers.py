@@ -780,7 +780,7 @@ def cited_on_pages(site: Path) -> Counter:
     cited: Counter = Counter()
     for page in (site / "speakers").glob("*.html"):
         slug = re.sub(r"-p\d+$", "", page.stem)
-        for links in re.findall(r'<p class="cited-here">(.*?)</p>', page.read_text("utf-8")):
+        for links in re.findall(r'<div class="cited-here">(.*?)</div>', page.read_text("utf-8"), re.S):
             cited.update((slug, meeting, paragraph, said)
                          for meeting, paragraph, said in re.findall(r'<a href="\.\./meetings/([^"#]+)\.html#p(\d+)">([^<]*)</a>', links))
     return cited

@@ -44,11 +44,15 @@
       var descending = th.getAttribute("aria-sort") === "ascending";
       headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", descending ? "descending" : "ascending");
+      /* Amounts of money are sorted by currency first: 5 GBP is not less than 9 RUB. */
       var keyed = rows.map(function (row, position) {
-        return { row: row, key: cellKey(row, index, type), position: position };
+        var unit = type === "number" ? row.cells[index].querySelector(".unit") : null;
+        return { row: row, key: cellKey(row, index, type), position: position,
+                 currency: unit && row.getAttribute("data-kind") === "money" ? unit.textContent : "" };
       });
       keyed.sort(function (a, b) {
-        return compare(a.key, b.key, descending) || a.position - b.position;
+        return (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0)
+          || compare(a.key, b.key, descending) || a.position - b.position;
       });
       keyed.forEach(function (item) { item.row.parentNode.appendChild(item.row); });  /* within its group */
     });
@@ -68,7 +72,13 @@
       row.hidden = !keep;
       if (keep) { shown += 1; }
     });
-    groups.forEach(function (group) { group.hidden = !group.querySelector("tr[data-kind]:not([hidden])"); });
+    groups.forEach(function (group) {   /* hidden when it keeps no row; else "87 of 162" */
+      var all = group.querySelectorAll("tr[data-kind]").length;
+      var kept = group.querySelectorAll("tr[data-kind]:not([hidden])").length;
+      var head = group.querySelector(".group-count");
+      group.hidden = kept === 0;
+      if (head) { head.textContent = kept === all ? all.toLocaleString("en") : kept.toLocaleString("en") + " of " + all.toLocaleString("en"); }
+    });
     /* The choices and their counts are this page's (a large archive's figures run to many pages). */
     count.textContent = shown === rows.length ? ""
       : shown === 0 ? "None of the " + rows.length + " figures on this page match."
