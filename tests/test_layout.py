@@ -61,10 +61,12 @@ def test_no_corpus_page_scrolls_sideways_on_a_small_phone(corpus_site, browser):
 
 
 @pytest.mark.parametrize(("pattern", "count", "width"), [("figures/*.html", 4, DESKTOP),
-                                                      ("speakers/index.html", 1, PHONE)])
+                                                      ("speakers/index.html", 1, PHONE),
+                                                      ("meetings/2017-06-1*.html", 2, SMALL_PHONE)])
 def test_the_corpus_tables_fit_their_boxes(corpus_site, browser, pattern: str, count: int, width: int):
-    """The figures table on a desktop, the speakers index on a phone: neither scrolls in its box
-    (.table-scroll), which they may on narrower screens."""
+    """The figures table on a desktop, the speakers index on a phone, a meeting's own figures
+    (the 2017 Direct Line's 217, as cards) on the smallest phone: none scrolls in its box
+    (.table-scroll), which the first two may on narrower screens."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     _, site = corpus_site
     pages = sorted(site.glob(pattern))
