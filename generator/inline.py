@@ -21,10 +21,11 @@ SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 INSERTION_RE = re.compile(r"\[[^\[\]\n]{1,300}\]")
 OMISSION_RE = re.compile(r"<\s*(?:…|\.\.\.)\s*>")
 STAGE_WORDS = (r"applause|laughter|laughs|noise|inaudible|unintelligible|crosstalk|"
-               r"without (?:a )?microphone|no microphone|off[- ]mic|in (?:english|german|russian|french)|"
-               r"speaks|speaking|commercial break|singing|pause|interruption|animation|"
-               r"the president|passes|shows|points|continues|reading")
-STAGE_RE = re.compile(r"\((?=[^()]{0,80}\))(?:[^()]*\b(?:" + STAGE_WORDS.replace(" ", r"\s+")
+               r"without (?:a )?microphone|no microphone|off[- ]mic|from the audience|"
+               r"in (?:english|german|russian|french|ukrainian|belarusian|chinese|spanish|italian|japanese|arabic)|"
+               r"speaks|speaking|commercial break|singing|pause|interruption|animation|addressing|answering|"
+               r"the president|passes|shows|points|continues|went on|reading")
+STAGE_RE = re.compile(r"\((?=[^()]{0,160}\))(?:[^()]*\b(?:" + STAGE_WORDS.replace(" ", r"\s+")
                       + r")\b[^()]*)\)\.?", re.IGNORECASE)
 """A stage direction inside a paragraph; its words may be parted by any spaces ("(In\u00a0German.)")."""
 

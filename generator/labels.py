@@ -87,7 +87,8 @@ NAME_PARTICLES = frozenset("de da del di du la le van der den von bin ibn al el 
 
 MAX_LABEL_CHARS = 160
 """The longest real label has 131 characters (the OPCW one below)."""
-LABEL_RE = re.compile(r"^(?P<label>[^:\n]{1,%d}?)\s*:(?=\s|$)" % MAX_LABEL_CHARS)
+LABEL_RE = re.compile(r"^(?P<label>[^:\n]{1,%d}?)\s*:(?:(?=\s|$)|(?<=\):)(?=[A-Z]))" % MAX_LABEL_CHARS)
+"""A label and its colon: a space after it, or, after a note, none ("Sebastian Kurz (retranslated):Mr President")."""
 LATE_NOTE_RE = re.compile(r"\((?P<note>[^()]{1,40})\)\s*:\s*")
 NOTE_RE = re.compile(r"\s*\((?P<note>[^()]*)\)?\s*$")
 ABBREVIATION_RE = re.compile(r"\s*\([A-Z][A-Za-z]{1,9}\)")
@@ -146,6 +147,33 @@ def split_label(line: str, known_names: frozenset[str] = frozenset(),
         label = replace(label, note=late.group("note"))
         rest = rest[late.end():]
     return label, rest
+
+
+PERIOD_LABEL_RE = re.compile(r"^(?P<name>[A-Z][^.:!?\n]{2,60}?)\.\s+(?=[A-Z\"“(])")
+RUN_ON_LABEL_RE = re.compile(r"(?<=[.?!…])\s+(?P<name>[A-Z][^.:!?\n]{2,60}?):\s")
+
+
+def known_full_name(name: str, known_names: frozenset[str]) -> bool:
+    """`name` is one this file's labels give, two words or more, and not a generic label."""
+    name = normalise_spaces(name).strip()
+    return len(name.split()) >= 2 and name.casefold() in known_names and name.casefold() not in GENERIC_LABELS
+
+
+def split_period_label(line: str, known_names: frozenset[str]) -> tuple[Label, str] | None:
+    """"Sebastian Kurz. Thank you very much …": a label written with a full stop for its colon,
+    taken only when the name is one this file's labels give in full (known_names)."""
+    match = PERIOD_LABEL_RE.match(line)
+    if not match or not known_full_name(match.group("name"), known_names):
+        return None
+    label = read_label(match.group("name").strip(), known_names)
+    return (label, line[match.end():]) if label is not None and not label.generic else None
+
+
+def run_on_turns(text: str, known_names: frozenset[str]) -> list[str]:
+    """A paragraph cut where, after a sentence, a name this file's labels give in full opens a
+    turn: "… what is happening there. Vladimir Putin: Wait, maybe …" is two turns."""
+    cuts = [m.start("name") for m in RUN_ON_LABEL_RE.finditer(text) if known_full_name(m.group("name"), known_names)]
+    return [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])] if cuts else [text]
 
 
 @lru_cache(maxsize=1 << 16)  # a meeting repeats a few labels hundreds of times; Label is immutable

@@ -14,7 +14,8 @@ import unicodedata
 from dataclasses import replace
 
 from .frontmatter import read_front_matter
-from .labels import LABEL_RE, label_core, name_suffixes, normalise_spaces, read_label, split_label
+from .labels import (LABEL_RE, label_core, name_suffixes, normalise_spaces, read_label, run_on_turns, split_label,
+                     split_period_label)
 from .mdtext import FOOTNOTE_DEF_RE, plain_and_spans, split_footnotes, unbold_label
 from .model import ContentErrors, Label, Meeting, Paragraph, Problem, SectionBreak, Source, Turn, file_name
 from .slugs import slugify
@@ -29,7 +30,9 @@ millions of one-character paragraphs would fit under MAX_CHARS yet take minutes 
 
 BREAK_RE = re.compile(r"^[*_\s]*\*\s*\*\s*\*[*_\s]*$")
 OMISSION_RE = re.compile(r"^[*_\s]*(<\s*(…|\.\.\.)\s*>|\\?<\s*(…|\.\.\.)\s*\\?>)[*_\s]*$")
-STAGE_LINE_RE = re.compile(r"^\((?P<text>[^()]{1,120})\)\.?$")
+STAGE_LINE_RE = re.compile(r"^\((?P<text>[^()]{1,400})\)\.?$")
+"""A paragraph that is all one parenthesis: a stage direction or the editor's summary of a passage
+("(Mr Sokolov went on to speak about …)", up to 400 characters in the corpus)."""
 DATE_STEM_RE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[-_ ]+(?P<rest>.*))?$")
 FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -209,6 +212,9 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
             blocks_of_lines, lambda text: bool(FOOTNOTE_DEF_RE.match(text))
             or split_label(unbold_label(text), known, speaker_names) is not None))
         paragraphs = [(line, unbold_label(text)) for line, text in paragraphs]
+    # the file's own labels only (short), not speakers.yaml's names: a cached parse is keyed by those
+    # of them its labels end with (name_suffixes), and these paragraphs have no label yet
+    paragraphs = [(line, part) for line, text in paragraphs for part in run_on_turns(text, short)]
     blocks: list = []
     problems: list[Problem] = []
     turn: dict | None = None  # the open turn: label, line, paragraphs, continued
@@ -246,7 +252,7 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
             close_turn()
             blocks.append(paragraph("omission", text, line))
             continue
-        labelled = split_label(text, known, speaker_names)
+        labelled = split_label(text, known, speaker_names) or split_period_label(text, short)
         if labelled is not None:
             label, rest = labelled
             close_turn()
