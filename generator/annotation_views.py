@@ -54,7 +54,7 @@ def note_view(note, meeting: Meeting) -> dict:
         "quote": normalise_spaces(paragraph.text[note.start:note.end]),
         "html": render_markdown(note.body),
         "paragraph": note.paragraph,
-        "at": note.end,
+        "at": note.start,  # where its words begin, as number_annotations numbers them
     }
 
 

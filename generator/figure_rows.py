@@ -127,7 +127,7 @@ def value_texts(figure: Figure) -> tuple[str, str, str, str]:
 def value_cell_html(qualifier_html: str, value_html: str, normalised_html: str, high_html: str, unit_html: str,
                     restates: bool) -> str:
     """What a Value cell holds, from escaped texts: "<span class="qualifier">over</span>
-    <data value="43000000000">43,000,000,000</data> <span class="unit">USD</span>"."""
+    <data value="43000000000">43,000,000,000</data>&nbsp;<span class="unit">USD</span>"."""
     if qualifier_html:
         qualifier_html = f'<span class="qualifier">{qualifier_html}</span> '
     if unit_html:  # a no-break space: "RUB" alone on a line under "20,800,000,000,000" read as missing
@@ -232,9 +232,10 @@ def said_rows(figures: Iterable[Figure], speakers: Iterable[str]) -> Markup:
             figures, speakers, zip(*columns_html), strict=True):
         value_html = value_cell_html(qualifier_html, value_html, normalised_html, high_html, unit_html,
                                      figure.restates is not None)
-        lines.append(f'<tr data-kind="{figure.kind}"><td class="said"><a href="#p{figure.paragraph:d}">{said_html}</a>'
-                     f'</td><td class="value">{value_html}</td><td class="speaker-cell">{names_html[speaker]}</td></tr>\n')
-    return Markup("".join(lines))  # safe: made only of our tags and texts escaped above (a kind is one of FIGURE_KINDS)
+        lines.append(f'<tr data-kind="{figure.kind}"><td class="said"><a href="#p{figure.paragraph:d}">'
+                     f'{said_html}</a></td><td class="value">{value_html}</td><td class="speaker-cell">'
+                     f'{names_html[speaker]}</td></tr>\n')
+    return Markup("".join(lines))  # safe: our tags and texts escaped above (a kind is one of FIGURE_KINDS)
 
 
 SAID_TEXTS = 6
@@ -251,7 +252,8 @@ def cited_links(figures: Iterable[Figure], meeting_href: str) -> Markup:
     (relative to the page they go on), for a speaker page's list of their figures."""
     href_html = escape_html(meeting_href)
     saids_html = escape_each([said_as_shown(figure) for figure in figures])
-    links = [f'<a href="{href_html}#p{figure.paragraph:d}">{said_html}</a>' for figure, said_html in zip(figures, saids_html)]
+    links = [f'<a href="{href_html}#p{figure.paragraph:d}">{said_html}</a>'
+             for figure, said_html in zip(figures, saids_html)]
     # a no-break space before each dot: a line never starts with one
     shown, more = "&nbsp;· ".join(links[:CITED_SHOWN]), "&nbsp;· ".join(links[CITED_SHOWN:])
     if more:

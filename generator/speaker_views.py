@@ -135,7 +135,8 @@ def speaker_pages(archive: Archive):
         common = LazyView(speaker_common, archive, person, entry, render_bio, said, entries, ranges, pages)
         made_from = person_digest(archive, person, entry) if archive.analysis_keys else None
         yield urls.speaker(person.slug, 1), "speaker.html", LazyView(
-            speaker_view, common, person, entry, 1, said_in, inputs=partial(speaker_inputs, 1, made_from) if made_from else None,
+            speaker_view, common, person, entry, 1, said_in,
+            inputs=partial(speaker_inputs, 1, made_from) if made_from else None,
             quick=speaker_inputs(1, made_from) if made_from else None)
         if len(pages) == 1 or not made_from:
             yield from ((urls.speaker(person.slug, number), "speaker.html",

@@ -437,5 +437,5 @@ def said_figures_view(archive: Archive, meeting: Meeting, people: dict, generic_
     for figure in said:
         kinds[figure.kind] += 1
     names = [people[f.speaker].name if f.speaker in people else generic_turns.get(f.paragraph, "") for f in said]
-    return {"total": len(said), "kinds": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]],
-            "rows": said_rows(said, names)}
+    return {"total": len(said), "rows": said_rows(said, names),
+            "kinds": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]]}

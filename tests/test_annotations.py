@@ -158,6 +158,8 @@ CROSSING_NOTES = """
   body: Crosses the note on "KAMAZ and MAZ".
 - quote: billion last year
   body: Crosses the figure "over US$43 billion" and its note.
+- quote: US$43
+  body: Inside the figure and its note, which begin before it and end after it.
 - quote: Supreme State
   prefix: "The "
   suffix: " Council."
@@ -186,11 +188,14 @@ def test_notes_that_cross_figures_terms_and_other_notes_keep_every_mark(tmp_path
     page = parse_html(html)
     assert site_problems(tmp_path / "site") == []
     numbers = [a.attrs["href"].removeprefix("#note-") for a in find_all(page, "a", cls="note-ref")]
-    assert len(numbers) == 11 and all(find_one(page, "mark", id=f"note-ref-{n}") for n in numbers)
+    assert len(numbers) == 12 and all(find_one(page, "mark", id=f"note-ref-{n}") for n in numbers)
+    # the list at the end in the notes' order, so that its item numbers are theirs (a note inside
+    # another, "US$43" in "over US$43 billion", was listed before it when ordered by its end)
+    assert re.findall(r'<li class="note [^"]*"><a href="#note-ref-(\d+)"', html) == [str(n) for n in range(1, 13)]
     assert '<data class="figure" value="43000000000" data-unit="USD">' in html
     p12, p14, p26 = (find_one(page, "p", id=f"p{n}") for n in (12, 14, 26))
     assert [words(a) for a in find_all(p12, "a", cls="term")] == ["Supreme State Council"]
-    assert [words(m) for m in find_all(p14, "mark")] == ["over US$43 billion", "billion", " last year"]
+    assert [words(m) for m in find_all(p14, "mark")] == ["over US$43 billion", "US$43", "billion", " last year"]
     assert [words(m) for m in find_all(p26, "mark")] == ["tensions between KAMAZ", "KAMAZ", " and MAZ"]
     # the number of the note on "Supreme State" (now note 1) follows the term's link, not inside it
     assert ('<mark class="annotated note" id="note-ref-1">Supreme State</mark> Council<span class="term-def"' in html
