@@ -142,9 +142,12 @@ def read_inputs(options: Options, known: dict | None = None) -> Inputs:
     names = speaker_names(content.speakers)  # once a build, for the parse
     keys = [known_key(known, version, source) for source in content.transcripts]
     templates, static = template_digests(options.templates)
+    # a file that could not be read is in the digest too: else its error went unseen when the files
+    # that could be were as at the last build ("nothing changed")
     digest = digest_text(version, templates, static, repr((options.base_url, options.strict, str(options.templates))),
                          *keys, source_digest(content.site), source_digest(content.speakers),
-                         source_digest(content.glossary), *map(source_digest, content.annotations))
+                         source_digest(content.glossary), *map(source_digest, content.annotations),
+                         *map(str, content.unread))
     return Inputs(version, content, keys, names, templates, digest)
 
 

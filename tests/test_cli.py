@@ -62,6 +62,21 @@ def test_unreadable_file_is_file_line_message_without_traceback(project):
     assert not (project / "site").exists()
 
 
+def test_a_file_that_cannot_be_read_fails_a_build_whose_other_files_are_as_last_built(project):
+    """An unreadable file is reported with the other files' problems (read.ContentInput.unread):
+    it must still fail a build when every file that could be read is as at the last build, which
+    then stopped early ("nothing changed") without a word."""
+    assert run(project, "--content", "content", "--out", "site").returncode == 0
+    (project / "content" / "transcripts" / "latin1.txt").write_bytes("Vladimir Putin: Caf\xe9.\n".encode("latin-1"))
+    result = run(project, "--content", "content", "--out", "site")
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.splitlines() == [
+        "content/transcripts/latin1.txt:1: not UTF-8 text (byte 0xE9); save the file as UTF-8"]
+    (project / "content" / "transcripts" / "latin1.txt").unlink()
+    result = run(project, "--content", "content", "--out", "site")
+    assert result.returncode == 0 and "nothing changed" in result.stdout
+
+
 def test_parse_errors_are_all_reported_together(project):
     (project / "content" / "transcripts" / "bad-date.txt").write_text(BAD_DATE, encoding="utf-8")
     (project / "content" / "transcripts" / "unclosed.txt").write_text(UNCLOSED, encoding="utf-8")
