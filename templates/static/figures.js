@@ -41,8 +41,14 @@
     th.textContent = "";
     th.appendChild(button);
     button.addEventListener("click", function () {
-      var descending = th.getAttribute("aria-sort") === "ascending";
+      /* ascending, then descending, then the page's own order again (newest meeting first) */
+      var was = th.getAttribute("aria-sort");
+      var descending = was === "ascending";
       headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
+      if (was === "descending") {
+        rows.forEach(function (row) { row.parentNode.appendChild(row); });
+        return;
+      }
       th.setAttribute("aria-sort", descending ? "descending" : "ascending");
       /* Amounts of money are sorted by currency first: 5 GBP is not less than 9 RUB. */
       var keyed = rows.map(function (row, position) {
