@@ -558,20 +558,19 @@ def excerpt(texts, limit: int = EXCERPT_CHARS) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def turn_groups(chunk, words_by_meeting: dict[str, int], said_in: Callable[[str], list] | None = None) -> list[dict]:
+def turn_groups(chunk, words_by_meeting: dict[str, int],
+                said_in: Callable[[str], list] | None = None) -> list[dict]:
     """Turns of one page, grouped by meeting, each linking to its first paragraph; with each
     meeting, the figures said in its turns here (`said_in`: meeting slug → the person's figures
     in it, figures_said_in), so that a person's pages list every figure they cited."""
     groups: list[dict] = []
-    paragraphs: set[int] = set()
+    paragraphs: list[set[int]] = []  # of each group's turns
     for meeting, turn in chunk:
         if not groups or groups[-1]["slug"] != meeting.slug:
-            if groups and said_in:
-                groups[-1]["figures"] = cited_here(said_in(groups[-1]["slug"]), groups[-1]["slug"], paragraphs)
-            paragraphs = set()
             groups.append({"slug": meeting.slug, "meeting": meeting_summary(meeting), "turns": [],
                            "words": words_by_meeting.get(meeting.slug, 0), "figures": ""})
-        paragraphs.update(p.number for p in turn.paragraphs)
+            paragraphs.append(set())
+        paragraphs[-1].update(p.number for p in turn.paragraphs)
         speech = [p for p in turn.paragraphs if p.kind == "speech"]
         first = speech[0] if speech else (turn.paragraphs[0] if turn.paragraphs else None)
         groups[-1]["turns"].append({
@@ -580,8 +579,8 @@ def turn_groups(chunk, words_by_meeting: dict[str, int], said_in: Callable[[str]
             "excerpt": excerpt(p.text for p in (speech or turn.paragraphs)),
             "words": turn_words(turn),
         })
-    if groups and said_in:
-        groups[-1]["figures"] = cited_here(said_in(groups[-1]["slug"]), groups[-1]["slug"], paragraphs)
+    for group, held in zip(groups, paragraphs) if said_in else ():
+        group["figures"] = cited_here(said_in(group["slug"]), group["slug"], held)
     return groups
 
 

@@ -7,7 +7,7 @@ relative with the `link` filter. Paragraph HTML comes only from inline.py.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from functools import lru_cache, partial
 from typing import NamedTuple
@@ -433,9 +433,7 @@ def said_figures_view(archive: Archive, meeting: Meeting, people: dict, generic_
     index does, or the generic label of its turn ("Question")."""
     said: list[Figure] = sorted((f for f in archive.figures if f.meeting == meeting.slug),
                                 key=lambda f: (f.paragraph, f.start))
-    kinds = defaultdict(int)
-    for figure in said:
-        kinds[figure.kind] += 1
+    kinds = Counter(figure.kind for figure in said)
     names = [people[f.speaker].name if f.speaker in people else generic_turns.get(f.paragraph, "") for f in said]
     return {"total": len(said), "rows": said_rows(said, names),
             "kinds": [{"label": KIND_LABELS[k], "count": kinds[k]} for k in FIGURE_KINDS if kinds[k]]}
