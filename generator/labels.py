@@ -114,7 +114,9 @@ _UNEVEN_SPACE_RE = re.compile(r"[^\S ]|\u200b|  ")
 
 def normalise_spaces(text: str) -> str:
     """NBSP and other odd spaces to one space, so labels compare equal."""
-    if _UNEVEN_SPACE_RE.search(text) is None:  # most text: one plain space between words, nothing to do
+    # Most text has one plain space between words: nothing to do. Every space but U+0020, and
+    # U+200B, is unprintable, so isprintable() (a C loop) tells it before the regex must.
+    if (text.isprintable() and "  " not in text) or _UNEVEN_SPACE_RE.search(text) is None:
         return text.strip()
     return _ODD_SPACES_RE.sub(" ", text).strip()
 
@@ -150,7 +152,8 @@ def split_label(line: str, known_names: frozenset[str] = frozenset(),
 
 
 PERIOD_LABEL_RE = re.compile(r"^(?P<name>[A-Z][^.:!?\n]{2,60}?)\.\s+(?=[A-Z\"“(])")
-RUN_ON_LABEL_RE = re.compile(r"(?<=[.?!…])\s+(?P<name>[A-Z][^.:!?\n]{2,60}?):\s")
+RUN_ON_LABEL_RE = re.compile(r"[.?!…]\s+(?P<name>[A-Z][^.:!?\n]{2,60}?):\s")
+_SENTENCE_END_RE = re.compile(r"[.?!…]")
 
 
 def known_full_name(name: str, known_names: frozenset[str]) -> bool:
@@ -172,7 +175,11 @@ def split_period_label(line: str, known_names: frozenset[str]) -> tuple[Label, s
 def run_on_turns(text: str, known_names: frozenset[str]) -> list[str]:
     """A paragraph cut where, after a sentence, a name this file's labels give in full opens a
     turn: "… what is happening there. Vladimir Putin: Wait, maybe …" is two turns."""
-    cuts = [m.start("name") for m in RUN_ON_LABEL_RE.finditer(text) if known_full_name(m.group("name"), known_names)]
+    first_end = _SENTENCE_END_RE.search(text)
+    if first_end is None or text.find(":", first_end.end()) < 0:  # most paragraphs, a label's colon first
+        return [text]
+    cuts = [m.start("name") for m in RUN_ON_LABEL_RE.finditer(text, first_end.start())
+            if known_full_name(m.group("name"), known_names)]
     return [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])] if cuts else [text]
 
 

@@ -125,8 +125,11 @@ def shown_at(parsed: tuple[Meeting | None, list[Problem]], path: str) -> tuple[M
 
 
 def _character_problems(text: str, path: str) -> list[Problem]:
+    lines = text.split("\n")
+    if FORBIDDEN_RE.search(text) is None and BIDI_RE.search(text) is None and max(map(len, lines)) <= MAX_LINE:
+        return []  # the whole text at once, in C: a line at a time cost 1% of a build
     problems = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE:
             problems.append(Problem(path, number, f"line is longer than {MAX_LINE:,} characters"))
         if FORBIDDEN_RE.search(line):
