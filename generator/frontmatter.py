@@ -29,6 +29,63 @@ class SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
                                    node.start_mark) from None
 
 
+    def construct_object(self, node, deep=False):
+        """A value its tag cannot take ("!!int abc", "!!bool maybe", an integer of 5,000 digits)
+        raises whatever Python raises for it; here it is a YAML error at the value's line."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError) as error:
+            tag = node.tag.rpartition(":")[2]
+            raise ConstructorError(None, None, f"{shortened(str(node.value))!r} cannot be read as {tag}",
+                                   node.start_mark) from None
+
+    def construct_mapping(self, node, deep=False):
+        """A key written twice keeps only its last value: refused, as the first's content would be lost."""
+        repeated = repeated_key(node)
+        if repeated is not None:
+            raise ConstructorError(None, None, repeated_message(repeated), repeated.start_mark)
+        return super().construct_mapping(node, deep)
+
+
+def shortened(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def repeated_key(node: yaml.MappingNode) -> yaml.ScalarNode | None:
+    """The first key of a mapping written a second time in it (merge keys, "<<", aside)."""
+    seen = set()
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+            if key.value in seen:
+                return key
+            seen.add(key.value)
+    return None
+
+
+def repeated_message(key: yaml.ScalarNode) -> str:
+    return f"key {shortened(key.value)!r} is written twice in one mapping; the first one's value would be lost"
+
+
+def repeated_key_problems(root: yaml.Node | None, path: str, deep: bool = True) -> list[Problem]:
+    """repeated_key over a composed document (glossary.yaml and speakers.yaml are read as nodes,
+    never constructed), or over `root` alone unless `deep`. Each node once: an alias would
+    otherwise be walked as often as it is used."""
+    problems, seen, stack = [], set(), [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            repeated = repeated_key(node)
+            if repeated is not None:
+                problems.append(Problem(path, node_line(repeated), f"invalid YAML: {repeated_message(repeated)}"))
+            stack += [value for _, value in node.value] if deep else []
+        elif isinstance(node, yaml.SequenceNode) and deep:
+            stack += node.value
+    return sorted(problems, key=lambda problem: problem.line)
+
+
 SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_timestamp)
 SAFE_LOADER = SafeLoader
 MAX_YAML_DEPTH = 100

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import yaml
 from markdown_it import MarkdownIt
 
-from .frontmatter import nesting_problem, node_line, yaml_problem
+from .frontmatter import nesting_problem, node_line, repeated_key_problems, yaml_problem
 from .model import Problem, Source
 from .read import source_text_digest
 from .slugs import unique_slugs
@@ -134,11 +134,15 @@ def compose(source: Source) -> tuple[yaml.Node | None, list[Problem]]:
     if too_deep:
         return None, [too_deep]
     try:
-        return yaml.compose(source.text, Loader=yaml.SafeLoader), []
+        root = yaml.compose(source.text, Loader=yaml.SafeLoader)
     except RecursionError:
         return None, [Problem(source.path, 1, "invalid YAML: nested too deeply")]
     except yaml.YAMLError as error:
         return None, [yaml_problem(error, source.path, source.text)]
+    # an entry's own repeated fields are read_entry's to report; here the lists and the topics
+    tops = [root, *(value for _, value in root.value if isinstance(value, yaml.MappingNode))] \
+        if isinstance(root, yaml.MappingNode) else []
+    return root, [problem for node in tops for problem in repeated_key_problems(node, source.path, deep=False)]
 
 
 def top_level(root: yaml.Node | None, path: str) -> tuple[list[yaml.Node], dict[str, tuple[yaml.Node, int]], list[Problem]]:

@@ -25,8 +25,8 @@ from .labels import CONNECTORS, INSTITUTION_WORDS, TITLE_WORDS, label_core, norm
 from .model import Label, Meeting, Person, Problem, RoleUse, SpeakerOf, Source
 from .names import fold, name_key, short_form
 from .once import PerItem
-from .slugs import MAX_LENGTH, slugify
-from .speakers_file import PAGE_SUFFIX_RE, SpeakerEntry, load_speakers
+from .slugs import free_slug, slugify
+from .speakers_file import SpeakerEntry, load_speakers
 
 ROLE_END_WORDS = TITLE_WORDS | frozenset("""
 leader adviser advisor spokesman spokeswoman spokesperson coach presenter host moderator
@@ -296,15 +296,9 @@ def assign_slugs(display: dict[str, str], pinned: dict[str, str]) -> tuple[dict[
     taken = {slug: key for key, slug in pinned.items()}
     collisions = []
     for key in sorted((k for k in display if k not in pinned), key=lambda k: (display[k], k)):
-        slug = slugify(display[key])
-        if PAGE_SUFFIX_RE.search(slug):
-            slug += "-x"  # "speakers/<slug>-p2.html" is page 2 of another speaker
-        if slug in taken:
-            base, number = slug[:MAX_LENGTH - 4], 2
-            while f"{base}-{number}" in taken:
-                number += 1
-            collisions.append((key, taken[slug], f"{base}-{number}"))
-            slug = f"{base}-{number}"
+        slug, owner = free_slug(display[key], taken)
+        if owner is not None:
+            collisions.append((key, owner, slug))
         taken[slug] = key
         slugs[key] = slug
     return slugs, collisions

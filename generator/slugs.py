@@ -21,6 +21,8 @@ RESERVED = frozenset({"con", "prn", "aux", "nul", "index", "search", "feed", "si
                       *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
 MAX_LENGTH = 80
 SLUG_RE = re.compile(r"^[a-z0-9-]{1,80}$")
+PAGE_SUFFIX_RE = re.compile(r"-p\d+$")
+"""How a listing's later pages are named: "<slug>-p2.html"."""
 
 
 def transliterate(text: str) -> str:
@@ -48,6 +50,22 @@ def slugify(text: str) -> str:
     return base
 
 
+def free_slug(name: str, taken: dict[str, str]) -> tuple[str, str | None]:
+    """slugify(name), numbered when `taken` (slug → owner) has it, and who had it (None if no one).
+
+    A slug ending in -p<number> gets "-x": "<slug>-p2.html" is page 2 of another entry
+    ("Council P2" would overwrite the second page of "Council")."""
+    slug = slugify(name)
+    if PAGE_SUFFIX_RE.search(slug):
+        slug += "-x"
+    if slug not in taken:
+        return slug, None
+    base, number = slug[:MAX_LENGTH - 4], 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}", taken[slug]
+
+
 def unique_slugs(names: list[str]) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """A slug for each distinct name, numbered on collision in sorted order.
 
@@ -58,13 +76,9 @@ def unique_slugs(names: list[str]) -> tuple[dict[str, str], list[tuple[str, str,
     slugs: dict[str, str] = {}
     collisions = []
     for name in sorted(set(names)):
-        slug = slugify(name)
-        if slug in taken:
-            base, number = slug[:MAX_LENGTH - 4], 2
-            while f"{base}-{number}" in taken:
-                number += 1
-            collisions.append((name, taken[slug], f"{base}-{number}"))
-            slug = f"{base}-{number}"
+        slug, owner = free_slug(name, taken)
+        if owner is not None:
+            collisions.append((name, owner, slug))
         taken[slug] = name
         slugs[name] = slug
     return slugs, collisions

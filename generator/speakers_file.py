@@ -18,16 +18,15 @@ from dataclasses import dataclass
 
 import yaml
 
-from .frontmatter import nesting_problem, node_line, yaml_problem
+from .frontmatter import nesting_problem, node_line, repeated_key_problems, yaml_problem
 from .labels import label_key, normalise_spaces
 from .model import Problem, Source
 from .names import name_key
-from .slugs import SLUG_RE
+from .slugs import PAGE_SUFFIX_RE, RESERVED, SLUG_RE
 
 FIELDS = ("name", "aliases", "roles", "bio", "link", "slug", "sort_as", "meetings")
 ROLE_FIELDS = ("role", "from", "to")
 LINK_RE = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
-PAGE_SUFFIX_RE = re.compile(r"-p\d+$")
 """Pages 2, 3 … of a speaker are <slug>-p2.html: a pinned slug must not look like one."""
 
 
@@ -91,7 +90,7 @@ def load_speakers(source: Source | None) -> tuple[tuple[SpeakerEntry, ...], list
         return (), []
     if not isinstance(root, yaml.SequenceNode):
         return (), [Problem(path, node_line(root), "speakers.yaml must be a list of people (each '- name: …')")]
-    entries, problems = [], []
+    entries, problems = [], repeated_key_problems(root, path)
     for item in root.value:
         entry = read_entry(item, path, problems)
         if entry is not None:
@@ -138,10 +137,11 @@ def read_entry(node: yaml.Node, path: str, problems: list[Problem]) -> SpeakerEn
         problems.append(Problem(path, node_line(fields["link"]), f"link must be an http(s) URL, not {link!r}"))
         link = ""
     slug = text_field(fields, "slug", path, problems)
-    if slug and (not SLUG_RE.match(slug) or PAGE_SUFFIX_RE.search(slug) or slug == "index"):
+    if slug and (not SLUG_RE.match(slug) or PAGE_SUFFIX_RE.search(slug) or slug in RESERVED):
         problems.append(Problem(path, node_line(fields["slug"]),
                                 f"slug {slug!r} must be lower-case letters, digits and hyphens, "
-                                "not 'index' and not ending in -p<number>"))
+                                "not a name Windows or the site reserves ('index', 'con', 'nul' …) "
+                                "and not ending in -p<number>"))
         slug = ""
     if len(problems) > before and any(not p.warning for p in problems[before:]):
         return None

@@ -300,7 +300,7 @@ def test_speakers_yaml_problems_name_their_lines():
     entries, problems = load_speakers(Source("content/speakers.yaml", text))
     assert sorted(str(p) for p in problems) == [
         "content/speakers.yaml:11: slug '../../x' must be lower-case letters, digits and hyphens, "
-        "not 'index' and not ending in -p<number>",
+        "not a name Windows or the site reserves ('index', 'con', 'nul' …) and not ending in -p<number>",
         "content/speakers.yaml:3: warning: unknown speaker field 'colour' "
         "(known: name, aliases, roles, bio, link, slug, sort_as, meetings)",
         "content/speakers.yaml:4: 'mr putin' of 'Mr Putin' is already a name of 'Vladimir Putin' (line 1); "
