@@ -92,7 +92,7 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
     problems += found
     term_hits, figures = analyse(meetings, glossary, speaker_of)
     annotations, found = anchor_annotations(content.annotations, meetings,
-                                            [s.path for s in content.transcripts] + [p.path for p in content.unread])
+                                            [s.path for s in content.transcripts] + [p.path for p in content.unread if not p.warning])
     problems += found
     errors = [p for p in problems if strict or not p.warning]
     if errors:

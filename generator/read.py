@@ -12,6 +12,7 @@ import codecs
 import hashlib
 import os
 import re
+import stat
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +26,7 @@ SETTLED_NS = 2_000_000_000
 timestamp tick (coarse on some file systems): it is not remembered as read."""
 MAX_BYTES = 20_000_000
 """A file larger than this is refused before it is read."""
-UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 """Control characters, the marks that turn text right to left (a name "gpj.exe" shown reversed),
 and the lone surrogates by which Python keeps bytes that are not UTF-8."""
 
@@ -230,7 +231,12 @@ def read_text(path: Path, root: Path, problems: list[Problem], known: dict | Non
         problems.append(Problem(shown, 1, "symlink points outside the content folder"))
         return None
     try:
-        size = real.stat().st_size
+        status = real.stat()
+        if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+            # a named pipe or a device: reading it would wait for a writer forever
+            problems.append(Problem(shown, 1, "cannot read file: not a regular file (a pipe or a device)"))
+            return None
+        size = status.st_size
         if size > MAX_BYTES:
             problems.append(Problem(shown, 1, f"file is larger than {MAX_BYTES // 1_000_000} MB"))
             return None
@@ -269,8 +275,32 @@ def transcript_files(content: Path, root: Path, problems: list[Problem]) -> list
     """The transcripts of the content folder (`root`: resolved), in the order read_content reads them:
     those in transcripts/, or, in a bare folder of transcripts (no transcripts/ inside), its own."""
     folder = content / "transcripts" if (content / "transcripts").exists() else content
-    return [path for path in list_files(folder, TRANSCRIPT_SUFFIXES, root, problems)
-            if path.name != "ATTRIBUTION.md" and path.name.upper() != "README.MD"]
+    found = list_files(folder, TRANSCRIPT_SUFFIXES, root, problems)
+    if folder != content and folder.is_dir() and folder.resolve().is_relative_to(root):
+        problems += ignored_in(folder)
+    return [path for path in found if path.name != "ATTRIBUTION.md" and path.name.upper() != "README.MD"]
+
+
+def ignored_in(transcripts: Path) -> list[Problem]:
+    """Warnings for what transcripts/ holds yet is never read ("X.TXT", "a.markdown", a folder of
+    transcripts): skipped without a word, a user would think them published."""
+    problems = []
+    for path in sorted(transcripts.iterdir(), key=lambda p: p.name):
+        if path.name.startswith(".") or path.name.endswith(TRANSCRIPT_SUFFIXES):
+            continue
+        reason = ("folder ignored: transcripts are read from transcripts/ itself, not from folders in it"
+                  if path.is_dir() else "file ignored: a transcript's name ends in .txt or .md")
+        problems.append(Problem(display_path(path), 1, reason, warning=True))
+    return problems
+
+
+MISSPELT = {"site.yml": "site.yaml", "speakers.yml": "speakers.yaml", "glossary.yml": "glossary.yaml"}
+"""Names a content file is easily given, which the build would skip: it reads the .yaml ones."""
+
+
+def misspelt_in(content: Path) -> list[Problem]:
+    return [Problem(display_path(content / name), 1, f"file ignored: the build reads {meant}", warning=True)
+            for name, meant in MISSPELT.items() if (content / name).exists()]
 
 
 def read_content(content: Path, known: dict | None = None) -> ContentInput:
@@ -290,6 +320,7 @@ def read_content(content: Path, known: dict | None = None) -> ContentInput:
         return None
 
     transcripts = [read_text(p, root, problems, known) for p in transcript_files(content, root, problems)]
+    problems += misspelt_in(content)
     annotations = [read_text(p, root, problems, known)
                    for p in list_files(content / "annotations", (".yaml", ".yml"), root, problems)]
     result = ContentInput(
@@ -301,6 +332,7 @@ def read_content(content: Path, known: dict | None = None) -> ContentInput:
         unread=tuple(problems),
     )
     if not result.transcripts:
-        raise ContentErrors(problems or [Problem(display_path(content / "transcripts"), 1,
-                                                 "no transcripts (*.txt or *.md) found")])
+        raise ContentErrors([p for p in problems if not p.warning]
+                            or [*problems, Problem(display_path(content / "transcripts"), 1,
+                                                   "no transcripts (*.txt or *.md) found")])
     return result

@@ -60,6 +60,8 @@ def tree_digest(root: Path) -> str:
             digest.update(b"L" + rel + b"\0" + os.fsencode(os.readlink(path)) + b"\0")
         elif path.is_dir():
             digest.update(b"D" + rel + b"\0")
+        elif not path.is_file():  # a named pipe: reading it would wait for a writer
+            digest.update(b"P" + rel + b"\0")
         else:
             digest.update(b"F" + rel + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
