@@ -8,6 +8,7 @@ Dates come from the meetings, never from the clock, so builds repeat exactly.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 from . import urls
@@ -47,10 +48,15 @@ def newest_first(archive: Archive) -> list[Meeting]:
     return dated + [m for m in archive.meetings if not m.date]
 
 
+NOT_XML_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""What XML 1.0 cannot hold even escaped. Transcripts refuse these characters, but a YAML field in
+double quotes can still spell one ("\\uFFFF"); ElementTree would write it and the feed not parse."""
+
+
 def sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes)
+    element = ET.SubElement(parent, tag, {name: NOT_XML_RE.sub("", value) for name, value in attributes.items()})
     if text is not None:
-        element.text = text
+        element.text = NOT_XML_RE.sub("", text)
     return element
 
 

@@ -34,7 +34,8 @@ STAGE_LINE_RE = re.compile(r"^\((?P<text>[^()]{1,400})\)\.?$")
 """A paragraph that is all one parenthesis: a stage direction or the editor's summary of a passage
 ("(Mr Sokolov went on to speak about …)", up to 400 characters in the corpus)."""
 DATE_STEM_RE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[-_ ]+(?P<rest>.*))?$")
-FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FORBIDDEN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+"""Control characters, and the two noncharacters XML refuses (a feed with U+FFFF is not XML)."""
 BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
 UNDEFINED_FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]{1,40})\]")
 """A footnote's reference left in a .md paragraph's text: its label is not defined."""
@@ -132,7 +133,10 @@ def _character_problems(text: str, path: str) -> list[Problem]:
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE:
             problems.append(Problem(path, number, f"line is longer than {MAX_LINE:,} characters"))
-        if FORBIDDEN_RE.search(line):
+        forbidden = FORBIDDEN_RE.search(line)
+        if forbidden and forbidden.group() in "\ufffe\uffff":
+            problems.append(Problem(path, number, f"noncharacter U+{ord(forbidden.group()):04X} in text"))
+        elif forbidden:
             problems.append(Problem(path, number, "control character (such as NUL) in text"))
         if BIDI_RE.search(line):
             problems.append(Problem(path, number, "bidirectional override character in text"))

@@ -82,6 +82,20 @@ def test_base_url_from_site_yaml_and_markup_in_titles_is_escaped(tmp_path):
     ET.parse(tmp_path / "site" / "sitemap.xml")
 
 
+def test_characters_xml_cannot_hold_are_left_out_of_the_feed(tmp_path):
+    """YAML refuses U+FFFF written as is, but spells it in double quotes; the feed must still parse."""
+    content = tmp_path / "content"
+    (content / "transcripts").mkdir(parents=True)
+    (content / "transcripts" / "2024-01-02-q.txt").write_text(
+        '---\ntitle: "Talks\\uFFFF in \\x01Minsk"\nsummary: "Trade\\uFFFE grew"\n---\nIvan Petrov: Hello.\n',
+        encoding="utf-8")
+    (content / "site.yaml").write_text("base_url: https://example.net\n", encoding="utf-8")
+    build_site(content, tmp_path / "site")
+    entry = ET.parse(tmp_path / "site" / "feed.xml").getroot().find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == "Talks in Minsk"
+    assert entry.findtext(f"{ATOM}summary") == "Trade grew"
+
+
 def test_summary_falls_back_to_the_first_words_spoken():
     meeting, _ = parse_with_problems(Source("2024-01-02-x.txt", "Ivan Petrov: " + "word " * 200 + "\n"))
     summary = summary_of(meeting)
