@@ -208,6 +208,11 @@ _YEAR_RE = re.compile(r"(?:18|19|20)\d\d")
 _EARLY_YEAR_RE = re.compile(r"1[0-7]\d\d")
 _IN_BEFORE_RE = re.compile(r"(?<!\w)in\s+$", re.IGNORECASE)
 _LEADING_ZERO_RE = re.compile(r"0\d")
+MAX_DIGITS = 28
+"""The most digits a figure's number is written with: Decimal's precision, so every value is
+exact (the largest in the corpus has 13)."""
+MAX_EXPONENT = 60
+"""The largest power of ten a figure may reach: values are written out in full digits."""
 
 
 def find_numerals(text: str, masks, lower: str | None = None,
@@ -234,7 +239,11 @@ def find_numerals(text: str, masks, lower: str | None = None,
             continue
         if first == "0" and _LEADING_ZERO_RE.match(said):
             continue       # "04040": a short phone number or a code
+        if end - start > MAX_DIGITS and sum(map(str.isdigit, said)) > MAX_DIGITS:
+            continue       # no one says such a number: a string of digits, not an amount
         value, magnitude = value_and_magnitude(said)
+        if value.adjusted() > MAX_EXPONENT:
+            continue       # "a trillion trillion trillion …"
         found.append(Numeral(start, end, value, words, magnitude))
     return found
 
