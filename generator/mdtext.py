@@ -75,16 +75,22 @@ def plain_and_spans(source: str, footnotes: frozenset[str] = frozenset()) -> tup
     return "".join(plain), tuple(sorted(spans, key=lambda s: (s.start, -s.end)))
 
 
-def split_footnotes(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], dict[str, tuple[int, str]]]:
-    """Paragraphs without the `[^label]: text` definitions, and the definitions by label."""
-    kept, notes = [], {}
-    for line, text in lines:
+def split_footnotes(paragraphs: list[tuple[int, str]]
+                    ) -> tuple[list[tuple[int, str]], dict[str, tuple[int, str]], list[tuple[int, str, int]]]:
+    """Paragraphs without the `[^label]: text` definitions; the definitions by label; and
+    (line, label, line of the first) of each definition of a label already defined."""
+    kept, notes, repeated = [], {}, []
+    for line, text in paragraphs:
         match = FOOTNOTE_DEF_RE.match(text)
         if match:
-            notes.setdefault(match.group("label"), (line, match.group("text").strip()))
+            label = match.group("label")
+            if label in notes:
+                repeated.append((line, label, notes[label][0]))
+            else:
+                notes[label] = (line, match.group("text").strip())
         else:
             kept.append((line, text))
-    return kept, notes
+    return kept, notes, repeated
 
 
 def unbold_label(text: str) -> str:

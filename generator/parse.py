@@ -206,6 +206,7 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
     """Blocks (paragraphs, turns, breaks) of the body, problems found, footnotes, and the
     labels' labels.name_suffixes."""
     footnotes: dict[str, tuple[int, str]] = {}
+    repeated: list[tuple[int, str, int]] = []
     if markdown:
         blocks_of_lines = markdown_blocks(body, first_line)
         lines = [(line, unbold_label(text)) for block in blocks_of_lines for line, text in block]
@@ -215,7 +216,7 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
     short = _short_names(printed)
     known = short | speaker_names
     if markdown:
-        paragraphs, footnotes = split_footnotes(markdown_paragraphs(
+        paragraphs, footnotes, repeated = split_footnotes(markdown_paragraphs(
             blocks_of_lines, lambda text: bool(FOOTNOTE_DEF_RE.match(text))
             or split_label(unbold_label(text), known, speaker_names) is not None))
         paragraphs = [(line, unbold_label(text)) for line, text in paragraphs]
@@ -289,7 +290,7 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
             blocks.append(paragraph(kind, text, line))
     close_turn()
     if markdown:
-        problems += footnote_problems(blocks, footnotes, path)
+        problems += footnote_problems(blocks, footnotes, path, repeated)
     return (blocks, problems, tuple((label, line, text) for label, (line, text) in sorted(footnotes.items())),
             name_suffixes(printed, short))
 
@@ -300,11 +301,15 @@ def markdown_heading(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def footnote_problems(blocks, footnotes: dict, path: str) -> list[Problem]:
+def footnote_problems(blocks, footnotes: dict, path: str, repeated=()) -> list[Problem]:
     """A footnote defined but never referenced is a warning, its text would be lost; so is a
-    reference to one never defined, left in the text as "[^2]"."""
+    reference to one never defined, left in the text as "[^2]". A label defined twice is an
+    error (split_footnotes): the first definition would be shown where the second was meant,
+    and the second's text lost."""
     used = set()
-    problems = []
+    problems = [Problem(path, line, f"footnote [^{label}] is already defined at line {first}; "
+                                    "this definition would be lost (give it a label of its own)")
+                for line, label, first in repeated]
     for block in blocks:
         if isinstance(block, SectionBreak):
             continue

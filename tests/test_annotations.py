@@ -368,3 +368,16 @@ def test_a_notes_date_reads_as_every_pages_dates():
     notes, problems = anchor('- quote: KAMAZ\n  prefix: "tensions between "\n  date: 2023-02-20\n  body: x\n')
     assert problems == []
     assert note_view(notes[0], seed_meeting())["date"] == "20 February 2023"
+
+
+def test_a_footnote_label_defined_twice_is_an_error_at_the_second_definition():
+    """The second `[^1]:` was dropped without a word (the first won): the reader saw one note
+    where the editor wrote two, and the build said nothing."""
+    from generator.model import Source
+    from generator.parse import parse_with_problems
+    text = "---\ntitle: x\ndate: 2024-01-01\n---\nVladimir Putin: Hello[^1] and again[^1].\n\n[^1]: A\n\n[^1]: B\n"
+    meeting, problems = parse_with_problems(Source("transcripts/2024-01-01_a.md", text))
+    assert [str(p) for p in problems] == [
+        "transcripts/2024-01-01_a.md:9: footnote [^1] is already defined at line 7; "
+        "this definition would be lost (give it a label of its own)"]
+    assert meeting.footnotes == (("1", 7, "A"),)
