@@ -75,20 +75,32 @@ def plain_and_spans(source: str, footnotes: frozenset[str] = frozenset()) -> tup
     return "".join(plain), tuple(sorted(spans, key=lambda s: (s.start, -s.end)))
 
 
-def split_footnotes(paragraphs: list[tuple[int, str]]
+def split_footnotes(paragraphs: list[tuple[int, str]], indented: frozenset[int] = frozenset()
                     ) -> tuple[list[tuple[int, str]], dict[str, tuple[int, str]], list[tuple[int, str, int]]]:
     """Paragraphs without the `[^label]: text` definitions; the definitions by label; and
-    (line, label, line of the first) of each definition of a label already defined."""
+    (line, label, line of the first) of each definition of a label already defined.
+
+    A paragraph that starts at a line of `indented` (a block indented by four spaces) right
+    after a definition continues it, as in markdown-it: its text is the note's next paragraph,
+    not speech. The repeated definition is kept out of both, continuation included.
+    """
     kept, notes, repeated = [], {}, []
+    continuing: str | None = None  # the label whose definition the last paragraph belonged to
     for line, text in paragraphs:
         match = FOOTNOTE_DEF_RE.match(text)
         if match:
-            label = match.group("label")
+            label = continuing = match.group("label")
             if label in notes:
                 repeated.append((line, label, notes[label][0]))
+                continuing = ""  # its continuation is dropped with it
             else:
                 notes[label] = (line, match.group("text").strip())
+        elif continuing is not None and line in indented:
+            if continuing:
+                first, note = notes[continuing]
+                notes[continuing] = (first, f"{note}\n\n{text}")
         else:
+            continuing = None
             kept.append((line, text))
     return kept, notes, repeated
 

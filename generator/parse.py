@@ -173,15 +173,20 @@ def text_paragraphs(body: str, first_line: int) -> list[tuple[int, str]]:
     return [(first_line + offset, line.strip()) for offset, line in enumerate(body.split("\n")) if line.strip()]
 
 
-def markdown_blocks(body: str, first_line: int) -> list[list[tuple[int, str]]]:
-    """The (line, text) of each line of each blank-line block of a Markdown body."""
+def markdown_blocks(body: str, first_line: int) -> tuple[list[list[tuple[int, str]]], frozenset[int]]:
+    """The (line, text) of each line of each blank-line block of a Markdown body, and the lines
+    that begin a block indented by four columns or more (a footnote's further paragraph)."""
     blocks: list[list[tuple[int, str]]] = [[]]
+    indented = set()
     for offset, line in enumerate(body.split("\n")):
-        if line.strip():
-            blocks[-1].append((first_line + offset, line.strip()))
+        text = line.strip()
+        if text:
+            if not blocks[-1] and len(line[:len(line) - len(line.lstrip(" \t"))].expandtabs(4)) >= 4:
+                indented.add(first_line + offset)
+            blocks[-1].append((first_line + offset, text))
         elif blocks[-1]:
             blocks.append([])
-    return [block for block in blocks if block]
+    return [block for block in blocks if block], frozenset(indented)
 
 
 def markdown_paragraphs(blocks: list[list[tuple[int, str]]], opens_paragraph) -> list[tuple[int, str]]:
@@ -208,7 +213,7 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
     footnotes: dict[str, tuple[int, str]] = {}
     repeated: list[tuple[int, str, int]] = []
     if markdown:
-        blocks_of_lines = markdown_blocks(body, first_line)
+        blocks_of_lines, indented = markdown_blocks(body, first_line)
         lines = [(line, unbold_label(text)) for block in blocks_of_lines for line, text in block]
     else:
         lines = paragraphs = text_paragraphs(body, first_line)
@@ -218,7 +223,7 @@ def parse_body(body: str, first_line: int, path: str, markdown: bool = False,
     if markdown:
         paragraphs, footnotes, repeated = split_footnotes(markdown_paragraphs(
             blocks_of_lines, lambda text: bool(FOOTNOTE_DEF_RE.match(text))
-            or split_label(unbold_label(text), known, speaker_names) is not None))
+            or split_label(unbold_label(text), known, speaker_names) is not None), indented)
         paragraphs = [(line, unbold_label(text)) for line, text in paragraphs]
     # the file's own labels only (short), not speakers.yaml's names: a cached parse is keyed by those
     # of them its labels end with (name_suffixes), and these paragraphs have no label yet

@@ -381,3 +381,46 @@ def test_a_footnote_label_defined_twice_is_an_error_at_the_second_definition():
         "transcripts/2024-01-01_a.md:9: footnote [^1] is already defined at line 7; "
         "this definition would be lost (give it a label of its own)"]
     assert meeting.footnotes == (("1", 7, "A"),)
+
+
+INDENTED = """---
+title: Indented
+date: 2024-03-04
+---
+Vladimir Putin: Hello.[^1]
+
+[^1]: The note's first paragraph.
+
+    Its second paragraph, indented
+    on two lines.
+
+	And a third, indented by a tab.
+
+Alexander Lukashenko: Thanks.
+
+    An indented paragraph of speech, after no footnote.
+"""
+
+
+def test_an_indented_paragraph_after_a_footnote_is_the_notes_next_paragraph(tmp_path):
+    """As markdown-it reads a footnote: a blank line, then lines indented by four columns, go on
+    with the note. They became speech of the last speaker. An indented paragraph elsewhere is
+    still speech."""
+    from generator.model import Source
+    from generator.parse import parse_with_problems
+    meeting, problems = parse_with_problems(Source("transcripts/2024-03-04_indented.md", INDENTED))
+    assert problems == []
+    assert [(t.label.name, [p.text for p in t.paragraphs]) for t in meeting.blocks] == [
+        ("Vladimir Putin", ["Hello."]),
+        ("Alexander Lukashenko", ["Thanks.", "An indented paragraph of speech, after no footnote."])]
+    assert meeting.footnotes == (("1", 7, "The note's first paragraph.\n\nIts second paragraph, indented on two lines."
+                                             "\n\nAnd a third, indented by a tab."),)
+    content = tmp_path / "content"
+    (content / "transcripts").mkdir(parents=True)
+    (content / "transcripts" / "2024-03-04_indented.md").write_text(INDENTED, "utf-8")
+    result = run_build(content, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = parse_html((tmp_path / "site" / "meetings" / "2024-03-04-indented.html").read_text("utf-8"))
+    assert [text_of(p) for p in find_all(find_one(page, "aside", id="fn-1"), "p")] == [
+        "The note's first paragraph.", "Its second paragraph, indented on two lines.",
+        "And a third, indented by a tab."]
