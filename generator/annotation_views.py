@@ -52,7 +52,7 @@ def note_view(note, meeting: Meeting) -> dict:
         "author": note.author,
         "date": shown_date(note.date),
         "quote": normalise_spaces(paragraph.text[note.start:note.end]),
-        "html": render_markdown(note.body),
+        "html": render_markdown(note.body, urls.meeting(meeting.slug), urls.meeting(meeting.slug)),
         "paragraph": note.paragraph,
         "at": note.start,  # where its words begin, as number_annotations numbers them
     }
@@ -60,13 +60,14 @@ def note_view(note, meeting: Meeting) -> dict:
 
 def footnote_views(meeting: Meeting) -> list[dict]:
     """A .md transcript's footnotes, each placed beside the first paragraph citing it."""
+    page = urls.meeting(meeting.slug)
     first_use: dict[str, tuple[int, int]] = {}
     for paragraph in meeting.paragraphs:
         for span in paragraph.format:
             if span.tag == "fnref":
                 first_use.setdefault(span.value, (paragraph.number, span.start))
     return [{"id": f"fn-{label}", "label": label, "back": f"#p{first_use[label][0]}", "kind": "footnote",
-             "author": "", "date": "", "quote": "", "html": render_markdown(text),
+             "author": "", "date": "", "quote": "", "html": render_markdown(text, page, page),
              "paragraph": first_use[label][0], "at": first_use[label][1]}
             for label, _, text in meeting.footnotes if label in first_use]
 
@@ -109,6 +110,7 @@ def notes_by_paragraph(notes: list[dict]) -> dict[int, list[dict]]:
 def annotation_pages(archive: Archive):
     """annotations/index.html: every editor's note in the archive, by meeting."""
     notes = meeting_notes(archive)
+    bodies = {(note.meeting, f"note-{note.number}"): note.body for note in archive.annotations}
     groups = []
     for meeting in reversed(archive.meetings):
         found = [n for n in notes.get(meeting.slug, []) if n["kind"] != "footnote"]
@@ -117,6 +119,8 @@ def annotation_pages(archive: Archive):
             groups.append({"title": meeting.title, "href": page,
                            "date": shown_date(meeting.date),
                            "iso_date": meeting.date.isoformat() if meeting.date else "",
-                           "notes": [{**n, "href": f"{page}#{n['back'][1:]}"} for n in found]})
+                           "notes": [{**n, "href": f"{page}#{n['back'][1:]}",  # its links made again for this page
+                                      "html": render_markdown(bodies[meeting.slug, n["id"]], ANNOTATIONS_INDEX, page)}
+                                     for n in found]})
     yield ANNOTATIONS_INDEX, "annotations.html", {"title": "Editor's notes", "groups": groups,
                                                   "count": sum(len(g["notes"]) for g in groups)}

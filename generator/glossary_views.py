@@ -15,7 +15,6 @@ from functools import lru_cache, partial
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import urls
@@ -23,6 +22,7 @@ from .glossary import ArchiveTopic, archive_topics, term_counts, term_stats, top
 from .glossary_file import GlossaryEntry, name_key
 from .labels import normalise_spaces
 from .lazy import UNMADE, LazyView, fingerprint, made_and_kept
+from .markdown import render_markdown
 from .model import Archive, Meeting, hits_by_meeting, meetings_by_slug
 from .once import per_archive, per_item
 from .paging import cut_by_content
@@ -34,36 +34,14 @@ TOPIC_PAGE_SIZE = 200
 """Meetings listed on one topic page, about (topic_chunks); older ones continue on <slug>-p1.html (the oldest) …"""
 CONTEXT_LIMIT = 320
 """Characters of the sentence shown around an occurrence."""
-SAFE_SCHEMES = ("http", "https", "mailto")
-SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-
-
-def safe_link(url: str) -> bool:
-    """Relative links and http(s)/mailto only: never javascript:, data:, vbscript: or file:."""
-    squeezed = re.sub(r"[\x00-\x20\x7f]+", "", url).casefold()
-    scheme = SCHEME_RE.match(squeezed)
-    return scheme is None or scheme.group(1) in SAFE_SCHEMES
-
-
-def markdown_renderer() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False})
-    md.disable("image")
-    md.validateLink = safe_link
-    return md
-
-
-def render_markdown(md: MarkdownIt, text: str) -> Markup:
-    """Safe HTML of a definition (raw HTML in it is escaped by markdown-it)."""
-    return Markup(md.render(text)) if text else Markup("")
-
-
 def term_page(slug: str, number: int = 1) -> str:
     """glossary/<slug>.html, then <slug>-p2.html … for long occurrence lists."""
     return urls.term(slug if number == 1 else f"{slug}-p{number}")
 
 
-def entry_view(entry: GlossaryEntry, md: MarkdownIt, stats, names: dict, topics: dict) -> dict:
-    """What every glossary listing shows of one term."""
+def entry_view(entry: GlossaryEntry, stats, names: dict, topics: dict) -> dict:
+    """What every glossary listing shows of one term. Its definition's links are read as written
+    on the term's page, and work on every page that shows it: all are in glossary/."""
     topic = topics[name_key(entry.topic)]
     found = stats[entry.slug]
     return {
@@ -74,7 +52,7 @@ def entry_view(entry: GlossaryEntry, md: MarkdownIt, stats, names: dict, topics:
         "aliases": [a for a in entry.aliases if a not in entry.abbreviations],
         "topic": {"name": topic.name, "href": urls.topic(topic.slug)},
         "short": entry.short,
-        "definition": render_markdown(md, entry.definition),
+        "definition": render_markdown(entry.definition, urls.GLOSSARY, urls.term(entry.slug)),
         "see_also": [{"term": names[slug], "href": urls.term(slug)} for slug in entry.see_also],
         "count": found.occurrences,
         "meetings": found.meetings,
@@ -87,10 +65,9 @@ def shared_views(archive: Archive) -> tuple[list[ArchiveTopic], dict[str, dict]]
     topics = archive_topics(archive)
     by_key = topic_of(topics)
     stats = term_stats(archive)
-    md = markdown_renderer()
     entries = archive.glossary.entries if archive.glossary else ()
     names = {e.slug: e.term for e in entries}
-    return list(topics), {e.slug: entry_view(e, md, stats, names, by_key) for e in entries}
+    return list(topics), {e.slug: entry_view(e, stats, names, by_key) for e in entries}
 
 
 def initial(term: str) -> str:
@@ -461,7 +438,6 @@ def topic_pages(archive: Archive):
             and _last_topics.size == TOPIC_PAGE_SIZE else None)
     anew = analysed_anew(archive, last)
     mentions = topic_mentions(archive, topic_keys, last, anew[0] if anew is not None else None)
-    md = markdown_renderer()
     listed: dict[str, tuple] = {}
     for topic in topics:
         used = mentions.get(name_key(topic.name), {})
@@ -477,7 +453,7 @@ def topic_pages(archive: Archive):
         for place, shape in enumerate(shapes):
             path = shape[1][0]
             yield path, "topic.html", LazyView(
-                topic_view, topic, used, meetings, views, md, shape,
+                topic_view, topic, used, meetings, views, shape,
                 inputs=partial(topic_inputs, topic, used, meetings, views, shape),
                 quick=quick[place] if quick[place] is not UNMADE else
                 partial(made_and_kept, quick, place, topic_quick, archive, topic, used, meetings, views, shape))
@@ -618,7 +594,7 @@ def topic_row_digests(archive: Archive) -> dict[str, str | None]:
     return {meeting.slug: summary_digest(archive, meeting) for meeting in archive.meetings}
 
 
-def topic_view(topic: ArchiveTopic, used: dict, meetings: dict, views: dict, md: MarkdownIt, shape: tuple) -> dict:
+def topic_view(topic: ArchiveTopic, used: dict, meetings: dict, views: dict, shape: tuple) -> dict:
     """A topic's page: `used` is meeting slug → {term slug: mentions} of this topic's terms, `shape`
     the page's meetings (topic_chunks), where it is, and on the first page every page."""
     chunk, (path, span, newer, older), pages = shape
@@ -632,7 +608,7 @@ def topic_view(topic: ArchiveTopic, used: dict, meetings: dict, views: dict, md:
     return {
         "title": topic.name if pages is not None else f"{topic.name}, {span}",
         "topic": {"name": topic.name, "slug": topic.slug, "href": urls.topic(topic.slug),
-                  "description": render_markdown(md, topic.description)},
+                  "description": render_markdown(topic.description, path, urls.topic(topic.slug))},
         "terms": [views[e.slug] for e in topic.terms] if pages is not None else [],
         "meetings": rows,
         "first": pages is not None, "current": path, "span": span, "pages": pages or [],

@@ -21,6 +21,7 @@ from . import jobs as steps
 from .annotations import anchor_annotations
 from .cache import Cache, SiteRecord, digest_text
 from .config import read_site_config
+from .content_links import link_problems
 from .export import figures_layout
 from .figures import extract_figures
 from .glossary import find_terms, load_glossary
@@ -94,12 +95,14 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
     annotations, found = anchor_annotations(content.annotations, meetings,
                                             [s.path for s in content.transcripts] + [p.path for p in content.unread if not p.warning])
     problems += found
+    archive = Archive(config=config, meetings=tuple(meetings), people=tuple(people),
+                      speaker_of=speaker_of, glossary=glossary, term_hits=term_hits,
+                      figures=figures, annotations=annotations)
+    problems += link_problems(archive, content.speakers)
     errors = [p for p in problems if strict or not p.warning]
     if errors:
         raise ContentErrors(errors)
-    return Archive(config=config, meetings=tuple(meetings), people=tuple(people),
-                   speaker_of=speaker_of, glossary=glossary, term_hits=term_hits,
-                   figures=figures, annotations=annotations, warnings=tuple(p for p in problems if p.warning))
+    return replace(archive, warnings=tuple(p for p in problems if p.warning))
 
 
 def make_site(options: Options, progress: Progress | None = None, cache: Cache | None = None,

@@ -20,15 +20,13 @@ from functools import lru_cache, partial
 from itertools import chain
 from typing import NamedTuple
 
-from markdown_it import MarkdownIt
-from markupsafe import Markup
-
 from . import urls
 from .figure_rows import KIND_LABELS, cited_links
 from .figures import FIGURE_KINDS
 from .index import speaker_stats, turn_words
 from .labels import CONNECTORS, normalise_spaces
 from .lazy import UNMADE, LazyView, fingerprint, inputs_digest, made_and_kept
+from .markdown import render_markdown
 from .model import Archive, Meeting, Person, figures_by_meeting, hits_by_meeting
 from .names import fold
 from .once import Totals, per_item
@@ -48,8 +46,6 @@ FIGURES_SHOWN = 10
 """Figures a speaker's first page lists, newest first; the figures index has every one."""
 TERMS_SHOWN = 10
 """Glossary terms a speaker's first page lists, most used first."""
-LINK_SCHEMES = ("http", "https", "mailto")
-"""The only link targets a bio may have; relative links would break across folders."""
 
 
 # --- the index ---------------------------------------------------------------
@@ -118,7 +114,6 @@ def speaker_pages(archive: Archive):
     """
     global _last_people
     stats = speaker_stats(archive)
-    render_bio = bio_renderer()
     entries = {e.slug: e for e in (archive.glossary.entries if archive.glossary else ())}
     sizes = (SPEAKER_PAGE_SIZE, PAGE_LEAST, PAGE_MOST, PAGE_END_EVERY)
     last = _last_people[1] if _last_people is not None and _last_people[0] == sizes else {}
@@ -132,7 +127,7 @@ def speaker_pages(archive: Archive):
         pages = pager(person, entry, ranges)
         said = partial(said_of, archive, person.key, entry.meetings)
         said_in = partial(figures_said_in, archive, person.key)
-        common = LazyView(speaker_common, archive, person, entry, render_bio, said, entries, ranges, pages)
+        common = LazyView(speaker_common, archive, person, entry, said, entries, ranges, pages)
         made_from = person_digest(archive, person, entry) if archive.analysis_keys else None
         yield urls.speaker(person.slug, 1), "speaker.html", LazyView(
             speaker_view, common, person, entry, 1, said_in,
@@ -373,7 +368,7 @@ def used_terms_view(terms: Counter, entries: dict) -> list[dict]:
             for slug, count in ranked[:TERMS_SHOWN]]
 
 
-def speaker_common(archive: Archive, person: Person, entry, render_bio, said_of: Callable[[], SaidBy],
+def speaker_common(archive: Archive, person: Person, entry, said_of: Callable[[], SaidBy],
                    entries: dict, ranges: list[range], pages: list[dict]) -> dict:
     """What every page of one person shows: who they are, their roles, their totals, the pager
     (`pages`, of their turns cut at `ranges`), and what they said that the figures index and
@@ -387,7 +382,7 @@ def speaker_common(archive: Archive, person: Person, entry, render_bio, said_of:
         "title": person.name,
         "person": {"name": person.name, "slug": person.slug, "forms": list(person.forms),
                    "aliases": list(person.aliases), "link": person.link,
-                   "bio": render_bio(person.bio) if person.bio else ""},
+                   "bio": render_markdown(person.bio, urls.speaker(person.slug)) if person.bio else ""},
         "roles": role_history(person, by_slug),
         "spans": [{"role": s.role, "from": format_date(s.start) if s.start else "",
                    "to": format_date(s.end) if s.end else "",
@@ -721,25 +716,3 @@ def year_ticks(meetings: list[Meeting], low: int, high: int, plot_w: float) -> l
         ordinal = dt.date(year, 1, 1).toordinal()
         ticks.append({"x": round(CHART_MARGIN + (ordinal - low) / ((high - low) or 1) * plot_w, 1), "label": str(year)})
     return ticks
-
-
-# --- the bio -----------------------------------------------------------------
-
-def safe_link(url: str) -> bool:
-    """Only http(s) and mailto: no javascript:, data:, vbscript:, file: or relative links."""
-    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", re.sub(r"[\x00-\x20]+", "", url).lower())
-    return bool(scheme) and scheme.group(1) in LINK_SCHEMES
-
-
-def bio_renderer():
-    """Markdown → Markup: CommonMark without raw HTML or images, links checked.
-
-    This is the only HTML the speaker pages take un-escaped, so it is made
-    safe here rather than trusted in the template.
-    """
-    md = MarkdownIt("commonmark", {"html": False}).disable("image")
-    md.validateLink = safe_link
-
-    def render(text: str) -> Markup:
-        return Markup(md.render(text))
-    return render

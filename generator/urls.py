@@ -68,4 +68,6 @@ def page_folder(page: str) -> str:
 
 @lru_cache(maxsize=1 << 18)
 def relative_path(path: str, folder: str) -> str:
-    return posixpath.relpath(path, folder)
+    """Both read from the site's root (a leading "/" too, and ".." stops there): relpath alone
+    would place a path that starts with "/" or climbs out by the folder the build runs in."""
+    return posixpath.relpath("/" + path.lstrip("/"), "/" + folder)

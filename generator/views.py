@@ -24,6 +24,7 @@ from .index import meetings_by_year, neighbours, speaking_shares
 from .inline import Mark, render_text, text_marks
 from .labels import normalise_spaces
 from .lazy import LazyView, fingerprint
+from .markdown import is_external, site_path
 from .names import name_key
 from .once import per_archive, per_item
 from .resolve import role_at
@@ -106,7 +107,7 @@ def paragraph_marks(archive: Archive) -> dict[tuple[str, int], list[Mark]]:
 def paragraph_view(paragraph: Paragraph, meeting: Meeting, marks: dict, page: str,
                    notes: dict | None = None, shown: dict[str, str] | None = None) -> dict:
     """`shown`: annotation_views.shown_numbers, the numbers a .md meeting's notes show."""
-    own = text_marks(paragraph.text) + format_marks(paragraph) + marks.get((meeting.slug, paragraph.number), [])
+    own = text_marks(paragraph.text) + format_marks(paragraph, urls.meeting(meeting.slug)) + marks.get((meeting.slug, paragraph.number), [])
     if shown:
         own = [replace(m, tail=shown[href]) if m.start == m.end and (href := dict(m.attrs).get("href")) in shown
                else m for m in own]
@@ -120,12 +121,16 @@ def paragraph_view(paragraph: Paragraph, meeting: Meeting, marks: dict, page: st
     }
 
 
-def format_marks(paragraph: Paragraph) -> list[Mark]:
-    """Markdown emphasis, links and footnote references of a .md paragraph as marks."""
+def format_marks(paragraph: Paragraph, home: str) -> list[Mark]:
+    """Markdown emphasis, links and footnote references of a .md paragraph as marks. A link that
+    is not a URL is read as written on the meeting's page, `home` (markdown.site_path)."""
     marks = []
     for span in paragraph.format:
         if span.tag == "a":
-            marks.append(Mark(span.start, span.end, "a", (("href", span.value), ("rel", "external nofollow")), 1))
+            external = is_external(span.value)
+            href = span.value if external or span.value.startswith("#") else site_path(span.value, home)
+            rel = (("rel", "external nofollow"),) if external else ()
+            marks.append(Mark(span.start, span.end, "a", (("href", href), *rel), 1))
         elif span.tag == "fnref":
             marks.append(Mark(span.start, span.end, "a", (("class", "fnref"), ("href", f"#fn-{span.value}")), 1,
                               tail=span.value, tail_attrs=(("class", "fnref-label"),)))

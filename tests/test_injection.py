@@ -248,22 +248,19 @@ def test_markup_is_made_only_by_escaping_renderers():
                     if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "Markup":
                         makers.add((module.name, function.name))
     assert makers <= {("inline.py", "render_text"), ("markdown.py", "render_markdown"),
-                      ("markdown.py", "render_markdown_inline"), ("speaker_views.py", "bio_renderer"),
-                      ("speaker_views.py", "render"),
-                      ("glossary_views.py", "render_markdown"), ("figure_rows.py", "meeting_rows"),
+                      ("markdown.py", "render_markdown_inline"), ("figure_rows.py", "meeting_rows"),
                       ("figure_rows.py", "said_rows"), ("figure_rows.py", "cited_links")}, makers
 
 
 def renderers():
-    from generator import glossary_views, markdown, speaker_views
+    from generator import markdown
     from generator.inline import render_text, text_marks
-    md = glossary_views.markdown_renderer()
     return {
         "inline.render_text": lambda text: render_text(text, text_marks(text), "meetings/x.html"),
         "markdown.render_markdown": markdown.render_markdown,
         "markdown.render_markdown_inline": markdown.render_markdown_inline,
-        "speaker_views.bio_renderer": speaker_views.bio_renderer(),
-        "glossary_views.render_markdown": lambda text: glossary_views.render_markdown(md, text),
+        "markdown.render_markdown on a page": lambda text: markdown.render_markdown(text, "glossary/index.html",
+                                                                                 "glossary/x.html"),
         "figure_rows.meeting_rows": figure_rows_of_text,
         "figure_rows.said_rows": said_rows_of_text,
         "figure_rows.cited_links": cited_links_of_text,

@@ -29,7 +29,8 @@ from generator.read import read_content
 from generator.resolve import assign_slugs, resolve_speakers, resolve_turns, role_at
 from generator.slugs import SLUG_RE
 from generator import speaker_views
-from generator.speaker_views import PAGE_MOST, bio_renderer, page_ranges, speaker_index_pages, speaker_pages
+from generator.markdown import render_markdown
+from generator.speaker_views import PAGE_MOST, page_ranges, speaker_index_pages, speaker_pages
 from generator.speakers_file import load_speakers, speaker_names
 
 FIXTURE = ROOT / "tests" / "fixtures" / "speakers" / "content"
@@ -356,11 +357,14 @@ def test_a_slug_collision_is_reported_at_the_speaker_s_first_turn():
 # --- the bio -----------------------------------------------------------------------
 
 def test_bio_markdown_is_rendered_safely():
-    render = bio_renderer()
-    html = str(render("**Bold** [ok](https://example.org) [js](javascript:alert(1)) [d](data:image/png;base64,AA)"
-                      " [v](vbscript:x) [rel](../x.html) ![img](https://example.org/a.png) <script>x</script>"))
+    """As every editor's Markdown: a link to a page of the site is read as written on the speaker's
+    page ("x.html" beside it, "/" the site's root) and written relative to it."""
+    html = str(render_markdown("**Bold** [ok](https://example.org) [js](javascript:alert(1)) [d](data:image/png;base64,AA)"
+                               " [v](vbscript:x) [rel](vladimir-putin.html) [root](/meetings/m.html#p2)"
+                               " ![img](https://example.org/a.png) <script>x</script>", "speakers/x.html"))
     assert "<strong>Bold</strong>" in html and '<a href="https://example.org">ok</a>' in html
-    assert re.findall(r'href="([^"]*)"', html) == ["https://example.org", "https://example.org/a.png"]
+    assert re.findall(r'href="([^"]*)"', html) == ["https://example.org", "vladimir-putin.html", "../meetings/m.html#p2",
+                                                   "https://example.org/a.png"]
     assert "<img" not in html and "<script>" not in html and "&lt;script&gt;" in html
 
 
