@@ -542,11 +542,13 @@ def joined_postings(blocks: list[Block], keep: bool = False) -> dict[str, str]:
         _joined[0] = None
         return join_terms(blocks)
     joined = _joined[0]
-    changed = [] if joined is None or len(joined.blocks) != len(blocks) else [
-        number for number, (was, block) in enumerate(zip(joined.blocks, blocks)) if was is not block]
-    if joined is not None and len(changed) == 1 and joined.blocks[changed[0]].meetings == blocks[changed[0]].meetings:
+    if joined is None or len(joined.blocks) != len(blocks):  # a meeting added or gone split or merged a block
+        joined = _joined[0] = Joined(blocks)
+        return joined.value
+    changed = [number for number, (was, block) in enumerate(zip(joined.blocks, blocks)) if was is not block]
+    if len(changed) == 1 and joined.blocks[changed[0]].meetings == blocks[changed[0]].meetings:
         joined.replace(changed[0], blocks[changed[0]])
-    elif joined is None or changed:
+    elif changed:
         joined = _joined[0] = Joined(blocks)
     return joined.value
 

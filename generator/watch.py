@@ -39,6 +39,40 @@ class InotifyWatcher(Watcher):
         self._libc = None
         self._folders: dict[int, bytes] = {}
         """Watch descriptor → the folder it watches: an event names its file within that folder."""
+        self._looked: set[int] = set()
+        """The tasks (by their dict of time stamps) whose folders were looked through once already."""
+
+    def watch(self, path, func=None, delay=0, ignore=None) -> None:
+        """Each file's time stamp taken at once, as the server has just built from them: livereload
+        takes them at its first look, which its server's first reload may put off until a save."""
+        super().watch(path, func, delay, ignore)
+        self._task_mtimes = self._tasks[path]["mtimes"]
+        self.is_changed(path, ignore)
+
+    def is_changed(self, path, ignore=None):
+        changed = super().is_changed(path, ignore)
+        self._looked.add(id(self._task_mtimes))
+        return changed
+
+    def is_folder_changed(self, path, ignore=None) -> bool:
+        """Every file looked at, not only those up to the first changed: a file never looked at
+        would be taken for a new one at the next look (is_file_changed)."""
+        changed = False
+        for root, folders, files in os.walk(path, followlinks=True):
+            folders[:] = [folder for folder in folders if folder not in self.ignored_dirs]
+            for name in files:
+                changed = self.is_file_changed(os.path.join(root, name), ignore) or changed
+        return changed
+
+    def is_file_changed(self, path, ignore=None) -> bool:
+        """livereload takes a file it has not seen for a change only if it is newer than the server:
+        right for its first look, wrong after it. A transcript moved in, or copied with its time
+        (mv, cp -p, tar, rsync -a), came with an older stamp and was never built."""
+        changed = super().is_file_changed(path, ignore)
+        if not changed and id(self._task_mtimes) in self._looked and path not in self._task_mtimes \
+                and path in self._new_mtimes:
+            return True
+        return changed
 
     def start(self, callback) -> bool:
         """Watch every folder of every task and call `callback` (livereload's poll_tasks) when

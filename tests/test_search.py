@@ -513,7 +513,7 @@ def test_postings_joined_again_for_a_changed_block_equal_a_full_join():
     in that block changed, each at that block and the next that holds it (none when the new
     block's postings are as they were), and equals
     joining every block afresh, for a change in every block in turn; with a block's meetings
-    changed in number it joins everything."""
+    changed in number, or the blocks in number, it joins everything."""
     archive = load_archive(read_content(CONTENT))
     owns = [si.meeting_postings(m) for m in archive.meetings]
     blocks = [si.join_block(owns[i:i + 2]) for i in range(0, len(owns), 2)]
@@ -540,6 +540,10 @@ def test_postings_joined_again_for_a_changed_block_equal_a_full_join():
         parts.clear()
         assert si.joined_postings(shorter, keep=True) == si.join_terms(shorter)
         assert len(parts) == sum(len(block.postings) for block in shorter)
+        # a meeting added to a server's archive may split a block: one block more, the others as they were
+        split = blocks[:1] + [si.join_block(owns[2:3]), si.join_block(owns[5:6] + owns[3:4])] + blocks[2:]
+        assert si.joined_postings(split, keep=True) == si.join_terms(split) != si.join_terms(blocks)
+        assert si.joined_postings(blocks, keep=True) == si.join_terms(blocks)
     finally:
         si.Joined.part = part
         si.joined_postings([], keep=False)

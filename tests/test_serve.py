@@ -176,6 +176,38 @@ def test_the_cache_on_disk_follows_the_servers_rebuilds(served):
     assert done.returncode == 0 and "nothing changed" in done.stdout, done.stdout + done.stderr
 
 
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+def test_a_transcript_moved_in_with_an_old_time_is_built_as_a_clean_build_would(served, tmp_path):
+    """A file moved into transcripts/ keeps its time stamp (mv, cp -p, tar, rsync -a): the server,
+    which took an unseen file older than itself for no change, did not rebuild. And the new, newest
+    meeting makes one more block of search postings, which the server's join took for no change:
+    its search files kept the old meeting numbers. After the move the site is a clean build's."""
+    project, server = served
+    moved = tmp_path / "2024-01-01_moved.txt"
+    moved.write_text("---\ntitle: Talks moved in\ndate: 2024-01-01\n---\n"
+                     "Vladimir Putin: Good afternoon, colleagues. Trade grew by 12 percent.\n", encoding="utf-8")
+    os.utime(moved, (1_000_000_000, 1_000_000_000))  # 2001: older than the server
+    target = project / "content" / "transcripts" / moved.name
+    before = server.rebuilds()
+    try:
+        os.rename(moved, target)
+        server.wait_for(lambda: "Talks moved in" in server.page("/index.html"), "the moved-in meeting")
+        server.wait_for(lambda: server.rebuilds() > before, "rebuild message")
+        clean = tmp_path / "clean"
+        done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", "content", "--out", str(clean),
+                               "--no-cache", "--quiet"], cwd=project, capture_output=True, text=True, timeout=WAIT)
+        assert done.returncode == 0, done.stderr
+        served_files, clean_files = tree_bytes(project / "site"), tree_bytes(clean)
+        assert sorted(served_files) == sorted(clean_files)
+        assert [name for name in clean_files if served_files[name] != clean_files[name]] == []
+    finally:
+        target.unlink(missing_ok=True)
+    server.wait_for(lambda: "Talks moved in" not in server.page("/index.html"), "the meeting gone again")
+
+
 def test_an_error_is_shown_and_the_next_good_save_recovers(served):
     project, server = served
     seed = project / "content" / "transcripts" / SEED
