@@ -28,9 +28,12 @@ FIXED_FILES = (urls.INDEX, urls.SPEAKERS, urls.FIGURES, urls.GLOSSARY, urls.SEAR
 
 def link_problems(archive: Archive, speakers: Source | None = None) -> list[Problem]:
     """A warning for each link of the content's Markdown that leads nowhere in the site."""
+    links = [link for link in written_links(archive, speakers) if not is_external(link[2])]
+    if not links:  # most archives: no need to list the site's files (a serve rebuild lists them too)
+        return []
     files = site_files(archive)
     problems = []
-    for path, line, href, home in written_links(archive, speakers):
+    for path, line, href, home in links:
         message = link_problem(href, home, files)
         if message:
             problems.append(Problem(path, line, message, warning=True))

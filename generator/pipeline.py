@@ -92,8 +92,9 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
     glossary, found = load_glossary(content.glossary)
     problems += found
     term_hits, figures = analyse(meetings, glossary, speaker_of)
+    unread = [p.path for p in content.unread if not p.warning]
     annotations, found = anchor_annotations(content.annotations, meetings,
-                                            [s.path for s in content.transcripts] + [p.path for p in content.unread if not p.warning])
+                                            [s.path for s in content.transcripts] + unread)
     problems += found
     archive = Archive(config=config, meetings=tuple(meetings), people=tuple(people),
                       speaker_of=speaker_of, glossary=glossary, term_hits=term_hits,
