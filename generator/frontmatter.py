@@ -322,9 +322,9 @@ def _participants(value: object) -> tuple[Participant, ...] | None:
     for item in value:
         if isinstance(item, str) and item.strip():
             out.append(participant_of(item.strip()))
-        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+        elif isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
             role = item.get("role", "")
-            if not isinstance(role, str):
+            if not isinstance(role, str) or not set(item) <= {"name", "role"}:  # "roel": the role lost
                 return None
             out.append(Participant(name=item["name"].strip(), role=role.strip()))
         else:

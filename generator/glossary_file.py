@@ -168,7 +168,12 @@ def top_level(root: yaml.Node | None, path: str) -> tuple[list[yaml.Node], dict[
             if isinstance(value, yaml.MappingNode):
                 for topic_key, description in value.value:
                     topic = scalar_text(topic_key)
-                    if topic and topic.strip():
+                    if not topic or not topic.strip():
+                        problems.append(Problem(path, node_line(topic_key), "a topic's name must be text"))
+                    elif not isinstance(description, yaml.ScalarNode):
+                        problems.append(Problem(path, node_line(description),
+                                                f"topic {topic.strip()!r}: its description must be text"))
+                    else:
                         topics[topic.strip()] = (description, node_line(topic_key))
             elif scalar_text(value) is not None or not isinstance(value, yaml.ScalarNode):
                 problems.append(Problem(path, node_line(value), "'topics' must map topic names to descriptions"))

@@ -13,6 +13,7 @@ after reading.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
 from dataclasses import replace
 from functools import partial
@@ -58,7 +59,10 @@ def gather_meetings(parsed: list[tuple[Meeting | None, list[Problem]]]) -> tuple
         by_slug[meeting.slug].append(meeting)
     for slug, same in by_slug.items():
         for other in same[1:]:
-            problems.append(Problem(other.path, 1, f"meeting slug {slug!r} is already used by {same[0].path}; rename one file"))
+            alike = (" (the names differ only in how their accented letters are encoded, NFC and NFD)"
+                     if unicodedata.normalize("NFC", other.path) == unicodedata.normalize("NFC", same[0].path) else "")
+            problems.append(Problem(other.path, 1, f"meeting slug {slug!r} is already used by {same[0].path}{alike}; "
+                                                   "rename one file"))
     return sorted(meetings, key=meeting_order), problems
 
 
