@@ -5,9 +5,13 @@ stamp of every watched file every 0.8 s: a save waited up to 0.8 s to be seen, a
 an idle server spent 28-34 ms a look on 5,000 transcripts (4% of a core). On Linux,
 InotifyWatcher asks the kernel (inotify, through the C library) to say when a file
 in a watched folder is written, created, moved or removed, and only then looks
-(livereload's own examine, which finds what changed and runs the rebuild). Where
-inotify is missing or refuses (another system, too many folders for its limit),
-livereload polls as before.
+(livereload's own examine, which runs the rebuild), at the files the events name
+rather than at every file. Where inotify is missing or refuses (another system,
+too many folders for its limit), livereload polls as before.
+
+livereload takes a file it has not seen before for a change only if it is newer
+than the server; this watcher takes every file's time when it starts watching,
+and any file new after that for a change, however old its time stamp.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ EVENTS = 0x8 | 0x4 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800
 IN_MOVE_SELF: not IN_MODIFY, which fires at each write of a file still being written."""
 IN_ISDIR = 0x40000000
 IN_CREATE_OR_MOVED_TO = 0x100 | 0x80
+IN_Q_OVERFLOW = 0x4000
 IN_NONBLOCK = os.O_NONBLOCK
 IN_CLOEXEC = os.O_CLOEXEC
 EVENT_HEAD = struct.Struct("iIII")
@@ -41,6 +46,8 @@ class InotifyWatcher(Watcher):
         """Watch descriptor → the folder it watches: an event names its file within that folder."""
         self._looked: set[int] = set()
         """The tasks (by their dict of time stamps) whose folders were looked through once already."""
+        self._events: set[str] | None = None
+        """The paths inotify named since the last look; None to look at every file."""
 
     def watch(self, path, func=None, delay=0, ignore=None) -> None:
         """Each file's time stamp taken at once, as the server has just built from them: livereload
@@ -50,8 +57,29 @@ class InotifyWatcher(Watcher):
         self.is_changed(path, ignore)
 
     def is_changed(self, path, ignore=None):
-        changed = super().is_changed(path, ignore)
-        self._looked.add(id(self._task_mtimes))
+        """When inotify named what changed, only those paths are looked at: every file of 5,000
+        transcripts took 40 ms at each save. Else (the first look, polling, lost events) all."""
+        if self._events is None or id(self._task_mtimes) not in self._looked:
+            changed = super().is_changed(path, ignore)
+            self._looked.add(id(self._task_mtimes))
+            return changed
+        self._new_mtimes = {}
+        changed = False
+        inside = path.rstrip(os.sep) + os.sep
+        for named in self._events:
+            if not named.startswith(inside):
+                continue
+            if os.path.isdir(named):      # a folder made or moved in: the files in it
+                changed = self.is_folder_changed(named, ignore) or changed
+            elif os.path.isfile(named):
+                changed = self.is_file_changed(named, ignore) or changed
+            else:                         # removed or moved away, with whatever was in it
+                gone = [known for known in self._task_mtimes if known == named or known.startswith(named + os.sep)]
+                for known in gone:
+                    del self._task_mtimes[known]
+                    self.filepath = known
+                changed = changed or bool(gone)
+        self._task_mtimes.update(self._new_mtimes)
         return changed
 
     def is_folder_changed(self, path, ignore=None) -> bool:
@@ -110,8 +138,10 @@ class InotifyWatcher(Watcher):
                 raise OSError(code, os.strerror(code), os.fsdecode(folder))
 
     def _changed(self, callback) -> None:
-        """Read every event waiting; watch each folder made since; then look once."""
+        """Read every event waiting; watch each folder made since; then look once, at the paths
+        the events name (all of them if the kernel dropped events or a watched folder went)."""
         folders = []
+        events: set[str] | None = set()
         while True:
             try:
                 data = os.read(self.fd, 65536)
@@ -126,9 +156,17 @@ class InotifyWatcher(Watcher):
                 at += EVENT_HEAD.size + length
                 if mask & IN_ISDIR and mask & IN_CREATE_OR_MOVED_TO and name and watch in self._folders:
                     folders.append(os.path.join(self._folders[watch], name))
+                if mask & IN_Q_OVERFLOW or not name or watch not in self._folders:
+                    events = None
+                elif events is not None:
+                    events.add(os.fsdecode(os.path.join(self._folders[watch], name)))
         for folder in folders:
             try:
                 self._watch_tree(folder)
             except OSError:  # over the limit: a file in it is seen when the next event elsewhere comes
                 pass
-        callback()
+        self._events = events
+        try:
+            callback()
+        finally:
+            self._events = None
