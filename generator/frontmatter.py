@@ -28,7 +28,6 @@ class SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             raise ConstructorError(None, None, f"{node.value!r} is not a real date or time ({error})",
                                    node.start_mark) from None
 
-
     def construct_object(self, node, deep=False):
         """A value its tag cannot take ("!!int abc", "!!bool maybe", an integer of 5,000 digits)
         raises whatever Python raises for it; here it is a YAML error at the value's line."""

@@ -255,8 +255,10 @@ def read_text(path: Path, root: Path, problems: list[Problem], known: dict | Non
     return source
 
 
-def list_files(folder: Path, suffixes: tuple[str, ...], root: Path, problems: list[Problem]) -> list[Path]:
-    """Files in one folder (not recursive), sorted by name so order never depends on the disk."""
+def list_files(folder: Path, suffixes: tuple[str, ...], root: Path, problems: list[Problem],
+               skipped: list[Path] | None = None) -> list[Path]:
+    """Files in one folder (not recursive), sorted by name so order never depends on the disk;
+    what else it holds (hidden files aside) is added to `skipped`, when given."""
     if not folder.exists() and not folder.is_symlink():
         return []
     try:
@@ -267,31 +269,35 @@ def list_files(folder: Path, suffixes: tuple[str, ...], root: Path, problems: li
     if not real.is_relative_to(root):
         problems.append(Problem(display_path(folder), 1, "symlink points outside the content folder"))
         return []
-    return sorted((p for p in folder.iterdir() if p.name.endswith(suffixes) and not p.name.startswith(".")),
-                  key=lambda p: p.name)
+    found = []
+    for path in folder.iterdir():
+        if path.name.startswith("."):
+            continue
+        if path.name.endswith(suffixes):
+            found.append(path)
+        elif skipped is not None:
+            skipped.append(path)
+    return sorted(found, key=lambda p: p.name)
 
 
 def transcript_files(content: Path, root: Path, problems: list[Problem]) -> list[Path]:
     """The transcripts of the content folder (`root`: resolved), in the order read_content reads them:
     those in transcripts/, or, in a bare folder of transcripts (no transcripts/ inside), its own."""
     folder = content / "transcripts" if (content / "transcripts").exists() else content
-    found = list_files(folder, TRANSCRIPT_SUFFIXES, root, problems)
-    if folder != content and folder.is_dir() and folder.resolve().is_relative_to(root):
-        problems += ignored_in(folder)
+    skipped: list[Path] = []
+    found = list_files(folder, TRANSCRIPT_SUFFIXES, root, problems, skipped)
+    if folder != content:  # a bare folder of transcripts holds the content's other files too
+        problems += ignored(skipped)
     return [path for path in found if path.name != "ATTRIBUTION.md" and path.name.upper() != "README.MD"]
 
 
-def ignored_in(transcripts: Path) -> list[Problem]:
+def ignored(skipped: list[Path]) -> list[Problem]:
     """Warnings for what transcripts/ holds yet is never read ("X.TXT", "a.markdown", a folder of
     transcripts): skipped without a word, a user would think them published."""
-    problems = []
-    for path in sorted(transcripts.iterdir(), key=lambda p: p.name):
-        if path.name.startswith(".") or path.name.endswith(TRANSCRIPT_SUFFIXES):
-            continue
-        reason = ("folder ignored: transcripts are read from transcripts/ itself, not from folders in it"
-                  if path.is_dir() else "file ignored: a transcript's name ends in .txt or .md")
-        problems.append(Problem(display_path(path), 1, reason, warning=True))
-    return problems
+    return [Problem(display_path(path), 1, "folder ignored: transcripts are read from transcripts/ itself, "
+                                           "not from folders in it" if path.is_dir() else
+                    "file ignored: a transcript's name ends in .txt or .md", warning=True)
+            for path in sorted(skipped, key=lambda p: p.name)]
 
 
 MISSPELT = {"site.yml": "site.yaml", "speakers.yml": "speakers.yaml", "glossary.yml": "glossary.yaml"}

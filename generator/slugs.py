@@ -57,7 +57,7 @@ def free_slug(name: str, taken: dict[str, str]) -> tuple[str, str | None]:
     ("Council P2" would overwrite the second page of "Council")."""
     slug = slugify(name)
     if PAGE_SUFFIX_RE.search(slug):
-        slug += "-x"
+        slug = slug[:MAX_LENGTH - 2] + "-x"
     if slug not in taken:
         return slug, None
     base, number = slug[:MAX_LENGTH - 4], 2
