@@ -27,7 +27,6 @@ from .slugs import PAGE_SUFFIX_RE, RESERVED, SLUG_RE
 FIELDS = ("name", "aliases", "roles", "bio", "link", "slug", "sort_as", "meetings")
 ROLE_FIELDS = ("role", "from", "to")
 LINK_RE = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
-"""Pages 2, 3 … of a speaker are <slug>-p2.html: a pinned slug must not look like one."""
 
 
 @dataclass(frozen=True)
