@@ -22,6 +22,8 @@ from .names import name_key
 from .speakers_file import load_speakers
 
 ANCHOR_RE = re.compile(r"^([pt])([1-9][0-9]*)$")
+LATER_PAGE_RE = re.compile(r"^(.*)-p(?:[2-9]|[1-9][0-9]+)\.html$")
+"""A paginated list's later page: "speakers/vladimir-putin-p2.html" follows "…/vladimir-putin.html"."""
 FIXED_FILES = (urls.INDEX, urls.SPEAKERS, urls.FIGURES, urls.GLOSSARY, urls.SEARCH, ANNOTATIONS_INDEX,
                export.MEETINGS, export.SPEAKERS, export.FIGURES, export.GLOSSARY)
 
@@ -42,7 +44,8 @@ def link_problems(archive: Archive, speakers: Source | None = None) -> list[Prob
 
 def site_files(archive: Archive) -> dict[str, tuple[int, int] | None]:
     """Site path → None, or for a meeting's page the numbers of its paragraphs and turns (its
-    anchors #p1 … and #t1 …). A paginated list's later pages are left out: what they hold shifts."""
+    anchors #p1 … and #t1 …). A paginated list's later pages ("<page>-p2.html") are not listed:
+    counting them means listing every page; link_problem takes one whose first page is here."""
     files: dict[str, tuple[int, int] | None] = dict.fromkeys(FIXED_FILES)
     if archive.config.base_url:
         files.update(dict.fromkeys((feeds.FEED, feeds.SITEMAP)))
@@ -96,9 +99,9 @@ def link_problem(href: str, home: str, files: dict[str, tuple[int, int] | None])
     path, fragment = unquote(path), unquote(fragment)
     if path == ".." or path.startswith("../"):
         return f"link {href!r} leads out of the site"
-    if path not in files:
+    if path not in files and not (LATER_PAGE_RE.match(path) and LATER_PAGE_RE.sub(r"\1.html", path) in files):
         return f"link {href!r} leads to {path}, which the site does not have"
-    anchors = files[path]
+    anchors = files.get(path)
     if fragment and anchors is not None:
         match = ANCHOR_RE.match(fragment)
         if not match or int(match.group(2)) > anchors[match.group(1) == "t"]:

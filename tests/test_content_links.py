@@ -27,13 +27,16 @@ FILES = {
     "annotations/2024-03-01_a.yaml": "- quote: Thanks\n  body: Compare [the next](2024-03-02-b.html) and [up](../../x.html).\n",
     "glossary.yaml": "terms:\n- term: Union State\n  topic: Union State\n"
                      "  definition: Its [council](supreme-state-council.html); [home](/index.html).\n",
-    "speakers.yaml": "- name: Vladimir Putin\n  bio: Met [Lukashenko](alexander-lukashenko.html) and [no one](nobody.html).\n",
+    "speakers.yaml": "- name: Vladimir Putin\n  bio: Met [Lukashenko](alexander-lukashenko.html) and [no one](nobody.html);"
+                     " see [earlier](vladimir-putin-p12.html) and [one](nobody-p2.html).\n",
 }
 WARNINGS = [
     "content/annotations/2024-03-01_a.yaml:1: warning: link '../../x.html' leads out of the site",
     "content/glossary.yaml:2: warning: link 'supreme-state-council.html' leads to glossary/supreme-state-council.html,"
     " which the site does not have",
     "content/speakers.yaml:1: warning: link 'nobody.html' leads to speakers/nobody.html, which the site does not have",
+    "content/speakers.yaml:1: warning: link 'nobody-p2.html' leads to speakers/nobody-p2.html, which the site does"
+    " not have",
     "content/transcripts/2024-03-01_a.md:8: warning: link 'missing.html' leads to meetings/missing.html,"
     " which the site does not have",
     "content/transcripts/2024-03-01_a.md:10: warning: link '#p9': meetings/2024-03-01-a.html has no #p9"
@@ -84,10 +87,12 @@ def test_links_in_markdown_are_read_on_their_page_and_built_alike_from_any_folde
         "supreme-state-council.html", "../index.html"]
     speaker = parse_html(pages[tmp_path]["speakers/vladimir-putin.html"].decode())
     assert [a.attrs["href"] for a in find_all(find_one(speaker, "section", cls="bio"), "a")] == [
-        "alexander-lukashenko.html", "nobody.html"]
+        "alexander-lukashenko.html", "nobody.html", "vladimir-putin-p12.html", "nobody-p2.html"]
 
 
 def test_a_link_to_what_the_site_does_not_have_is_a_warning_at_its_line(tmp_path):
+    """A later page of a list ("vladimir-putin-p12.html") is taken when the list's first page is in the
+    site (its pages are not counted: that would list every page); "nobody-p2.html" is not."""
     write_content(tmp_path)
     result = build_from(tmp_path, tmp_path)
     assert result.returncode == 0, result.stderr
