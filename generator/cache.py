@@ -57,7 +57,7 @@ TEMPLATES = "templates"
 
 
 def default_cache_dir(out: Path) -> Path:
-    out = out.absolute()
+    out = Path(os.path.abspath(out))  # "..", made whole: Path.absolute() keeps it, and its name
     return out.parent / CACHE_FOLDER / out.name
 
 

@@ -12,6 +12,7 @@ What it read is handed on to the build when something did change.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,9 +159,25 @@ def open_cache(options: Options, version: str) -> Cache:
     failed build leaves no trace beside the site.
     """
     folder = (options.cache or default_cache_dir(options.out)) if options.use_cache else None
-    if folder is not None and folder.absolute().is_relative_to(options.out.absolute()):
-        raise ContentErrors([Problem(str(folder), 1, "the cache folder must not be inside the output folder")])
+    if folder is not None:
+        problem = cache_folder_problem(folder, options)
+        if problem:
+            raise ContentErrors([Problem(str(folder), 1, problem)])
     return Cache(folder, version, lasting=not options.server)
+
+
+def cache_folder_problem(folder: Path, options: Options) -> str | None:
+    """Why `folder` cannot be the cache, or None. A cache is emptied of another code version's
+    entries: a folder that holds anything else (`--cache .`, `--cache content`) would lose files."""
+    where = Path(os.path.abspath(folder))
+    if where.is_relative_to(os.path.abspath(options.out)):
+        return "the cache folder must not be inside the output folder"
+    content = Path(os.path.abspath(options.content))
+    if where.is_relative_to(content) or content.is_relative_to(where):
+        return "the cache folder must not be the content folder, inside it or around it"
+    if where.is_dir() and not (where / "version").is_file() and any(where.iterdir()):
+        return "not a Stenogram cache (it has no 'version' file) and not empty: give a new or empty folder"
+    return None
 
 
 def check_inputs(options: Options, cache: Cache | None = None) -> tuple[Inputs, Cache, Built | None]:

@@ -217,3 +217,24 @@ def test_a_files_path_is_shown_relative_to_the_working_folder_inside_it_and_whol
         relative = Path(os.path.relpath(path, here)).as_posix()
         expected = read.escape_name(Path(path).as_posix() if relative.startswith("../") else relative)
         assert read.display_path(path) == expected, path
+
+
+def test_a_cache_folder_that_would_lose_files_is_refused(project):
+    """A cache is emptied of another code version's entries: `--cache .` deleted the project's
+    templates/, and `--cache content` the content's own templates. The content folder, a folder
+    around it, and a non-empty folder that is no cache are refused, their files untouched."""
+    (project / "content" / "templates").mkdir()
+    (project / "content" / "templates" / "base.html").write_text("{% block main %}{% endblock %}")
+    (project / "notes" / "templates").mkdir(parents=True)
+    (project / "notes" / "templates" / "page.html").write_text("mine")
+    before = snapshot(project)
+    near = "the cache folder must not be the content folder, inside it or around it"
+    for cache, message in ((".", near), ("content", near), ("content/cache", near),
+                           ("notes", "not a Stenogram cache (it has no 'version' file) and not empty: "
+                                     "give a new or empty folder")):
+        done = run(project, "--cache", cache, "--quiet")
+        assert (done.returncode, done.stderr) == (1, f"{cache}:1: {message}\n")
+    assert snapshot(project) == before
+    done = run(project, "--cache", "notes/cache", "--quiet")  # a new folder is made a cache
+    assert done.returncode == 0 and (project / "notes" / "cache" / "version").is_file()
+    assert run(project, "--cache", "notes/cache", "--quiet").returncode == 0  # and is one the next time
