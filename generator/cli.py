@@ -90,6 +90,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    if not 1 <= args.port <= 65535:  # 0 (any free port) would not be the one printed and allowed
+        raise ContentErrors([Problem("--port", 1, "the port must be a number from 1 to 65535")])
     from .serve import serve
     return serve(options_from(args), args.host, args.port, quiet=args.quiet)
 

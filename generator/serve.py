@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import html
+import ipaddress
 import logging
 import os
 import sys
@@ -70,12 +71,42 @@ class BuildState:
         return f'<pre role="alert" style="{BANNER_STYLE}">{html.escape(text)}</pre>'.encode()
 
 
-def allowed_hosts(host: str, port: int) -> set[str]:
-    names = {host, "127.0.0.1", "localhost", "[::1]"} if host in ("127.0.0.1", "localhost") else {host}
-    return {f"{name}:{port}" for name in names}
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+WILDCARD = ("0.0.0.0", "::", "")
 
 
-def make_handler(state: BuildState, hosts: set[str]):
+def url_host(host: str) -> str:
+    """A host as a URL writes it: an IPv6 address in brackets ("[::1]")."""
+    return f"[{host}]" if ":" in host else host
+
+
+class AllowedHosts:
+    """The Host (and Origin) values a request may carry: the server's own name and port, so that a
+    page of another site cannot reach it through a name of its own (DNS rebinding). Listening on
+    loopback, each loopback name is the server's; on every address (0.0.0.0), any address written
+    as an IP, which no other site's name can be."""
+
+    def __init__(self, host: str, port: int):
+        self.port = port
+        self.names = {url_host(name) for name in (LOOPBACK if host in LOOPBACK else (host,))}
+        self.any_address = host in WILDCARD
+
+    def __contains__(self, netloc: str) -> bool:
+        name, colon, port = netloc.rpartition(":")
+        if not colon or port != str(self.port):
+            return False
+        return name in self.names or (self.any_address and is_address(name.strip("[]")))
+
+
+def is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return name == "localhost"
+    return True
+
+
+def make_handler(state: BuildState, hosts: AllowedHosts):
     """A static file handler that refuses foreign hosts, origins and escapes from the root."""
 
     class SiteHandler(StaticFileHandler):
@@ -184,7 +215,7 @@ def _rebuild(options: Options, state: BuildState, quiet: bool) -> bool:
 class StenogramServer(Server):
     """livereload's server with our handler in place of its static one."""
 
-    def __init__(self, state: BuildState, hosts: set[str], quiet: bool = False):
+    def __init__(self, state: BuildState, hosts: AllowedHosts, quiet: bool = False):
         super().__init__(watcher=InotifyWatcher())
         self.SFH = make_handler(state, hosts)
         self.hosts = hosts
@@ -241,13 +272,14 @@ def _serve(options: Options, host: str, port: int, quiet: bool, fresh: Fresh) ->
     rebuild(options, state, quiet)
     if not options.out.is_dir():
         return 1
-    server = StenogramServer(state, allowed_hosts(host, port), quiet)
+    server = StenogramServer(state, AllowedHosts(host, port), quiet)
     watched = [options.content, BUILTIN_TEMPLATES_DIR]
     for folder in watched:
         server.watch(str(Path(folder)), lambda: rebuild(options, state, quiet))
     threading.Thread(target=warm_cache, args=(state, options, quiet), name="warm-cache", daemon=True).start()
     if not quiet:
-        print(f"serving {options.out} on http://{host}:{port}/index.html (Ctrl-C to stop)", file=sys.stderr, flush=True)
+        print(f"serving {options.out} on http://{url_host(host if host not in WILDCARD else '127.0.0.1')}:{port}"
+              "/index.html (Ctrl-C to stop)", file=sys.stderr, flush=True)
     try:
         server.serve(port=port, host=host, root=str(options.out), restart_delay=0)
     except OSError as error:

@@ -365,3 +365,29 @@ def test_after_the_warm_up_an_edit_counts_figures_by_speaker_in_the_edited_meeti
     else:  # each meeting of each speaker of the edited one, his included
         assert {m.slug for m in putin} <= set(counted) and len(counted) == len(set(counted))
         assert {m.slug for m in putin} <= set(said_in)
+
+
+def test_the_hosts_a_request_may_name_follow_the_address_listened_on():
+    """On loopback, any loopback name with the port; IPv6 in brackets, as browsers send it
+    (`--host ::1` allowed "::1:8000", which no client sends, so every request got 403); on every
+    address (0.0.0.0), any IP address (what a LAN reader types) but never a name of another site."""
+    from generator.serve import AllowedHosts
+    loopback = AllowedHosts("127.0.0.1", 8000)
+    assert all(host in loopback for host in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000"))
+    assert "127.0.0.1:8001" not in loopback and "evil.example:8000" not in loopback and "127.0.0.1" not in loopback
+    assert "[::1]:9103" in AllowedHosts("::1", 9103) and "::1:9103" not in AllowedHosts("::1", 9103)
+    everywhere = AllowedHosts("0.0.0.0", 8000)
+    assert "192.168.1.20:8000" in everywhere and "[fe80::1]:8000" in everywhere and "localhost:8000" in everywhere
+    assert "evil.example:8000" not in everywhere and "192.168.1.20:8001" not in everywhere
+    named = AllowedHosts("stenogram.lan", 8000)
+    assert "stenogram.lan:8000" in named and "127.0.0.1:8000" not in named
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "-1"])
+def test_a_port_out_of_range_is_refused(tmp_path, port):
+    """--port 70000 listened on 4464 (wrapped round), printed 70000, and refused every request."""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--port", port], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=WAIT)
+    assert (done.returncode, done.stderr) == (1, "--port:1: the port must be a number from 1 to 65535\n")
+    assert not (tmp_path / "site").exists()
