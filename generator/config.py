@@ -15,10 +15,10 @@ def read_site_config(source: Source | None, base_url: str = "") -> tuple[SiteCon
     if base_url:
         values["base_url"] = base_url
     url = values.get("base_url", "")
-    if url and not SOURCE_RE.match(url):
+    if url and (not SOURCE_RE.match(url) or "?" in url or "#" in url):  # the feed's paths go after it
         path, line = ("--base-url", 1) if base_url else (source.path, key_lines(source.text, 1).get("base_url", 1))
         problems.append(Problem(path, line, "base_url must be an http:// or https:// address without spaces, "
-                                            "quotes or angle brackets"))
+                                            "quotes, angle brackets, a query (?) or a fragment (#)"))
         values.pop("base_url")
     return SiteConfig(**values), problems
 

@@ -238,3 +238,22 @@ def test_a_cache_folder_that_would_lose_files_is_refused(project):
     done = run(project, "--cache", "notes/cache", "--quiet")  # a new folder is made a cache
     assert done.returncode == 0 and (project / "notes" / "cache" / "version").is_file()
     assert run(project, "--cache", "notes/cache", "--quiet").returncode == 0  # and is one the next time
+
+
+def test_more_jobs_than_meetings_or_than_a_system_allows_build_the_same_site(project):
+    """--jobs 200 forked 199 workers for one meeting; a number past the system's limits was an
+    OverflowError traceback. Jobs are capped at one a meeting (and parallel.MAX_JOBS)."""
+    from generator.parallel import MAX_JOBS, job_count
+    assert job_count(200, 11) == 11 and job_count(10 ** 20, 10 ** 6) == MAX_JOBS and job_count(3, 0) == 1
+    assert run(project, "--quiet", "--no-cache").returncode == 0
+    one = snapshot(project / "site")
+    done = run(project, "--jobs", "99999999999999999999", "--quiet", "--no-cache", "--out", "many")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert snapshot(project / "many") == one
+
+
+@pytest.mark.parametrize("url", ["https://example.org/#archive", "https://example.org/?page=1"])
+def test_a_base_url_with_a_query_or_fragment_is_refused(project, url):
+    """The feed and sitemap put their paths after base_url: 'https://ex.org/#frag/feed.xml'."""
+    done = run(project, "--base-url", url, "--quiet")
+    assert done.returncode == 1 and done.stderr.startswith("--base-url:1: base_url must be") and "(#)" in done.stderr
