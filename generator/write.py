@@ -54,6 +54,9 @@ def check_output_folder(out: Path, content: Path) -> None:
     if out_real == content_real or out_real.is_relative_to(content_real) or content_real.is_relative_to(out_real):
         raise ContentErrors([Problem(display_path(out), 1,
                                      "output folder must not be the content folder, inside it, or contain it")])
+    if out.is_symlink():  # the swap would rename the link, leaving its target as it was
+        raise ContentErrors([Problem(display_path(out), 1, "output folder is a symbolic link: a build replaces the "
+                                                           f"folder whole, not its target; give {out_real} itself")])
     if out.exists() and not out.is_dir():
         raise ContentErrors([Problem(display_path(out), 1, "output path is a file, not a folder")])
     if out.is_dir() and not (out / "index.html").is_file() and any(out.iterdir()):
