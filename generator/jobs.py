@@ -63,6 +63,20 @@ ANALYSE_BATCH = 16
 PAGE_BATCH = 40
 
 
+def shaped(entries: dict[str, object], size: int) -> dict[str, tuple]:
+    """The entries that are tuples of `size`: a damaged cache may hold anything that unpickles."""
+    return {key: entry for key, entry in entries.items() if isinstance(entry, tuple) and len(entry) == size}
+
+
+def fitting(fits: Callable[[int, object], bool], index: int, entry) -> bool:
+    """fits(index, entry), False for an entry it cannot even look into: a cache file replaced by
+    something that unpickles but is no entry (`42`, `{}`) raised at every build until removed."""
+    try:
+        return bool(fits(index, entry))
+    except (TypeError, KeyError, IndexError, AttributeError, ValueError):
+        return False
+
+
 def made_or_cached(kind: str, keys: list[str], make: Callable[[list[int]], list], batch: int, cache: Cache,
                    jobs: int, progress: Progress, stage: str, fresh: Fresh | None = None,
                    detach: Callable[[list[int]], tuple] | None = None,
@@ -76,7 +90,7 @@ def made_or_cached(kind: str, keys: list[str], make: Callable[[list[int]], list]
     entries itself."""
     known = cache.get(kind, keys)
     if fits is not None:
-        known = {key: known[key] for index, key in enumerate(keys) if key in known and fits(index, known[key])}
+        known = {key: known[key] for index, key in enumerate(keys) if key in known and fitting(fits, index, known[key])}
     missing = [i for i, key in enumerate(keys) if key not in known]
     groups = batches(len(missing), batch)
     count = [0]
@@ -154,7 +168,7 @@ def parse_sources(sources: tuple[Source, ...], speaker_names: frozenset[str], ke
     by: its transcript key and the names its parse was made with, or the key of the parse
     it replaces when the two are equal (a name that ends a label may still not change it).
     A key thus names one parse only."""
-    held = cache.get("parsed", keys)  # as the last build left them, fitting this one or not
+    held = shaped(cache.get("parsed", keys), 5)  # as the last build left them, fitting this one or not
 
     def parsed(indexes: list[int]) -> list[tuple]:
         entries = []
@@ -337,7 +351,7 @@ def analyse_meetings(meetings: list[Meeting], glossary, speaker_of: dict, *, key
         return analyse_one_by_one, (some, glossary, {(m.slug, t.number): speaker_of[(m.slug, t.number)] for m in some
                                                      for t in m.turns if (m.slug, t.number) in speaker_of})
 
-    held = cache.get("analysed", wanted)  # as the last build left them, fitting this one or not
+    held = shaped(cache.get("analysed", wanted), 6)  # as the last build left them, fitting this one or not
     known, made = made_or_cached(
         "analysed", wanted,
         lambda indexes: analyse_one_by_one([meetings[i] for i in indexes], glossary, speaker_of),

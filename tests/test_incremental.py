@@ -627,6 +627,25 @@ def test_deleting_the_cache_gives_the_same_bytes(content, tmp_path):
     assert differences(tree(site), first) == []
 
 
+@pytest.mark.parametrize("damage", [42, {}, (1, 2)])
+def test_cache_entries_that_unpickle_but_are_no_entries_are_made_again(content, tmp_path, damage):
+    """A parse or analysis entry replaced by something that unpickles (42, {}) made every later
+    build a traceback until the cache was deleted: such an entry is made again, the same bytes."""
+    import pickle
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    build(content, site, jobs=1, cache=cache)
+    first = tree(site)
+    for kind in ("parsed", "analysed"):
+        for entry in (cache / kind).iterdir():
+            entry.write_bytes(pickle.dumps(damage))
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8") + ADDED, encoding="utf-8")
+    build(content, site, jobs=1, cache=cache)
+    seed.write_text(seed.read_text(encoding="utf-8").replace(ADDED, ""), encoding="utf-8")
+    build(content, site, jobs=1, cache=cache)
+    assert differences(tree(site), first) == []
+
+
 def test_unchanged_rebuild_stops_early_unless_the_site_was_touched(content, tmp_path):
     site = tmp_path / "site"
     build(content, site, jobs=1)
