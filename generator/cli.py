@@ -43,6 +43,17 @@ def options_from(args: argparse.Namespace) -> Options:
                    stop_if_unchanged=True)
 
 
+def say(text: str) -> None:
+    """A summary line on stdout. A full disk behind `> file` is said as stdout's, not blamed on the
+    site (main names an OSError's file, or the output folder)."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, "<stdout>") from None
+
+
 def print_problems(problems, stream=sys.stderr) -> None:
     for problem in problems:
         print(problem, file=stream)
@@ -60,8 +71,8 @@ def run_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         what = (f"{built.changed} of {built.files} files changed" if built.archive
                 else f"nothing changed ({built.files} files)")
-        print(f"built {counted(built.meetings, 'meeting')} into {options.out}: {what}, "
-              f"in {time.perf_counter() - started:.2f} s")
+        say(f"built {counted(built.meetings, 'meeting')} into {options.out}: {what}, "
+            f"in {time.perf_counter() - started:.2f} s")
     return 0
 
 
@@ -85,7 +96,7 @@ def run_check(args: argparse.Namespace) -> int:
     problems += content_checks(archive, content)
     print_problems(problems)
     if not args.quiet:
-        print(f"checked {counted(len(archive.meetings), 'meeting')}: {counted(len(problems), 'warning')}")
+        say(f"checked {counted(len(archive.meetings), 'meeting')}: {counted(len(problems), 'warning')}")
     return 1 if (args.strict and problems) else 0
 
 

@@ -127,7 +127,7 @@ def find_candidates(archive: Archive) -> list[Candidate]:
 
 def glossary_candidates(archive: Archive, content: ContentInput) -> list[Problem]:
     """The `check` rule: each candidate as a warning at its first place in the archive."""
-    target = content.glossary.path if content.glossary else "content/glossary.yaml"
+    target = content.glossary.path if content.glossary else "a glossary (the content folder has no glossary.yaml)"
     return [Problem(c.path, c.line,
                     f"glossary candidate {c.text!r} ({c.kind}): said {c.count} times in "
                     f"{c.meetings} meeting{'' if c.meetings == 1 else 's'}, not in {target}",

@@ -257,3 +257,14 @@ def test_a_base_url_with_a_query_or_fragment_is_refused(project, url):
     """The feed and sitemap put their paths after base_url: 'https://ex.org/#frag/feed.xml'."""
     done = run(project, "--base-url", url, "--quiet")
     assert done.returncode == 1 and done.stderr.startswith("--base-url:1: base_url must be") and "(#)" in done.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+def test_a_full_disk_behind_stdout_is_said_as_stdouts(project):
+    """`check > /dev/full` said 'site:1: No space left on device', naming a folder check never writes."""
+    for args in (["check"], []):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=project, stdout=full,
+                                  stderr=subprocess.PIPE, text=True, timeout=300)
+        assert (done.returncode, done.stderr.splitlines()[-1]) == (1, "<stdout>:1: No space left on device")
+    assert (project / "site" / "index.html").is_file()  # the build itself was done

@@ -438,7 +438,8 @@ def test_check_suggests_acronyms_and_repeated_phrases_not_in_the_glossary(exampl
     problems = [p for p in content_checks(example, ContentInput(transcripts=())) if "glossary candidate" in p.message]
     assert all(p.warning for p in problems)
     assert "content/transcripts/2018-06-07_57692.txt:1407: warning: glossary candidate 'Russian Railways' (phrase): " \
-           "said 4 times in 1 meeting" in "\n".join(map(str, problems))
+           "said 4 times in 1 meeting, not in a glossary (the content folder has no glossary.yaml)" \
+           in "\n".join(map(str, problems))  # ContentInput without one: no file to name
 
 
 def test_find_terms_without_glossary_is_empty(example):
