@@ -12,11 +12,13 @@ refused unless they name a file inside the site and come with our own Host
 """
 from __future__ import annotations
 
+import errno
 import gc
 import html
 import ipaddress
 import logging
 import os
+import socket
 import sys
 import threading
 import time
@@ -260,11 +262,33 @@ def server_workers(options: Options) -> Fresh:
 def serve(options: Options, host: str, port: int, quiet: bool = False) -> int:
     options = replace(options, server=True)
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
+    taken = address_problem(host, port)
+    if taken:  # said before the first build, which takes 50 s at 5,000 meetings, not after it
+        print(taken, file=sys.stderr)
+        return 1
     fresh = server_workers(options)
     try:
         return _serve(options, host, port, quiet, fresh)
     finally:
         fresh.close()
+
+
+def address_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen at host:port (in use, not this machine's), or None: tried
+    with a socket of its own, closed at once, as tornado binds its own (SO_REUSEADDR too)."""
+    try:
+        for family, kind, protocol, _, address in socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                                                     flags=socket.AI_PASSIVE):
+            with socket.socket(family, kind, protocol) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    probe.bind(address)
+                except OSError as error:  # tornado skips ::1 for "localhost" where IPv6 is half there
+                    if not (error.errno == errno.EADDRNOTAVAIL and host == "localhost" and address[0] == "::1"):
+                        raise
+    except OSError as error:
+        return f"{host}:{port}:1: cannot serve: {error.strerror or error}"
+    return None
 
 
 def _serve(options: Options, host: str, port: int, quiet: bool, fresh: Fresh) -> int:

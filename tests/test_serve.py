@@ -391,3 +391,17 @@ def test_a_port_out_of_range_is_refused(tmp_path, port):
                           capture_output=True, text=True, timeout=WAIT)
     assert (done.returncode, done.stderr) == (1, "--port:1: the port must be a number from 1 to 65535\n")
     assert not (tmp_path / "site").exists()
+
+
+def test_a_port_in_use_is_said_at_once_before_any_build(tmp_path):
+    """The port was tried only after the first build (50 s at 5,000 meetings), and the 'serving …
+    on' line came before the error."""
+    shutil.copytree(CONTENT, tmp_path / "content")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=WAIT)
+    assert (done.returncode, done.stderr) == (1, f"127.0.0.1:{port}:1: cannot serve: Address already in use\n")
+    assert not (tmp_path / "site").exists()
