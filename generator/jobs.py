@@ -648,8 +648,8 @@ class SearchBlocks:
 
 def write_site_files(archive: Archive, out: Path, content: Path, templates: Path | None, salt: str,
                      cache: Cache, jobs: int, progress: Progress, postings: dict | None = None,
-                     server: bool = False, fresh: Fresh | None = None, version: str = ""
-                     ) -> tuple[dict[str, Stamp], dict[str, str], int, dict[str, tuple]]:
+                     server: bool = False, fresh: Fresh | None = None, version: str = "",
+                     touched: set[str] | None = None) -> tuple[dict[str, Stamp], dict[str, str], int, dict[str, tuple]]:
     """Render every page and data file into a new site beside `out` and swap it in
     (or, for a server, move the changed files into the site it serves).
 
@@ -662,12 +662,13 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
     rebuild updates the old site in place (SiteWriter.in_place) and keeps
     the search index's blocks on the cache for the next one. `fresh` workers
     make the meetings' pages instead of forked ones (a server's only when it
-    has more than FORK_ABOVE pages to make).
+    has more than FORK_ABOVE pages to make). `touched`: the files of the site that may have
+    changed since the last build (SiteWriter).
     """
     previous = cache.site.files if cache.site.out == str(out.absolute()) else {}
     if not (server and previous):  # what the analysis freed goes back (112 MB of 604 at 5,000 meetings)
         give_back_memory()         # before rendering raises the peak; a server's rebuild saves the 10 ms
-    writer = SiteWriter(out, content, previous, in_place=server)
+    writer = SiteWriter(out, content, previous, in_place=server, touched=touched)
     search = None
     blocks = SearchBlocks(archive, cache)
     if server:  # made here, before the index's process forks, so that they outlive it

@@ -112,14 +112,15 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
 
 def make_site(options: Options, progress: Progress | None = None, cache: Cache | None = None,
               checked: tuple[Inputs, Cache, Built | None] | None = None, save: bool = True,
-              fresh: Fresh | None = None) -> Built:
+              fresh: Fresh | None = None, touched: set[str] | None = None) -> Built:
     """Read, load, render and write, on every core, reusing the cache; see the module docstring.
 
     `checked` is what uptodate.check_inputs found, when the caller asked it first. Without
     `save`, the cache is updated in memory only: the caller saves it (cache.save(prune=True))
     before it is used again. `fresh`: workers the caller made before it loaded anything
     (a server's, kept from one rebuild to the next); without them a command-line build
-    makes its own, and a server's build forks workers from itself.
+    makes its own, and a server's build forks workers from itself. `touched`: a server's
+    site_changes.SiteChanges.touched (the other files of the site are as the last build left them).
     """
     progress = progress or Progress()
     Totals.keeping = options.server
@@ -133,14 +134,14 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
     elif fresh is not None and not fresh.working:
         fresh.close()  # a worker died: this build and the next ones fork theirs
     try:
-        return _make_site(options, progress, inputs, cache, jobs, fresh if jobs > 1 else None, save)
+        return _make_site(options, progress, inputs, cache, jobs, fresh if jobs > 1 else None, save, touched)
     finally:
         if own:
             fresh.close()
 
 
 def _make_site(options: Options, progress: Progress, inputs: Inputs, cache: Cache, jobs: int, fresh: Fresh | None,
-               save: bool) -> Built:
+               save: bool, touched: set[str] | None = None) -> Built:
     content, keys = inputs.content, inputs.keys
     meeting_keys: dict = {}  # filled by the parse, for the analysis
     parse = partial(steps.parse_sources, keys=keys, cache=cache, jobs=jobs, progress=progress,
@@ -164,7 +165,8 @@ def _make_site(options: Options, progress: Progress, inputs: Inputs, cache: Cach
     files, pages, changed, quick = steps.write_site_files(archive, options.out, options.content, options.templates,
                                                    salt=digest_text(inputs.version, inputs.templates),
                                                    cache=cache, jobs=jobs, progress=progress, postings=postings,
-                                                   server=options.server, fresh=fresh, version=inputs.version)
+                                                   server=options.server, fresh=fresh, version=inputs.version,
+                                                   touched=touched)
     cache.site = SiteRecord(out=str(options.out.absolute()), inputs=inputs.digest, files=files, pages=pages,
                             meetings=len(archive.meetings), warnings=archive.warnings,
                             figures=figures_layout(archive), quick=quick)

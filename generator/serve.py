@@ -39,6 +39,7 @@ from .pipeline import Options, make_site
 from .progress import Progress, counted
 from .read import transcript_files
 from .render import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES_DIR
+from .site_changes import SiteChanges
 from .speaker_views import count_said_ahead
 from .uptodate import open_cache, user_templates
 from .watch import InotifyWatcher
@@ -65,6 +66,8 @@ class BuildState:
         """The server's workers (server_workers), for its builds."""
         self.lock = threading.Lock()
         """Held by a rebuild and by the cache warm-up: one of them uses the cache at a time."""
+        self.site_changes = SiteChanges(options.out)
+        """What changed in the site since a rebuild last saw it: the rest is not looked at again."""
 
     def banner(self) -> bytes:
         if not self.errors:
@@ -190,7 +193,9 @@ def _rebuild(options: Options, state: BuildState, quiet: bool) -> bool:
     """One rebuild, reported; True when the site was built (the cache is then to be saved)."""
     started = time.perf_counter()
     try:
-        built = make_site(options, Progress.for_terminal(quiet), state.cache, save=False, fresh=state.fresh)
+        built = make_site(options, Progress.for_terminal(quiet), state.cache, save=False, fresh=state.fresh,
+                          touched=state.site_changes.touched())
+        state.site_changes.seen()
     except ContentErrors as errors:
         state.errors = [str(p) for p in errors.problems]
         for line in state.errors:

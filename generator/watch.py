@@ -19,6 +19,7 @@ import ctypes
 import errno
 import os
 import struct
+from typing import Iterator
 
 from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
@@ -35,13 +36,56 @@ EVENT_HEAD = struct.Struct("iIII")
 """struct inotify_event: watch descriptor, mask, cookie, length of the name that follows."""
 
 
+class Inotify:
+    """The kernel's inotify, through the C library: watches on folders, and the events waiting.
+    OSError when this system has none (not Linux) or refuses one."""
+
+    def __init__(self) -> None:
+        try:
+            self._libc = ctypes.CDLL(None, use_errno=True)
+            self.fd = self._libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
+        except AttributeError:  # not Linux
+            raise OSError(errno.ENOSYS, "no inotify") from None
+        if self.fd < 0:
+            code = ctypes.get_errno()
+            raise OSError(code, os.strerror(code))
+
+    def add(self, folder: bytes, mask: int) -> int | None:
+        """A watch on `folder` for the events of `mask`: its descriptor, or None when the folder is gone.
+        OSError when the kernel refuses it (over the limit of watches: ENOSPC)."""
+        watch = self._libc.inotify_add_watch(self.fd, folder, mask)
+        if watch >= 0:
+            return watch
+        code = ctypes.get_errno()
+        if code == errno.ENOENT:
+            return None
+        raise OSError(code, os.strerror(code), os.fsdecode(folder))
+
+    def pending(self) -> Iterator[tuple[int, int, bytes]]:
+        """(watch descriptor, mask, name within the watched folder) of each event waiting."""
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except BlockingIOError:
+                return
+            if not data:
+                return
+            at = 0
+            while at + EVENT_HEAD.size <= len(data):
+                watch, mask, _, length = EVENT_HEAD.unpack_from(data, at)
+                yield watch, mask, data[at + EVENT_HEAD.size:at + EVENT_HEAD.size + length].rstrip(b"\0")
+                at += EVENT_HEAD.size + length
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
 class InotifyWatcher(Watcher):
     """livereload's Watcher, told by inotify when to look (see the module docstring)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.fd: int | None = None
-        self._libc = None
+        self.inotify: Inotify | None = None
         self._folders: dict[int, bytes] = {}
         """Watch descriptor → the folder it watches: an event names its file within that folder."""
         self._looked: set[int] = set()
@@ -106,20 +150,15 @@ class InotifyWatcher(Watcher):
         """Watch every folder of every task and call `callback` (livereload's poll_tasks) when
         one changes; False, watching nothing, when inotify cannot: livereload then polls."""
         try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            fd = libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
-        except (OSError, AttributeError):  # not Linux
-            return False
-        if fd < 0:
-            return False
-        self.fd, self._libc = fd, libc
-        try:
+            self.inotify = Inotify()
             for path in self._tasks:
                 self._watch_tree(os.fsencode(path))
-        except OSError:  # over the limit of watches (ENOSPC) or unreadable: poll instead
-            os.close(fd)
-            self.fd = None
+        except OSError:  # no inotify, over the limit of watches (ENOSPC) or unreadable: poll instead
+            if self.inotify is not None:
+                self.inotify.close()
+            self.inotify = None
             return False
+        fd = self.inotify.fd
         IOLoop.current().add_handler(fd, lambda _fd, _events: self._changed(callback), IOLoop.READ)
         callback()  # a first look at once, as livereload's own inotify watcher makes: it sends serve's first reload
         return True
@@ -129,37 +168,22 @@ class InotifyWatcher(Watcher):
         if not os.path.isdir(path):
             return
         for folder, _, _ in os.walk(path, followlinks=True):
-            watch = self._libc.inotify_add_watch(self.fd, folder, EVENTS)
-            if watch >= 0:
+            watch = self.inotify.add(folder, EVENTS)
+            if watch is not None:  # a folder removed meanwhile is not a failure
                 self._folders[watch] = folder
-                continue
-            code = ctypes.get_errno()
-            if code != errno.ENOENT:  # a folder removed meanwhile is not a failure
-                raise OSError(code, os.strerror(code), os.fsdecode(folder))
 
     def _changed(self, callback) -> None:
         """Read every event waiting; watch each folder made since; then look once, at the paths
         the events name (all of them if the kernel dropped events or a watched folder went)."""
         folders = []
         events: set[str] | None = set()
-        while True:
-            try:
-                data = os.read(self.fd, 65536)
-            except BlockingIOError:
-                break
-            if not data:
-                break
-            at = 0
-            while at + EVENT_HEAD.size <= len(data):
-                watch, mask, _, length = EVENT_HEAD.unpack_from(data, at)
-                name = data[at + EVENT_HEAD.size:at + EVENT_HEAD.size + length].rstrip(b"\0")
-                at += EVENT_HEAD.size + length
-                if mask & IN_ISDIR and mask & IN_CREATE_OR_MOVED_TO and name and watch in self._folders:
-                    folders.append(os.path.join(self._folders[watch], name))
-                if mask & IN_Q_OVERFLOW or not name or watch not in self._folders:
-                    events = None
-                elif events is not None:
-                    events.add(os.fsdecode(os.path.join(self._folders[watch], name)))
+        for watch, mask, name in self.inotify.pending():
+            if mask & IN_ISDIR and mask & IN_CREATE_OR_MOVED_TO and name and watch in self._folders:
+                folders.append(os.path.join(self._folders[watch], name))
+            if mask & IN_Q_OVERFLOW or not name or watch not in self._folders:
+                events = None
+            elif events is not None:
+                events.add(os.fsdecode(os.path.join(self._folders[watch], name)))
         for folder in folders:
             try:
                 self._watch_tree(folder)

@@ -198,11 +198,13 @@ class SiteWriter:
     """A new site folder beside `out`, filled file by file, then swapped in.
 
     `previous` is what the last build wrote into `out` (site path → Stamp);
-    a file of it that is still as stamped can be kept as a hard link.
+    a file of it that is still as stamped can be kept as a hard link. `touched`, when
+    given, holds every file of `out` that may have changed since that build saw it: the
+    others are not looked at (a server's, site_changes.SiteChanges).
     """
 
     def __init__(self, out: Path, content: Path, previous: dict[str, Stamp] | None = None,
-                 in_place: bool = False):
+                 in_place: bool = False, touched: set[str] | None = None):
         check_output_folder(out, content)
         self.out = out.absolute()
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -217,6 +219,7 @@ class SiteWriter:
         self._lock = hold(self.new)
         self._folders: set[str] = set()
         self._root = os.path.join(self.out, "")
+        self.touched = touched
         self._later: list[tuple[str, threading.Thread, list]] = []
         """(path, thread, [put's answer or the error]) of each file put_later is writing."""
 
@@ -232,7 +235,7 @@ class SiteWriter:
         writer = cls.__new__(cls)
         writer.out, writer.new, writer.previous, writer.in_place = out, new, previous, in_place
         writer._lock, writer._folders, writer._root = None, set(), os.path.join(out, "")
-        writer._later = []
+        writer._later, writer.touched = [], None
         return writer
 
     def _target(self, path: str) -> str:
@@ -280,6 +283,8 @@ class SiteWriter:
         if old is None:
             return None
         source = self._root + path  # joined at once: a server's rebuild asks of every file (20,000)
+        if self.touched is not None and path not in self.touched:
+            return source
         try:
             found = os.stat(source)
         except OSError:

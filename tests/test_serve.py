@@ -208,6 +208,36 @@ def test_a_transcript_moved_in_with_an_old_time_is_built_as_a_clean_build_would(
     server.wait_for(lambda: "Talks moved in" not in server.page("/index.html"), "the meeting gone again")
 
 
+def test_site_files_changed_by_hand_while_serving_are_made_again_by_the_next_rebuild(served):
+    """A rebuild keeps a page or file whose inputs are as before without looking at it, unless
+    something changed it in the site since the last rebuild (site_changes.SiteChanges): a
+    page written over, a data file removed and a search file replaced by renaming, none of
+    them of the edited meeting, are each made again as they were."""
+    project, server = served
+    site = project / "site"
+    other = "2010-10-09-9200"  # far from the edited meeting: its files are kept unrendered
+    hand = {"page": site / "meetings" / f"{other}.html", "data": site / "data" / "meetings" / f"{other}.json",
+            "search": site / "search" / "doc" / f"{other}.js"}
+    built = {name: path.read_bytes() for name, path in hand.items()}
+    seed = project / "content" / "transcripts" / SEED
+    good = seed.read_text(encoding="utf-8")
+    try:
+        seed.write_text(good + "\nVladimir Putin: Saved before the site was changed.\n", encoding="utf-8")
+        server.wait_for(lambda: "Saved before the site was changed" in server.page(SEED_PAGE), "a first rebuild")
+        before = server.rebuilds()  # the site as a rebuild saw it; the watch on it is on
+        hand["page"].write_text("written over by hand", encoding="utf-8")
+        hand["data"].unlink()
+        (site / "replacement").write_text("replaced by hand", encoding="utf-8")
+        os.replace(site / "replacement", hand["search"])
+        seed.write_text(good + "\nVladimir Putin: Saved after the site was changed by hand.\n", encoding="utf-8")
+        server.wait_for(lambda: "Saved after the site was changed" in server.page(SEED_PAGE), "rebuilt page")
+        server.wait_for(lambda: server.rebuilds() > before, "rebuild message")
+        assert {name: path.read_bytes() if path.exists() else None for name, path in hand.items()} == built
+    finally:
+        seed.write_text(good, encoding="utf-8")
+    server.wait_for(lambda: "Saved after the site was changed" not in server.page(SEED_PAGE), "restored page")
+
+
 def test_an_error_is_shown_and_the_next_good_save_recovers(served):
     project, server = served
     seed = project / "content" / "transcripts" / SEED

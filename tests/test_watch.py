@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import os
+import shutil
 import sys
 
 import pytest
 
+from generator.site_changes import SiteChanges
 from generator.watch import InotifyWatcher
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
@@ -49,8 +51,8 @@ def test_a_save_is_seen_at_once_and_nothing_is_looked_at_while_nothing_changes(t
     try:
         asyncio.run(serving())
     finally:
-        if watcher.fd is not None:
-            os.close(watcher.fd)
+        if watcher.inotify is not None:
+            watcher.inotify.close()
 
 
 def test_a_look_after_an_event_reads_the_named_files_alone_and_misses_no_change(tmp_path):
@@ -97,8 +99,8 @@ def test_a_look_after_an_event_reads_the_named_files_alone_and_misses_no_change(
     try:
         asyncio.run(serving())
     finally:
-        if watcher.fd is not None:
-            os.close(watcher.fd)
+        if watcher.inotify is not None:
+            watcher.inotify.close()
     assert str(folder / "m03.txt") not in watcher._tasks[str(tmp_path / "content")]["mtimes"]
 
 
@@ -112,4 +114,45 @@ def test_without_inotify_the_watcher_says_so_and_livereload_polls(tmp_path, monk
     monkeypatch.setattr(ctypes, "CDLL", lambda *args, **kwargs: NoInotify())
     watcher = InotifyWatcher()
     watcher.watch(str(tmp_path), lambda: None)
-    assert watcher.start(lambda: pytest.fail("no look without inotify")) is False and watcher.fd is None
+    assert watcher.start(lambda: pytest.fail("no look without inotify")) is False and watcher.inotify is None
+
+
+def test_site_changes_names_what_changed_in_the_site_since_a_rebuild_saw_it(tmp_path):
+    """A server's rebuild looks again only at the site files some event named since the last
+    rebuild saw the site (SiteChanges); every file when that cannot be known."""
+    site = tmp_path / "site"
+    changes = SiteChanges(site)
+    assert changes.touched() is None  # no site yet
+    (site / "meetings").mkdir(parents=True)
+    for name in ("index.html", "meetings/a.html", "meetings/b.html", "meetings/c.html"):
+        (site / name).write_text("built\n")
+    assert changes.touched() is None  # the watch begins: this rebuild looks at every file
+    changes.seen()
+    assert changes.touched() == set()
+    (site / "meetings" / "a.html").write_text("changed by hand\n")
+    (site / "meetings" / "b.html").unlink()
+    (tmp_path / "copy").write_text("saved by renaming\n")
+    os.replace(tmp_path / "copy", site / "index.html")
+    with open(site / "meetings" / "c.html", "a") as still_open:
+        still_open.write("appended, not yet closed\n")
+        still_open.flush()
+        assert changes.touched() == {"meetings/a.html", "meetings/b.html", "index.html", "meetings/c.html"}
+    assert "meetings/a.html" in changes.touched(), "a rebuild that failed (no seen) answered nothing"
+    changes.seen()
+    assert changes.touched() == set()
+    (site / "figures").mkdir()  # files in a new folder, moved in before a watch could be on it
+    assert changes.touched() is None
+    changes.seen()
+    assert changes.touched() == set()
+    shutil.rmtree(site)
+    site.mkdir()  # the site swapped for a new one
+    assert changes.touched() is None
+    changes.close()
+
+
+def test_site_changes_without_inotify_has_every_file_looked_at(tmp_path, monkeypatch):
+    monkeypatch.setattr(ctypes, "CDLL", lambda *args, **kwargs: (_ for _ in ()).throw(AttributeError("no")))
+    changes = SiteChanges(tmp_path)
+    assert changes.touched() is None
+    changes.seen()
+    assert changes.touched() is None

@@ -1,0 +1,85 @@
+"""What changed in the site a server serves between two of its rebuilds, told by inotify.
+
+A rebuild keeps every file whose inputs are as they were, once it has seen that the
+file is still as the last build wrote it (write.SiteWriter: its stat). At 5,000
+meetings that is 16,600 stats a save, 0.05-0.07 s. Nobody but the server writes
+into the site it serves, as a rule: SiteChanges watches its folders, and a rebuild
+looks again only at the files some event named since the last one (the server's own
+moves among them). Whenever that cannot be known (no inotify, events lost, a folder
+made, moved or removed, the first rebuild after the watch began) it says so, and
+every file is looked at, as a command-line build always does.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .watch import EVENTS, IN_ISDIR, IN_Q_OVERFLOW, Inotify
+
+IN_MODIFY = 0x2
+IN_UNMOUNT = 0x2000
+IN_IGNORED = 0x8000
+SITE_EVENTS = EVENTS | IN_MODIFY
+"""A file written in place is named at its first write, not only when closed: one still open
+for writing when a rebuild starts is looked at."""
+WHOLE = IN_Q_OVERFLOW | IN_ISDIR | IN_UNMOUNT | IN_IGNORED | 0x400 | 0x800
+"""Events after which no file is trusted: events lost, or a folder made, moved or removed
+(IN_DELETE_SELF, IN_MOVE_SELF), whose files no watch covered."""
+
+
+class SiteChanges:
+    """The paths of `out` (site paths, "/"-separated) that anything changed since a rebuild
+    last saw the whole site as written (seen)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = os.path.abspath(out)
+        self.inotify: Inotify | None = None
+        self.folders: dict[int, str] = {}
+        """Watch descriptor → its folder as a site path prefix ("" for the site itself, "meetings/")."""
+        self.named: set[str] = set()
+        self.known = False
+        """Whether `named` holds every change since the last seen(): not before a rebuild has
+        looked at every file while the watch was on."""
+
+    def touched(self) -> set[str] | None:
+        """The site paths events named since the last seen(); None when every file is to be
+        looked at (see the module docstring). The watch is made, or made again, then."""
+        if self.inotify is not None and self._read():
+            return set(self.named) if self.known else None
+        self.close()
+        self._start()
+        return None
+
+    def seen(self) -> None:
+        """A rebuild that asked touched() has looked at every file it kept, or written it: the
+        changes named until then are answered."""
+        self.named.clear()
+        self.known = self.inotify is not None
+
+    def _start(self) -> None:
+        try:
+            self.inotify = Inotify()
+            for folder, _, _ in os.walk(self.out):
+                watch = self.inotify.add(os.fsencode(folder), SITE_EVENTS)
+                if watch is None:  # removed meanwhile: its files are unwatched
+                    raise OSError(folder)
+                inside = os.path.relpath(folder, self.out).replace(os.sep, "/")
+                self.folders[watch] = "" if inside == "." else inside + "/"
+        except OSError:  # no inotify, too many watches: the next rebuild tries again
+            self.close()
+        if not self.folders:  # no site yet
+            self.close()
+
+    def _read(self) -> bool:
+        """Add the paths of the events waiting to `named`; False when they cannot tell (WHOLE)."""
+        for watch, mask, name in self.inotify.pending():
+            folder = self.folders.get(watch)
+            if mask & WHOLE or folder is None or not name:
+                return False
+            self.named.add(folder + os.fsdecode(name))
+        return True
+
+    def close(self) -> None:
+        if self.inotify is not None:
+            self.inotify.close()
+        self.inotify, self.folders, self.named, self.known = None, {}, set(), False
