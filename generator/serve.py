@@ -37,9 +37,9 @@ from .model import ContentErrors
 from .parallel import Fresh, job_count
 from .pipeline import Options, make_site
 from .progress import Progress, counted
-from .read import transcript_files
+from .read import display_path, transcript_files
 from .render import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES_DIR
-from .site_changes import SiteChanges
+from .site_changes import SiteChanges, changed_files
 from .speaker_views import count_said_ahead
 from .uptodate import open_cache, user_templates
 from .watch import InotifyWatcher
@@ -176,11 +176,47 @@ def rebuild(options: Options, state: BuildState, quiet: bool) -> None:
         built = _rebuild(options, state, quiet)
     if built:  # the cache is written to disk once livereload has told the browser to reload
         IOLoop.current().add_callback(save_cache, state)
+        if state.site_changes.known:  # else the next rebuild looks at every file anyway
+            IOLoop.current().call_later(CHECK_AFTER, check_site, options, state, quiet)
     # The build's cycles (Jinja environments…), which the command line's thresholds rarely
     # collect: collected once the page has been reloaded. They are young: a full collection
     # found 10 more objects after an edit, and walks the whole archive while the server
     # cannot answer (0.55 s at 5,000 meetings; the young generations take 10-30 ms).
     IOLoop.current().call_later(1.0, gc.collect, 1)
+
+
+CHECK_AFTER = 0.5
+"""Seconds after a rebuild before the server looks at every file of the site (check_site): once
+the browser has the reloaded page, and before a next save, which a writer makes seconds later."""
+
+
+def check_site(options: Options, state: BuildState, quiet: bool) -> None:
+    """Look at every file of the site, by a thread, for one changed where no event named it
+    (through another hard link, or a memory map: site_changes); a rebuild makes those again."""
+    files, loop = state.cache.site.files, IOLoop.current()
+
+    def look() -> None:
+        changed = changed_files(options.out, files)
+        if changed:
+            loop.add_callback(remake, options, state, quiet, changed)
+    threading.Thread(target=look, name="check-site", daemon=True).start()
+
+
+def remake(options: Options, state: BuildState, quiet: bool, changed: set[str]) -> None:
+    """Rebuild for the files check_site found changed that are still so (a save may have been
+    built since), and reload the open page."""
+    files = state.cache.site.files
+    changed = changed_files(options.out, {path: files[path] for path in changed if path in files})
+    if not changed:
+        return
+    state.site_changes.suspect(changed)
+    if not quiet:
+        first = display_path(options.out / min(changed))
+        more = f" (and {counted(len(changed) - 1, 'other file')})" if len(changed) > 1 else ""
+        print(f"{first}{more}: changed outside the server, through another hard link or a memory map; "
+              "building again", file=sys.stderr, flush=True)
+    rebuild(options, state, quiet)
+    LiveReloadHandler.reload_waiters("*")
 
 
 def save_cache(state: BuildState) -> None:

@@ -238,6 +238,34 @@ def test_site_files_changed_by_hand_while_serving_are_made_again_by_the_next_reb
     server.wait_for(lambda: "Saved after the site was changed" not in server.page(SEED_PAGE), "restored page")
 
 
+def test_a_site_file_written_through_another_hard_link_is_found_and_made_again(served, tmp_path):
+    """A write through another hard link to a site file names no file of the site to inotify:
+    the server finds it when it looks at every file after a rebuild (serve.check_site), says
+    so, and builds again, without waiting for another save."""
+    project, server = served
+    site = project / "site"
+    target = site / "search" / "doc" / "2010-10-09-9200.js"
+    seed = project / "content" / "transcripts" / SEED
+    good = seed.read_text(encoding="utf-8")
+    try:
+        seed.write_text(good + "\nVladimir Putin: Saved before a hard link was made.\n", encoding="utf-8")
+        server.wait_for(lambda: "Saved before a hard link" in server.page(SEED_PAGE), "a first rebuild")
+        built = target.read_bytes()
+        os.link(target, tmp_path / "elsewhere.js")
+        with open(tmp_path / "elsewhere.js", "r+b") as elsewhere:
+            elsewhere.write(b"HACKED!")
+        assert target.read_bytes() != built
+        seed.write_text(good + "\nVladimir Putin: Saved after a hard link was written.\n", encoding="utf-8")
+        server.wait_for(lambda: target.read_bytes() == built, "the file made again")
+        said = server.wait_for(lambda: [line for line in server.lines if "changed outside the server" in line],
+                               "the message")
+        assert said == ["site/search/doc/2010-10-09-9200.js: changed outside the server, through another hard "
+                        "link or a memory map; building again"]
+    finally:
+        seed.write_text(good, encoding="utf-8")
+    server.wait_for(lambda: "Saved after a hard link" not in server.page(SEED_PAGE), "restored page")
+
+
 def test_an_error_is_shown_and_the_next_good_save_recovers(served):
     project, server = served
     seed = project / "content" / "transcripts" / SEED

@@ -156,3 +156,27 @@ def test_site_changes_without_inotify_has_every_file_looked_at(tmp_path, monkeyp
     assert changes.touched() is None
     changes.seen()
     assert changes.touched() is None
+
+
+def test_site_changes_keeps_what_is_suspected_during_a_rebuild_and_distrusts_symlinked_folders(tmp_path):
+    """A file found changed (suspect) while a rebuild runs is still named after it; a folder of
+    the site that is a symlink leads out of every watch: no file is trusted while there is one."""
+    site = tmp_path / "site"
+    (site / "search").mkdir(parents=True)
+    (site / "search" / "a.js").write_text("built\n")
+    changes = SiteChanges(site)
+    assert changes.touched() is None
+    changes.seen()
+    assert changes.touched() == set()
+    changes.suspect({"search/a.js"})  # by serve.check_site's thread, after touched() answered
+    changes.seen()
+    assert changes.touched() == {"search/a.js"}
+    changes.seen()
+    assert changes.touched() == set()
+    (tmp_path / "elsewhere").mkdir()
+    shutil.rmtree(site / "search")
+    (site / "search").symlink_to(tmp_path / "elsewhere")
+    assert changes.touched() is None
+    changes.seen()
+    assert changes.touched() is None, "nothing is trusted while a folder of the site is a symlink"
+    changes.close()
