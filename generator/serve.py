@@ -39,10 +39,11 @@ from .pipeline import Options, make_site
 from .progress import Progress, counted
 from .read import display_path, transcript_files
 from .render import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES_DIR
-from .site_changes import SiteChanges, changed_files
+from .site_changes import SiteChanges
 from .speaker_views import count_said_ahead
 from .uptodate import open_cache, user_templates
 from .watch import InotifyWatcher
+from .write import changed_files
 
 YOUNG_OBJECTS = 500_000
 """Containers made (and not freed) between two collections of the youngest generation while

@@ -12,7 +12,7 @@ build always does.
 
 A file can change with no event naming it: written through another hard link to it,
 or through a memory map. The server therefore looks at every file once it is idle
-after a rebuild (changed_files, by a thread) and names those it finds changed
+after a rebuild (write.changed_files, by a thread) and names those it finds changed
 (suspect): the next rebuild makes them again.
 """
 from __future__ import annotations
@@ -22,7 +22,6 @@ import threading
 from pathlib import Path
 
 from .watch import EVENTS, IN_ISDIR, IN_Q_OVERFLOW, Inotify
-from .write import Stamp
 
 IN_MODIFY = 0x2
 IN_UNMOUNT = 0x2000
@@ -33,21 +32,6 @@ for writing when a rebuild starts is looked at."""
 WHOLE = IN_Q_OVERFLOW | IN_ISDIR | IN_UNMOUNT | IN_IGNORED | 0x400 | 0x800
 """Events after which no file is trusted: events lost, or a folder made, moved or removed
 (IN_DELETE_SELF, IN_MOVE_SELF), whose files no watch covered."""
-
-
-def changed_files(out: Path, files: dict[str, Stamp]) -> set[str]:
-    """The files of `files` (site path → Stamp) that are not in `out` as stamped: gone or changed."""
-    root = os.path.join(os.path.abspath(out), "")
-    changed = set()
-    for path, stamp in files.items():
-        try:
-            found = os.stat(root + path)
-        except OSError:
-            changed.add(path)
-            continue
-        if not stamp.describes(found):
-            changed.add(path)
-    return changed
 
 
 class SiteChanges:
@@ -89,7 +73,7 @@ class SiteChanges:
             self.known = self.inotify is not None
 
     def suspect(self, paths: set[str]) -> None:
-        """Name files found changed though no event named them (changed_files)."""
+        """Name files found changed though no event named them (write.changed_files)."""
         with self._lock:
             self.named |= paths
 

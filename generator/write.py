@@ -534,6 +534,21 @@ def site_unchanged(out: Path, previous: dict[str, Stamp]) -> bool:
     return seen == len(previous)
 
 
+def changed_files(out: Path, files: dict[str, Stamp]) -> set[str]:
+    """The files of `files` (site path → Stamp) that are not in `out` as stamped: gone or changed."""
+    root = os.path.join(os.path.abspath(out), "")
+    changed = set()
+    for path, stamp in files.items():
+        try:
+            found = os.stat(root + path)
+        except OSError:
+            changed.add(path)
+            continue
+        if not stamp.describes(found):
+            changed.add(path)
+    return changed
+
+
 _removing: set[str] = set()
 """Folders this process's threads are removing (remove_in_thread): not leftovers for the next
 build to remove again, and wait for, as it starts (at 5,000 meetings a server's first edit
