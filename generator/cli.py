@@ -4,8 +4,11 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from .model import ContentErrors, Problem
@@ -122,6 +125,45 @@ build of 5,000 meetings took 35.2-36.2 s, 33.8-34.4 s at 1 ms."""
 SIGPIPE_STATUS = 141
 """The status a shell gives a command ended by SIGPIPE (128 + 13)."""
 
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")
+"""Signals that stop a command as Ctrl-C does, where the system has them: `kill`, `timeout`, a
+service manager, a closed terminal."""
+
+
+class Stopped(KeyboardInterrupt):
+    """A stop signal, raised in the main thread as Ctrl-C's KeyboardInterrupt is, so that it ends
+    a build the same way: its workers stopped, its half-written site removed and the previous one
+    kept. Left to the system, SIGTERM ended the build where it stood, and its new folder stayed
+    beside the site until the next build."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, frame) -> None:
+    raise Stopped(signum)
+
+
+@contextmanager
+def stopped_by_signals():
+    """STOP_SIGNALS raise Stopped while the command runs. A signal the command was started
+    ignoring (nohup's SIGHUP) stays ignored; off the main thread, where Python cannot take
+    signals, nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {}
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) == signal.SIG_DFL:
+            before[number] = signal.signal(number, _raise_stopped)
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
@@ -130,10 +172,14 @@ def main(argv: list[str] | None = None) -> int:
     gc.set_threshold(*BUILD_GC_THRESHOLDS)
     sys.setswitchinterval(BUILD_SWITCH_INTERVAL)
     try:
-        return commands[args.command](args)
+        with stopped_by_signals():
+            return commands[args.command](args)
     except ContentErrors as errors:
         print_problems(errors.problems)
         return 1
+    except Stopped as stop:
+        print(f"stopped by {signal.Signals(stop.signum).name}; the previous site is unchanged", file=sys.stderr)
+        return 128 + stop.signum
     except KeyboardInterrupt:
         print("interrupted; the previous site is unchanged", file=sys.stderr)
         return 130

@@ -99,6 +99,9 @@ def _start_worker(parent: int) -> None:
     the task pipe, so it never sees the pipe close.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):  # the build's own handlers (cli.stopped_by_signals) are its alone:
+        if hasattr(signal, name):       # a worker sent one ends, and the build makes its tasks
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -132,6 +132,50 @@ def test_sigkill_at_random_moments_never_breaks_the_site(tmp_path):
     print(f"\n{KILLS} kills survived: {outcomes}")
 
 
+@pytest.fixture(scope="module")
+def built_twice(tmp_path_factory):
+    """110 meetings built as "Archive A", with the cache that a build as "Archive B" then reuses:
+    that build's pages, all changed, take seconds to write, time enough for a signal to land."""
+    root = tmp_path_factory.mktemp("stopped")
+    content = write_content(root, copies=10)
+    out = root / "site"
+    set_title(content, "Archive A")
+    assert build(content, out).returncode == 0
+    set_title(content, "Archive B")
+    return content, out, tree_digest(out)
+
+
+@pytest.mark.parametrize("stop, whole_group, status", [
+    (signal.SIGTERM, False, 143),  # kill <pid>
+    (signal.SIGTERM, True, 143),   # timeout, a service manager
+    (signal.SIGHUP, True, 129),    # the terminal closed
+    (signal.SIGINT, True, 130),    # Ctrl-C
+], ids=["SIGTERM to the build", "SIGTERM to its group", "SIGHUP", "Ctrl-C"])
+def test_a_build_stopped_by_a_signal_removes_its_half_written_site(built_twice, stop, whole_group, status):
+    """Stopped while writing its new site, a build says so, ends its workers, removes the new folder
+    and leaves the previous site as it was. SIGTERM and SIGHUP used to end it where it stood, the
+    new folder left beside the site for the next build to remove."""
+    content, out, before = built_twice
+    log = out.parent / "stderr.txt"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(command(content, out), stdout=subprocess.DEVNULL, stderr=stderr,
+                                   start_new_session=True)
+        wait_for_pages(out.parent, process)
+        assert process.poll() is None, "the build ended before it could be stopped"
+        if whole_group:
+            os.killpg(process.pid, stop)
+        else:
+            process.send_signal(stop)
+        process.wait(timeout=120)
+    said = log.read_text(encoding="utf-8", errors="replace")
+    assert process.returncode == status, said
+    name = "interrupted" if stop == signal.SIGINT else f"stopped by {stop.name}"
+    assert said == f"{name}; the previous site is unchanged\n"
+    assert wait_for_group(process.pid), "worker processes outlived their build"
+    assert leftovers(out.parent) == []
+    assert tree_digest(out) == before
+
+
 def test_concurrent_builds_of_one_folder_do_not_corrupt_each_other(tmp_path):
     """Two builds of the same content into the same folder at once: each succeeds or fails
     cleanly, and the site is the one a single build makes."""
