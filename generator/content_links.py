@@ -1,7 +1,7 @@
 """Links written in the content's Markdown that the built site could not follow.
 
 The contract says every link of the site resolves. A link an editor writes
-(in a .md transcript or its footnotes, a note, a definition, a bio) that names
+(in a .md transcript or its footnotes, a note, a definition, a topic's description, a bio) that names
 a file the build does not write, a paragraph or turn a meeting does not have,
 or a place outside the site, is a warning at the line where it is written,
 found here from the archive alone: the pages a build writes follow from its
@@ -75,6 +75,12 @@ def written_links(archive: Archive, speakers: Source | None):
     for entry in (archive.glossary.entries if archive.glossary else ()):
         yield from ((archive.glossary.path, entry.line, href, urls.term(entry.slug))
                     for href in markdown_links(entry.definition))
+    described = [topic for topic in (archive.glossary.topics if archive.glossary else ()) if topic.description]
+    if described:  # shown on the topic's own page (a glossary topic keeps its name there)
+        pages = {topic.name: urls.topic(topic.slug) for topic in archive_topics(archive)}
+        for topic in described:
+            yield from ((archive.glossary.path, topic.line, href, pages[topic.name])
+                        for href in markdown_links(topic.description))
     if speakers is not None and "](" in speakers.text:
         slugs = {person.key: person.slug for person in archive.people}
         for entry in load_speakers(speakers)[0]:

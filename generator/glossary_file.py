@@ -59,6 +59,9 @@ class Topic:
     name: str
     description: str = ""
     """Markdown from the `topics:` mapping, or ""."""
+    line: int = 0
+    """Line of the topic's name in the `topics:` mapping, where its description's problems are
+    said; 0 for a topic only entries name."""
 
 
 @dataclass(frozen=True)
@@ -334,8 +337,8 @@ def _load_glossary(source: Source) -> tuple[Glossary | None, list[Problem]]:
 def glossary_topics(entries: list[GlossaryEntry], described: dict[str, tuple[yaml.Node, int]]) -> tuple[Topic, ...]:
     """Topics in first-seen order, one per name (compared case-insensitively)."""
     found: dict[str, Topic] = {}
-    for name, (node, _) in described.items():
-        found.setdefault(name_key(name), Topic(name=name, description=(scalar_text(node) or "").strip()))
+    for name, (node, line) in described.items():
+        found.setdefault(name_key(name), Topic(name=name, description=(scalar_text(node) or "").strip(), line=line))
     for entry in entries:
         if entry.topic:
             found.setdefault(name_key(entry.topic), Topic(name=entry.topic))

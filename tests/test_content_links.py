@@ -26,7 +26,8 @@ FILES = {
     "transcripts/2024-03-02_b.md": "---\ntitle: B\ndate: 2024-03-02\n---\nVladimir Putin: Hello.\n",
     "annotations/2024-03-01_a.yaml": "- quote: Thanks\n  body: Compare [the next](2024-03-02-b.html) and [up](../../x.html).\n",
     "glossary.yaml": "terms:\n- term: Union State\n  topic: Union State\n"
-                     "  definition: Its [council](supreme-state-council.html); [home](/index.html).\n",
+                     "  definition: Its [council](supreme-state-council.html); [home](/index.html).\n"
+                     "topics:\n  Union State: See [the term](../glossary/union-state.html) and [a treaty](treaty.html).\n",
     "speakers.yaml": "- name: Vladimir Putin\n  bio: Met [Lukashenko](alexander-lukashenko.html) and [no one](nobody.html);"
                      " see [earlier](vladimir-putin-p12.html) and [one](nobody-p2.html).\n",
 }
@@ -34,6 +35,7 @@ WARNINGS = [
     "content/annotations/2024-03-01_a.yaml:1: warning: link '../../x.html' leads out of the site",
     "content/glossary.yaml:2: warning: link 'supreme-state-council.html' leads to glossary/supreme-state-council.html,"
     " which the site does not have",
+    "content/glossary.yaml:6: warning: link 'treaty.html' leads to topics/treaty.html, which the site does not have",
     "content/speakers.yaml:1: warning: link 'nobody.html' leads to speakers/nobody.html, which the site does not have",
     "content/speakers.yaml:1: warning: link 'nobody-p2.html' leads to speakers/nobody-p2.html, which the site does"
     " not have",
@@ -70,7 +72,7 @@ def test_links_in_markdown_are_read_on_their_page_and_built_alike_from_any_folde
         assert result.returncode == 0, result.stderr
         pages[folder] = {path: (tmp_path / "site" / path).read_bytes() for path in (
             "meetings/2024-03-01-a.html", "annotations/index.html", "glossary/union-state.html",
-            "speakers/vladimir-putin.html")}
+            "topics/union-state.html", "speakers/vladimir-putin.html")}
     assert pages[tmp_path] == pages[tmp_path / "a" / "b" / "c"]
     meeting = parse_html(pages[tmp_path]["meetings/2024-03-01-a.html"].decode())
     assert [(a.attrs["href"], a.attrs.get("rel")) for a in find_all(find_one(meeting, "p", id="p1"), "a")
@@ -85,6 +87,9 @@ def test_links_in_markdown_are_read_on_their_page_and_built_alike_from_any_folde
     term = parse_html(pages[tmp_path]["glossary/union-state.html"].decode())
     assert [a.attrs["href"] for a in find_all(find_one(term, "div", cls="definition"), "a")] == [
         "supreme-state-council.html", "../index.html"]
+    topic = parse_html(pages[tmp_path]["topics/union-state.html"].decode())
+    assert [a.attrs["href"] for a in find_all(find_one(topic, "div", cls="definition"), "a")] == [
+        "../glossary/union-state.html", "treaty.html"]
     speaker = parse_html(pages[tmp_path]["speakers/vladimir-putin.html"].decode())
     assert [a.attrs["href"] for a in find_all(find_one(speaker, "section", cls="bio"), "a")] == [
         "alexander-lukashenko.html", "nobody.html", "vladimir-putin-p12.html", "nobody-p2.html"]
