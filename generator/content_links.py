@@ -24,6 +24,8 @@ from .speakers_file import load_speakers
 ANCHOR_RE = re.compile(r"^([pt])([1-9][0-9]*)$")
 LATER_PAGE_RE = re.compile(r"^(.*)-p(?:[2-9]|[1-9][0-9]+)\.html$")
 """A paginated list's later page: "speakers/vladimir-putin-p2.html" follows "…/vladimir-putin.html"."""
+OLDER_FIGURES_RE = re.compile(r"^figures/page-[1-9][0-9]*\.html$")
+"""An older page of the figures index (figure_views.page_paths): "figures/page-1.html" is the oldest."""
 FIXED_FILES = (urls.INDEX, urls.SPEAKERS, urls.FIGURES, urls.GLOSSARY, urls.SEARCH, ANNOTATIONS_INDEX,
                export.MEETINGS, export.SPEAKERS, export.FIGURES, export.GLOSSARY)
 
@@ -97,6 +99,14 @@ def markdown_links(text: str) -> list[str]:
             for child in token.children if child.type == "link_open"]
 
 
+def is_later_page(path: str, files: dict) -> bool:
+    """A later page of a list whose first page the site has ("speakers/vladimir-putin-p2.html",
+    "figures/page-3.html"), taken without counting the list's pages."""
+    if OLDER_FIGURES_RE.match(path):
+        return urls.FIGURES in files
+    return bool(LATER_PAGE_RE.match(path)) and LATER_PAGE_RE.sub(r"\1.html", path) in files
+
+
 def link_problem(href: str, home: str, files: dict[str, tuple[int, int] | None]) -> str | None:
     """What is wrong with a link written as `href` on the page `home`, or None."""
     if is_external(href):
@@ -105,7 +115,7 @@ def link_problem(href: str, home: str, files: dict[str, tuple[int, int] | None])
     path, fragment = unquote(path), unquote(fragment)
     if path == ".." or path.startswith("../"):
         return f"link {href!r} leads out of the site"
-    if path not in files and not (LATER_PAGE_RE.match(path) and LATER_PAGE_RE.sub(r"\1.html", path) in files):
+    if path not in files and not is_later_page(path, files):
         return f"link {href!r} leads to {path}, which the site does not have"
     anchors = files.get(path)
     if fragment and anchors is not None:

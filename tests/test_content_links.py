@@ -24,7 +24,8 @@ Alexander Lukashenko: Thanks, and [gone](#p9).
 FILES = {
     "transcripts/2024-03-01_a.md": TRANSCRIPT,
     "transcripts/2024-03-02_b.md": "---\ntitle: B\ndate: 2024-03-02\n---\nVladimir Putin: Hello.\n",
-    "annotations/2024-03-01_a.yaml": "- quote: Thanks\n  body: Compare [the next](2024-03-02-b.html) and [up](../../x.html).\n",
+    "annotations/2024-03-01_a.yaml": "- quote: Thanks\n  body: Compare [the next](2024-03-02-b.html) and [up](../../x.html);"
+                                     " [older figures](/figures/page-2.html), [none](/figures/page-two.html).\n",
     "glossary.yaml": "terms:\n- term: Union State\n  topic: Union State\n"
                      "  definition: Its [council](supreme-state-council.html); [home](/index.html).\n"
                      "topics:\n  Union State: See [the term](../glossary/union-state.html) and [a treaty](treaty.html).\n",
@@ -33,6 +34,8 @@ FILES = {
 }
 WARNINGS = [
     "content/annotations/2024-03-01_a.yaml:1: warning: link '../../x.html' leads out of the site",
+    "content/annotations/2024-03-01_a.yaml:1: warning: link '/figures/page-two.html' leads to figures/page-two.html,"
+    " which the site does not have",
     "content/glossary.yaml:2: warning: link 'supreme-state-council.html' leads to glossary/supreme-state-council.html,"
     " which the site does not have",
     "content/glossary.yaml:6: warning: link 'treaty.html' leads to topics/treaty.html, which the site does not have",
@@ -83,7 +86,7 @@ def test_links_in_markdown_are_read_on_their_page_and_built_alike_from_any_folde
     assert [a.attrs["href"] for a in find_all(footnote, "a")][1:] == ["../glossary/index.html", "missing.html"]
     notes = parse_html(pages[tmp_path]["annotations/index.html"].decode())
     assert [a.attrs["href"] for a in find_all(find_one(notes, "div", cls="note-body"), "a")] == [
-        "../meetings/2024-03-02-b.html", "../x.html"]
+        "../meetings/2024-03-02-b.html", "../x.html", "../figures/page-2.html", "../figures/page-two.html"]
     term = parse_html(pages[tmp_path]["glossary/union-state.html"].decode())
     assert [a.attrs["href"] for a in find_all(find_one(term, "div", cls="definition"), "a")] == [
         "supreme-state-council.html", "../index.html"]
@@ -96,8 +99,9 @@ def test_links_in_markdown_are_read_on_their_page_and_built_alike_from_any_folde
 
 
 def test_a_link_to_what_the_site_does_not_have_is_a_warning_at_its_line(tmp_path):
-    """A later page of a list ("vladimir-putin-p12.html") is taken when the list's first page is in the
-    site (its pages are not counted: that would list every page); "nobody-p2.html" is not."""
+    """A later page of a list ("vladimir-putin-p12.html", "figures/page-2.html") is taken when the list's
+    first page is in the site (its pages are not counted: that would list every page); "nobody-p2.html"
+    is not."""
     write_content(tmp_path)
     result = build_from(tmp_path, tmp_path)
     assert result.returncode == 0, result.stderr
