@@ -168,14 +168,15 @@ def meeting_context(archive: Archive) -> dict:
     return {"archive": archive, "people": {p.key: p for p in archive.people},
             "topics_of": topic_finder(archive, hits=hits), "notes": meeting_notes(archive),
             "figures": figures_by_meeting(archive) or group_by_meeting(archive.figures), "hits": hits,
-            "annotations": group_by_meeting(archive.annotations), "roles": meeting_roles(archive)}
+            "annotations": group_by_meeting(archive.annotations), "roles": meeting_roles(archive),
+            "known": people_by_name(archive)}
 
 
 def meeting_arguments(context: LazyView, meeting: Meeting, around: dict) -> tuple:
     """meeting_part_view's arguments for one meeting, from its shared context."""
     part = meeting_part(context["archive"], meeting.slug, context["figures"], context["hits"], context["annotations"])
     return (part, meeting, context["people"], around, context["topics_of"](meeting),
-            context["notes"].get(meeting.slug, []), context["roles"])
+            context["notes"].get(meeting.slug, []), context["roles"], participant_keys(meeting, context["known"]))
 
 
 def meeting_page_view(context: LazyView, meeting: Meeting, around: dict) -> dict:
@@ -216,13 +217,13 @@ def detached_meeting_view(context: LazyView, meeting: Meeting, around: dict, qui
     to be sent pickled: its figures, terms and notes, its speakers with their roles here already
     looked up, its neighbours' summaries, its topics' names. It makes the same inputs and the
     same page as the listed view, which would pickle the whole archive with it."""
-    part, meeting, people, around, topics, notes, roles = meeting_arguments(context, meeting, around)
+    part, meeting, people, around, topics, notes, roles, named = meeting_arguments(context, meeting, around)
     part = meeting_share(part, meeting, part.figures, part.term_hits, part.annotations)
-    keys = set(part.speaker_of.values()) | {name_key(participant.name) for participant in meeting.participants}
+    keys = set(part.speaker_of.values()) | set(named)
     roles_here = {(key, meeting.slug): role_in(people[key], meeting, roles) for key in keys if key in people}
     previous, following = around[meeting.slug]
     arguments = (part, meeting, named_people(people, keys), {meeting.slug: (neighbour(previous), neighbour(following))},
-                 [TopicLink(topic.name, topic.slug) for topic in topics], notes, roles_here)
+                 [TopicLink(topic.name, topic.slug) for topic in topics], notes, roles_here, named)
     return LazyView(meeting_part_view, *arguments, inputs=partial(meeting_inputs, *arguments), quick=quick)
 
 
@@ -302,7 +303,32 @@ def meeting_quick(archive: Archive, meeting: Meeting, around: dict, shared: str 
     previous, following = around[meeting.slug]
     found = (shared, archive.analysis_keys.get(meeting.slug), summary_digest(archive, previous) if previous else "",
              summary_digest(archive, following) if following else "")
+    if meeting.participants:  # whom they name follows from aliases and printed names, which `shared` leaves out
+        found += (participant_keys(meeting, people_by_name(archive)),)
     return None if None in found else found
+
+
+@per_archive
+def people_by_name(archive: Archive) -> dict[str, str]:
+    """Name key → person key, for each name a person is known by: their own, each name their
+    labels printed, and their speakers.yaml aliases (a one-word alias also after their given
+    names, as resolve.make_directory reads it); a person's own name first, then in slug order.
+    A front-matter participant named by any of them ("Lukashenka") is that person."""
+    found = {person.key: person.key for person in archive.people}
+    for person in archive.people:
+        given = person.key.split(" ")[:-1]
+        for name in (*person.names, *person.aliases):
+            found.setdefault(name_key(name), person.key)
+        for alias in person.aliases:
+            if " " not in name_key(alias) and given:
+                found.setdefault(" ".join([*given, name_key(alias)]), person.key)
+    return found
+
+
+def participant_keys(meeting: Meeting, known: dict[str, str]) -> tuple[str, ...]:
+    """The person key of each of the meeting's front-matter participants (people_by_name), or
+    the name key as written for one the archive does not know."""
+    return tuple(known.get(key, key) for key in (name_key(participant.name) for participant in meeting.participants))
 
 
 def meeting_roles(archive: Archive) -> dict[tuple[str, str], str]:
@@ -323,7 +349,7 @@ def role_in(person: Person, meeting: Meeting, roles: dict | None) -> str:
 
 
 def meeting_inputs(part: Archive, meeting: Meeting, people: dict, around: dict, topics: list, notes: list,
-                   roles: dict) -> tuple:
+                   roles: dict, named: tuple[str, ...]) -> tuple:
     """Everything meeting_part_view reads, as plain values: the same inputs make the same page.
 
     Keep in step with meeting_view: a value it reads that is missing here
@@ -331,14 +357,13 @@ def meeting_inputs(part: Archive, meeting: Meeting, people: dict, around: dict, 
     edited archives both ways and compares).
     """
     speakers = [part.speaker_of.get((meeting.slug, turn.number)) for turn in meeting.turns]
-    named = [name_key(participant.name) for participant in meeting.participants]
     persons = [(key, person.name, person.slug, role_in(person, meeting, roles))
-               for key in dict.fromkeys(speakers + named) for person in (people.get(key),) if person]
+               for key in dict.fromkeys(speakers + list(named)) for person in (people.get(key),) if person]
     previous, following = around[meeting.slug]
     return (analysis_identity(part, meeting.slug, meeting, part.figures, part.term_hits), part.annotations,
             part.config, hit_entries(part), speakers, persons,
             meeting_summary(previous) if previous else None, meeting_summary(following) if following else None,
-            [(topic.name, topic.slug) for topic in topics], notes)
+            [(topic.name, topic.slug) for topic in topics], notes, named)
 
 
 def meeting_part(archive: Archive, slug: str, figures: dict, hits: dict, notes: dict) -> Archive:
@@ -352,12 +377,14 @@ def meeting_part(archive: Archive, slug: str, figures: dict, hits: dict, notes: 
 
 
 def meeting_part_view(part: Archive, meeting: Meeting, people: dict, around: dict, topics: list, notes: list,
-                      roles: dict | None = None) -> dict:
-    return meeting_view(part, meeting, people, around, paragraph_marks(part), topics, notes, roles)
+                      roles: dict | None = None, named: tuple[str, ...] | None = None) -> dict:
+    return meeting_view(part, meeting, people, around, paragraph_marks(part), topics, notes, roles, named)
 
 
 def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict, marks: dict,
-                 topics: list | None = None, notes: list | None = None, roles_here: dict | None = None) -> dict:
+                 topics: list | None = None, notes: list | None = None, roles_here: dict | None = None,
+                 named: tuple[str, ...] | None = None) -> dict:
+    """A meeting page's view. `named`: participant_keys of its participants (found in `archive` when not given)."""
     page = urls.meeting(meeting.slug)
     beside = notes_by_paragraph(notes or [])
     shown = shown_numbers(notes or [])
@@ -409,12 +436,19 @@ def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict,
             "share": round(100 * words / total, 1),
         })
     spoken = {name_key(p["name"]) for p in participants} | {key for key, _, _ in shares if key}
-    for participant in meeting.participants:
-        if name_key(participant.name) not in spoken:
-            known = people.get(name_key(participant.name))
-            participants.append({"name": participant.name, "href": urls.speaker(known.slug) if known else "",
-                                 "slug": known.slug if known else "", "role": participant.role,
-                                 "generic": False, "words": 0, "share": 0.0})
+    listed: dict[str, dict] = {}  # a person named twice ("Lukashenka", "Alexander Lukashenko") is listed once
+    named = participant_keys(meeting, people_by_name(archive)) if named is None else named
+    for participant, key in zip(meeting.participants, named):
+        if key in spoken:
+            continue
+        if key in listed:
+            listed[key]["role"] = listed[key]["role"] or participant.role
+            continue
+        known = people.get(key)
+        listed[key] = {"name": known.name if known else participant.name,
+                       "href": urls.speaker(known.slug) if known else "", "slug": known.slug if known else "",
+                       "role": participant.role, "generic": False, "words": 0, "share": 0.0}
+    participants += listed.values()
     previous, following = around[meeting.slug]
     return {
         "title": meeting.title,

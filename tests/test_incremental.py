@@ -589,6 +589,40 @@ def test_a_parcel_whose_cache_entry_is_gone_is_made_by_the_build_itself(tmp_path
     assert differences(tree(one), tree(two)) == []
 
 
+def participants_listed(page: Path) -> list[tuple[str, str]]:
+    """(name, href) of each participant a meeting page lists who does not speak in it."""
+    from sitecheck import find_all, find_one, parse_html, text_of
+    section = find_one(parse_html(page.read_text(encoding="utf-8")), "section", cls="participants")
+    return [(text_of(li).strip(), links[0].attrs["href"] if (links := find_all(li, "a")) else "")
+            for li in find_all(section, "li") if not find_all(li, "span", cls="share")]
+
+
+def test_a_participant_named_by_an_alias_is_that_person_while_the_alias_stands(content, tmp_path):
+    """A front-matter participant named by a speakers.yaml alias ("Mr Medvedev") is that person:
+    linked, and listed once beside the same person written in full (it was listed as written,
+    unlinked, and twice). The alias taken out of speakers.yaml, a rebuild lists the name as
+    written again, as a clean build does: the page's quick key holds whom its participants name."""
+    seed = content / "transcripts" / SEED_NAME
+    seed.write_text(seed.read_text(encoding="utf-8").replace(
+        "date: 2023-02-17\n", "date: 2023-02-17\nparticipants:\n  - {name: Mr Medvedev, role: Deputy Chairman of"
+        " the Security Council}\n  - Dmitry Medvedev\n", 1), encoding="utf-8")
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    assert participants_listed(site / SEED_PAGE) == [
+        ("Dmitry Medvedev, Deputy Chairman of the Security Council", "../speakers/dmitry-medvedev.html")]
+    speakers = content / "speakers.yaml"
+    text = speakers.read_text(encoding="utf-8")
+    assert "aliases: [Mr Medvedev, " in text
+    speakers.write_text(text.replace("aliases: [Mr Medvedev, ", "aliases: [", 1), encoding="utf-8")
+    build(content, site, jobs=1)
+    clean = tmp_path / "clean"
+    build(content, clean, jobs=1, use_cache=False)
+    assert differences(tree(site), tree(clean)) == []
+    assert participants_listed(site / SEED_PAGE) == [
+        ("Mr Medvedev, Deputy Chairman of the Security Council", ""),
+        ("Dmitry Medvedev", "../speakers/dmitry-medvedev.html")]
+
+
 def test_a_detached_view_makes_the_same_page_from_its_own_meeting_alone():
     """LazyView.detached of every meeting's page, data file and search text gives the same inputs
     and the same view as the listed one, and pickles none of the archive's other meetings (only
