@@ -1,12 +1,12 @@
 """Links written in the content's Markdown that the built site could not follow.
 
 The contract says every link of the site resolves. A link an editor writes
-(in a .md transcript or its footnotes, a note, a definition, a topic's description, a bio) that names
-a file the build does not write, a paragraph or turn a meeting does not have,
-or a place outside the site, is a warning at the line where it is written,
-found here from the archive alone: the pages a build writes follow from its
-meetings, people and terms, so no page is read again. URLs (http, https,
-mailto) are not checked.
+(in a .md transcript or its footnotes, a note, a definition, a topic's
+description, a bio) that names a file the build does not write, a paragraph or
+turn a meeting does not have, or a place outside the site, is a warning at the
+line where it is written, found here from the archive alone: the pages a build
+writes follow from its meetings, people and terms, so no page is read again.
+URLs (http, https, mailto) are not checked.
 """
 from __future__ import annotations
 

@@ -90,7 +90,8 @@ def _run(index: int):
 
 
 def _start_worker(parent: int) -> None:
-    """In a worker: leave Ctrl-C to the build, and exit once the build that forked it is gone.
+    """In a worker: leave Ctrl-C to the build, end on SIGTERM or SIGHUP (the build then makes its
+    tasks, or stops too), and exit once the build that forked it is gone.
 
     Ctrl-C reaches every process of the build: the build stops, and waits for the tasks
     its workers have taken before it removes the new site; a worker waiting for its next
@@ -99,8 +100,8 @@ def _start_worker(parent: int) -> None:
     the task pipe, so it never sees the pipe close.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):  # the build's own handlers (cli.stopped_by_signals) are its alone:
-        if hasattr(signal, name):       # a worker sent one ends, and the build makes its tasks
+    for name in ("SIGTERM", "SIGHUP"):  # cli.STOP_SIGNALS: the build's handlers are its alone (not
+        if hasattr(signal, name):       # imported: cli loads without this module); a worker sent one ends
             signal.signal(getattr(signal, name), signal.SIG_DFL)
 
     def watch() -> None:

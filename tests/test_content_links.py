@@ -24,11 +24,13 @@ Alexander Lukashenko: Thanks, and [gone](#p9).
 FILES = {
     "transcripts/2024-03-01_a.md": TRANSCRIPT,
     "transcripts/2024-03-02_b.md": "---\ntitle: B\ndate: 2024-03-02\n---\nVladimir Putin: Hello.\n",
-    "annotations/2024-03-01_a.yaml": "- quote: Thanks\n  body: Compare [the next](2024-03-02-b.html) and [up](../../x.html);"
-                                     " [older figures](/figures/page-2.html), [none](/figures/page-two.html).\n",
+    "annotations/2024-03-01_a.yaml": "- quote: Thanks\n  body: Compare [the next](2024-03-02-b.html) and"
+                                     " [up](../../x.html); [older figures](/figures/page-2.html),"
+                                     " [none](/figures/page-two.html).\n",
     "glossary.yaml": "terms:\n- term: Union State\n  topic: Union State\n"
                      "  definition: Its [council](supreme-state-council.html); [home](/index.html).\n"
-                     "topics:\n  Union State: See [the term](../glossary/union-state.html) and [a treaty](treaty.html).\n",
+                     "topics:\n  Union State: See [the term](../glossary/union-state.html) and"
+                     " [a treaty](treaty.html).\n",
     "speakers.yaml": "- name: Vladimir Putin\n  bio: Met [Lukashenko](alexander-lukashenko.html) and [no one](nobody.html);"
                      " see [earlier](vladimir-putin-p12.html) and [one](nobody-p2.html).\n",
 }
