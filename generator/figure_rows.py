@@ -21,7 +21,7 @@ from typing import NamedTuple
 from markupsafe import Markup
 
 from . import urls
-from .figures import Figure
+from .figures import Figure, figure_anchor
 from .numbers import plain
 
 KIND_LABELS = {"money": "Money", "percent": "Percentage", "count": "Count", "measure": "Measure",
@@ -193,16 +193,18 @@ def meeting_rows(meeting: MeetingCell, figures: Iterable[Figure], sentences: Ite
         value, normalised, high, sort_value = value_texts(figure)
         before, marked, after = sentence_parts(sentence, said)
         texts += (said, figure.qualifier, value, normalised, high, sort_value, shown_unit(figure), before, after)
-        rows.append((kind_html, paragraph_html, speaker_html, figure.restates is not None, marked))
+        rows.append((kind_html, paragraph_html, speaker_html, figure.restates is not None, marked,
+                     escape_each([figure_anchor(figure)])[0]))
     lines = []
     columns_html = [escape_each(texts[i::ROW_TEXTS]) for i in range(ROW_TEXTS)]  # a column needing none is kept
     for (said_html, qualifier_html, value_html, normalised_html, high_html, sort_value_html, unit_html, before_html,
          after_html,
          ((kind_html, kind_label_html), (href_html, anchor_html), (speaker_slug_html, speaker_cell_html), restates,
-          marked)) in zip(*columns_html, rows):
+          marked, anchor)) in zip(*columns_html, rows):
         marked_html = f"<mark>{said_html}</mark>" if marked and said_html else ""
         lines.append(
-            f'    <tr data-kind="{kind_html}" data-speaker="{speaker_slug_html}" data-meeting="{slug_html}">\n'
+            f'    <tr data-kind="{kind_html}" data-speaker="{speaker_slug_html}" data-meeting="{slug_html}"'
+            f' id="{anchor}">\n'
             f'      <td class="said"><a href="{href_html}">{said_html}</a></td>\n'
             f'      <td class="value" data-value="{sort_value_html}">'
             f'{value_cell_html(qualifier_html, value_html, normalised_html, high_html, unit_html, restates)}</td>\n'

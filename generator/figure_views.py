@@ -32,7 +32,7 @@ from .figure_rows import KIND_LABELS, NOBODY, MeetingCell, Speaker, meeting_rows
 from .figures import FIGURE_KINDS, Figure, sentences_of
 from .lazy import LazyView, fingerprint
 from .model import Archive, analysis_identity, figures_by_meeting, group_by_meeting, meetings_by_slug
-from .once import per_item
+from .once import per_archive, per_item
 from .paging import cut_by_content
 from .views import as_named, format_date, people_named
 
@@ -218,11 +218,24 @@ class Nav(NamedTuple):
     older: str
 
 
-def figures_pages(archive: Archive):
-    meetings = meetings_by_slug(archive)
+def figures_layout(archive: Archive) -> tuple[list[Share], list[list[Share]], list[str]]:
+    """The ranked shares, their pages' chunks and the pages' paths."""
     shares = ranked_shares(archive)
     chunks = page_chunks(shares)
-    paths = page_paths(len(chunks))
+    return shares, chunks, page_paths(len(chunks))
+
+
+@per_archive
+def figures_page_of(archive: Archive) -> dict[str, str]:
+    """Meeting slug → the figures page that lists its figures (a page holds whole meetings), where
+    a meeting page links each figure to its row."""
+    _, chunks, paths = figures_layout(archive)
+    return {slug: path for chunk, path in zip(chunks, paths) for slug, _ in chunk}
+
+
+def figures_pages(archive: Archive):
+    meetings = meetings_by_slug(archive)
+    shares, chunks, paths = figures_layout(archive)
     spans = [date_span(meetings, chunk) for chunk in chunks]
     kinds = Counter()
     for _, said in shares:

@@ -812,13 +812,16 @@ def _said_paragraphs(meeting):
             yield block, None
 
 
-def figure_marks(archive) -> dict:
-    """(meeting slug, paragraph number) → [inline.Mark] for <data class="figure">.
+def figure_marks(archive, index_page: str = "") -> dict:
+    """(meeting slug, paragraph number) → [inline.Mark] for <data class="figure">, and inside it
+    a link to the figure's row on `index_page` (the figures page of its meeting), when given.
 
     Vague amounts have no number to give, so they are listed in the index
     but not marked in the text. A range is one mark whose value is its low
     end, a number as <data value> wants, and whose data-high is its high end:
-    value="40" data-high="60" for "40–60 percent".
+    value="40" data-high="60" for "40–60 percent". The link is of the lowest
+    priority: it sits inside the <data>, goes wherever the <data> goes, and
+    yields to a link of the text's own around or inside it (inline.choose_marks).
     """
     marks: dict[tuple[str, int], list[Mark]] = {}
     for figure in archive.figures:
@@ -827,6 +830,14 @@ def figure_marks(archive) -> dict:
         value, high = figure.bounds
         values = (("value", value), ("data-high", high)) if high else (("value", value),)
         attrs = (("class", "figure"), *values, ("data-unit", figure.unit))
-        marks.setdefault((figure.meeting, figure.paragraph), []).append(
-            Mark(figure.start, figure.end, "data", attrs, 2))
+        here = marks.setdefault((figure.meeting, figure.paragraph), [])
+        here.append(Mark(figure.start, figure.end, "data", attrs, 2))
+        if index_page:
+            here.append(Mark(figure.start, figure.end, "a", (("class", "figure-link"),
+                                                             ("href", f"{index_page}#{figure_anchor(figure)}")), 0))
     return marks
+
+
+def figure_anchor(figure: Figure) -> str:
+    """The id of the figure's row on its figures page: its meeting, paragraph and place in it."""
+    return f"f-{figure.meeting}-p{figure.paragraph}-{figure.start}"

@@ -65,7 +65,8 @@ def text_marks(text: str) -> list[Mark]:
 
 def choose_marks(marks: list[Mark]) -> list[Mark]:
     """The marks to render, nested: of two that cross, the one of lower priority is dropped, or
-    cut into pieces that nest when it `splits`. A point mark (a note's or a footnote's number)
+    cut into pieces that nest when it `splits`; so is a link that would hold, or sit in, a link
+    of higher priority (or, of the same, one that starts first). A point mark (a note's or a footnote's number)
     that falls inside a link or a figure moves to its end: a link inside a link is invalid,
     and a figure's words are one."""
     kept: list[Mark] = []
@@ -79,6 +80,8 @@ def choose_marks(marks: list[Mark]) -> list[Mark]:
             continue
         crossed = [k for k in kept if crosses(mark, k)]
         if not crossed:
+            if mark.tag == "a" and any(k.tag == "a" and k.start < mark.end and mark.start < k.end for k in kept):
+                continue  # a link around or inside a link kept before it: invalid HTML
             kept.append(mark)
         elif mark.splits:
             kept += [piece for piece in pieces(mark, crossed) if not any(crosses(piece, k) for k in kept)]

@@ -95,10 +95,11 @@ def index_pages(archive: Archive):
                                      "count": len(archive.meetings)}
 
 
-def paragraph_marks(archive: Archive) -> dict[tuple[str, int], list[Mark]]:
-    """(meeting slug, paragraph number) → the marks every capability adds, in one pass."""
+def paragraph_marks(archive: Archive, figures_page: str = "") -> dict[tuple[str, int], list[Mark]]:
+    """(meeting slug, paragraph number) → the marks every capability adds, in one pass; each
+    figure linked to its row on `figures_page`, when given."""
     marks: dict[tuple[str, int], list[Mark]] = defaultdict(list)
-    for source in (figure_marks(archive), term_marks(archive), annotation_marks(archive)):
+    for source in (figure_marks(archive, figures_page), term_marks(archive), annotation_marks(archive)):
         for key, found in source.items():
             marks[key].extend(found)
     return defaultdict(list, {key: without_clashing_terms(found) for key, found in marks.items()})
@@ -169,14 +170,15 @@ def meeting_context(archive: Archive) -> dict:
             "topics_of": topic_finder(archive, hits=hits), "notes": meeting_notes(archive),
             "figures": figures_by_meeting(archive) or group_by_meeting(archive.figures), "hits": hits,
             "annotations": group_by_meeting(archive.annotations), "roles": meeting_roles(archive),
-            "known": people_by_name(archive)}
+            "known": people_by_name(archive), "figures_pages": figures_page_of(archive)}
 
 
 def meeting_arguments(context: LazyView, meeting: Meeting, around: dict) -> tuple:
     """meeting_part_view's arguments for one meeting, from its shared context."""
     part = meeting_part(context["archive"], meeting.slug, context["figures"], context["hits"], context["annotations"])
     return (part, meeting, context["people"], around, context["topics_of"](meeting),
-            context["notes"].get(meeting.slug, []), context["roles"], participant_keys(meeting, context["known"]))
+            context["notes"].get(meeting.slug, []), context["roles"], participant_keys(meeting, context["known"]),
+            context["figures_pages"].get(meeting.slug, ""))
 
 
 def meeting_page_view(context: LazyView, meeting: Meeting, around: dict) -> dict:
@@ -217,13 +219,14 @@ def detached_meeting_view(context: LazyView, meeting: Meeting, around: dict, qui
     to be sent pickled: its figures, terms and notes, its speakers with their roles here already
     looked up, its neighbours' summaries, its topics' names. It makes the same inputs and the
     same page as the listed view, which would pickle the whole archive with it."""
-    part, meeting, people, around, topics, notes, roles, named = meeting_arguments(context, meeting, around)
+    part, meeting, people, around, topics, notes, roles, named, figures_page = meeting_arguments(context, meeting,
+                                                                                                  around)
     part = meeting_share(part, meeting, part.figures, part.term_hits, part.annotations)
     keys = set(part.speaker_of.values()) | set(named)
     roles_here = {(key, meeting.slug): role_in(people[key], meeting, roles) for key in keys if key in people}
     previous, following = around[meeting.slug]
     arguments = (part, meeting, named_people(people, keys), {meeting.slug: (neighbour(previous), neighbour(following))},
-                 [TopicLink(topic.name, topic.slug) for topic in topics], notes, roles_here, named)
+                 [TopicLink(topic.name, topic.slug) for topic in topics], notes, roles_here, named, figures_page)
     return LazyView(meeting_part_view, *arguments, inputs=partial(meeting_inputs, *arguments), quick=quick)
 
 
@@ -297,6 +300,12 @@ def meeting_page_quicks(archive: Archive) -> list[tuple | None]:
     return [meeting_quick(archive, meeting, around, shared) for meeting in archive.meetings]
 
 
+def figures_page_of(archive: Archive) -> dict[str, str]:
+    """figure_views.figures_page_of, imported when asked: figure_views reads this module."""
+    from .figure_views import figures_page_of as pages_of
+    return pages_of(archive)
+
+
 def meeting_quick(archive: Archive, meeting: Meeting, around: dict, shared: str | None) -> tuple | None:
     """LazyView.quick of a meeting's page: the shared digest, the analysis key of the meeting, and
     its neighbours' summaries (summary_digest); None when one is missing."""
@@ -305,6 +314,7 @@ def meeting_quick(archive: Archive, meeting: Meeting, around: dict, shared: str 
              summary_digest(archive, following) if following else "")
     if meeting.participants:  # whom they name follows from aliases and printed names, which `shared` leaves out
         found += (participant_keys(meeting, people_by_name(archive)),)
+    found += (figures_page_of(archive).get(meeting.slug, ""),)  # where its figures link to
     return None if None in found else found
 
 
@@ -349,7 +359,7 @@ def role_in(person: Person, meeting: Meeting, roles: dict | None) -> str:
 
 
 def meeting_inputs(part: Archive, meeting: Meeting, people: dict, around: dict, topics: list, notes: list,
-                   roles: dict, named: tuple[str, ...]) -> tuple:
+                   roles: dict, named: tuple[str, ...], figures_page: str) -> tuple:
     """Everything meeting_part_view reads, as plain values: the same inputs make the same page.
 
     Keep in step with meeting_view: a value it reads that is missing here
@@ -363,7 +373,7 @@ def meeting_inputs(part: Archive, meeting: Meeting, people: dict, around: dict, 
     return (analysis_identity(part, meeting.slug, meeting, part.figures, part.term_hits), part.annotations,
             part.config, hit_entries(part), speakers, persons,
             meeting_summary(previous) if previous else None, meeting_summary(following) if following else None,
-            [(topic.name, topic.slug) for topic in topics], notes, named)
+            [(topic.name, topic.slug) for topic in topics], notes, named, figures_page)
 
 
 def meeting_part(archive: Archive, slug: str, figures: dict, hits: dict, notes: dict) -> Archive:
@@ -377,8 +387,9 @@ def meeting_part(archive: Archive, slug: str, figures: dict, hits: dict, notes: 
 
 
 def meeting_part_view(part: Archive, meeting: Meeting, people: dict, around: dict, topics: list, notes: list,
-                      roles: dict | None = None, named: tuple[str, ...] | None = None) -> dict:
-    return meeting_view(part, meeting, people, around, paragraph_marks(part), topics, notes, roles, named)
+                      roles: dict | None = None, named: tuple[str, ...] | None = None, figures_page: str = "") -> dict:
+    return meeting_view(part, meeting, people, around, paragraph_marks(part, figures_page), topics, notes, roles,
+                        named)
 
 
 def meeting_view(archive: Archive, meeting: Meeting, people: dict, around: dict, marks: dict,

@@ -35,13 +35,14 @@ HOSTILE = [
     "plain words, “curly quotes”, — and ¶",
 ]
 
-# The rows of templates/figures.html before they moved to figure_rows.py, kept here to compare with.
+# The rows of templates/figures.html before they moved to figure_rows.py, kept here to compare with,
+# with the id each row has since (its meeting, paragraph and place: every figure here starts its paragraph).
 OLD_ROWS = """\
   {% for m in meetings %}
   {% set meeting_cell %}<td class="meeting-cell" data-value="{{ m.iso_date }}"><a href="{{ m.href }}">{{ m.title }}</a><br><span class="date">{% if m.iso_date %}<time datetime="{{ m.iso_date }}">{{ m.date }}</time>{% else %}{{ m.date }}{% endif %}</span></td>{% endset %}
   {% for kind, kind_label, said, href, anchor, qualifier, value, normalised, sort_value, unit, restates,
          speaker, speaker_slug, speaker_href, before, marked, after in m.figures %}
-    <tr data-kind="{{ kind }}" data-speaker="{{ speaker_slug }}" data-meeting="{{ m.slug }}">
+    <tr data-kind="{{ kind }}" data-speaker="{{ speaker_slug }}" data-meeting="{{ m.slug }}" id="f-{{ m.slug }}-{{ anchor }}-0">
       <td class="said"><a href="{{ href }}">{{ said }}</a></td>
       <td class="value" data-value="{{ sort_value }}">{% if qualifier %}<span class="qualifier">{{ qualifier }}</span> {% endif %}<data{% if not normalised %} class="vague"{% endif %} value="{{ normalised.split('..')[0] }}"{% if '..' in normalised %} data-high="{{ normalised.split('..')[1] }}"{% endif %}>{{ value }}</data>{% if unit %}&nbsp;<span class="unit">{{ unit }}</span>{% endif %}{% if restates %} <span class="restates">(the amount before, restated)</span>{% endif %}</td>
       <td class="kind">{{ kind_label }}</td>

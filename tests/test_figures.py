@@ -433,12 +433,46 @@ def test_figures_page_works_without_a_script_and_loads_only_its_own(example_site
 
 
 def test_meeting_text_marks_figures_as_data(example_site):
+    """Each figure in the text is <data> (DESIGN's hook), holding a link to its row in the figures index."""
     meeting = (example_site / "meetings" / "2023-02-17-70530.html").read_text(encoding="utf-8")
-    assert '<data class="figure" value="43000000000" data-unit="USD">over US$43 billion</data>' in meeting
-    assert re.search(r'<data class="figure" value="1000" data-unit="count">up to a(?:\xa0|&nbsp;| )thousand component parts</data>', meeting)
+    assert ('<data class="figure" value="43000000000" data-unit="USD"><a class="figure-link" '
+            'href="../figures/index.html#f-2023-02-17-70530-p14-87">over US$43 billion</a></data>') in meeting
+    assert re.search(r'<data class="figure" value="1000" data-unit="count"><a class="figure-link" href="[^"]+">'
+                     r'up to a(?:\xa0|&nbsp;| )thousand component parts</a></data>', meeting)
     for value in re.findall(r'<data class="figure" value="([^"]*)"', meeting):
         assert re.fullmatch(r"-?\d+(\.\d+)?", value), value
-    assert not re.search(r"<data[^>]*>[^<]*(Su-25|MC-21|Superjet)", meeting)
+    assert not re.search(r"<data[^>]*>(?:<a [^>]*>)?[^<]*(Su-25|MC-21|Superjet)", meeting)
+
+
+def figure_links(meeting_html: str) -> list[tuple[str, str, str]]:
+    """(figures page, row id, words) of each figure linked in a meeting page's text."""
+    return re.findall(r'<a class="figure-link" href="\.\./(figures/[^"#]+)#([^"]+)">([^<]*)</a>', meeting_html)
+
+
+def test_each_figure_in_the_text_links_to_its_row_which_links_back(example_archive, monkeypatch):
+    """DESIGN: figures link to their pages, and those pages link back to the exact paragraph. With
+    pages of about 60 rows a meeting's figures are on an older page: its links go there."""
+    from dataclasses import replace
+
+    from generator import figure_views
+    from generator.render import render_site
+    monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", 60)
+    site = render_site(replace(example_archive))  # a new Archive: its pages are cut anew
+    checked = set()
+    for path, data in site.items():
+        if not path.startswith("meetings/"):
+            continue
+        slug = path[len("meetings/"):-len(".html")]
+        links = figure_links(data.decode("utf-8"))
+        assert len(links) == sum(1 for f in example_archive.figures if f.meeting == slug and not f.vague), path
+        for page, anchor, words in links:
+            row = re.search(rf'<tr [^>]*id="{re.escape(anchor)}">\s*<td class="said"><a href="\.\./{re.escape(path)}'
+                            rf'#(p\d+)">([^<]*)</a>', site[page].decode("utf-8"))
+            assert row, (path, page, anchor)
+            paragraph = anchor.split("-p")[-1].split("-")[0]
+            assert row.group(1) == f"p{paragraph}"
+            checked.add(page)
+    assert checked == {"figures/index.html", "figures/page-1.html", "figures/page-2.html"}
 
 
 SAID_ROW_RE = re.compile(
@@ -515,9 +549,11 @@ def test_a_range_is_one_mark_with_its_low_value_and_high_end():
     archive = load_archive(ContentInput(transcripts=(Source("transcripts/2024-01-02_x.txt", text),)))
     html = render_site(archive)["meetings/2024-01-02-x.html"].decode("utf-8")
     paragraph = re.search(r'<p id="p1"[^>]*>(.*?)&nbsp;<a class="permalink"', html).group(1)
-    assert paragraph == ('Prices fell <data class="figure" value="40" data-high="60" data-unit="%">40–60 percent</data>, '
+    row = '<a class="figure-link" href="../figures/index.html#f-2024-01-02-x-p1-'
+    assert paragraph == ('Prices fell <data class="figure" value="40" data-high="60" data-unit="%">'
+                         f'{row}12">40–60 percent</a></data>, '
                          '&lt;b&gt;then&lt;/b&gt; &amp; "more", <data class="figure" value="20000000" '
-                         'data-high="50000000" data-unit="RUB">between 20 and 50 million rubles</data>.')
+                         f'data-high="50000000" data-unit="RUB">{row}49">between 20 and 50 million rubles</a></data>.')
 
 
 def test_figures_page_escapes_what_the_text_says(tmp_path):
@@ -740,3 +776,18 @@ def test_figures_come_back_from_a_pickle_as_figures_made_by_tuple_new(example_ar
     assert [f.vague for f in back] == [f.vague for f in figures]
     opcodes = {op.name for op, _, _ in pickletools.genops(pickle.dumps(figures[0], protocol=pickle.HIGHEST_PROTOCOL))}
     assert "NEWOBJ" not in opcodes and "REDUCE" in opcodes
+
+
+def test_a_figure_inside_a_link_of_the_text_is_marked_but_not_linked_again():
+    """A link inside a link is invalid HTML: a .md transcript's own link keeps the words it holds,
+    and a figure among them is <data> without its link to the index (inline.choose_marks)."""
+    from generator.render import render_site
+    text = ('---\ntitle: "Links"\ndate: 2024-01-02\n---\n'
+            'Speaker One: See [the 5 percent rise](https://example.org) and 7 percent more.\n')
+    archive = load_archive(ContentInput(transcripts=(Source("transcripts/2024-01-02_x.md", text),)))
+    html = render_site(archive)["meetings/2024-01-02-x.html"].decode("utf-8")
+    paragraph = re.search(r'<p id="p1"[^>]*>(.*?)&nbsp;<a class="permalink"', html).group(1)
+    assert paragraph == ('See <a href="https://example.org" rel="external nofollow">the '
+                         '<data class="figure" value="5" data-unit="%">5 percent</data> rise</a> and '
+                         '<data class="figure" value="7" data-unit="%"><a class="figure-link" '
+                         'href="../figures/index.html#f-2024-01-02-x-p1-27">7 percent</a></data> more.')

@@ -112,3 +112,31 @@ def test_a_header_sorts_the_rows_and_again_the_other_way(figures_page):
     said = [row["said"].lower() for row in page.evaluate(SHOWN)]
     assert len(said) == 45 and said == sorted(said)
     assert {row["kind"] for row in page.evaluate(SHOWN)} == {"money"}
+
+
+def test_a_figure_in_the_text_opens_its_row_which_leads_back_to_the_paragraph(example_site: Path, browser):
+    """DESIGN: figures link to their pages, and those pages link back to the exact paragraph. A click
+    on "over US$43 billion" in a meeting's text shows its row, marked as the target, in the
+    figures index; the row's own link goes back to the paragraph it was said in."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    meeting = example_site / "meetings" / "2023-02-17-70530.html"
+    page.goto(meeting.as_uri(), wait_until="load")
+    figure = page.locator("#p14 data.figure", has_text="over US$43 billion").locator("a.figure-link")
+    assert figure.count() == 1
+    figure.click()
+    page.wait_for_url("**/figures/index.html#f-2023-02-17-70530-p14-87")
+    target = page.evaluate("""() => { const row = document.querySelector(':target');
+        const box = row.getBoundingClientRect();
+        return {tag: row.tagName, said: row.cells[0].textContent.trim(), shown: !row.hidden && box.height > 0,
+                inView: box.top >= 0 && box.bottom <= innerHeight,
+                marked: getComputedStyle(row.cells[0]).backgroundColor}; }""")
+    assert target["tag"] == "TR" and target["said"] == "over US$43 billion"
+    assert target["shown"] and target["inView"]
+    assert target["marked"] not in ("rgba(0, 0, 0, 0)", "transparent")
+    page.locator(":target td.said a").click()
+    page.wait_for_url(meeting.as_uri() + "#p14")
+    assert page.evaluate("document.querySelector(':target').id") == "p14"
+    page.close()
+    assert errors == []

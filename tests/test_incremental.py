@@ -774,6 +774,29 @@ def test_a_figure_added_renders_only_the_figure_page_that_lists_it(content, tmp_
     assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
 
 
+def test_meetings_whose_figures_move_to_another_page_link_them_there(content, tmp_path, monkeypatch):
+    """A meeting page links each figure to its row on the figures page of its meeting: when the
+    oldest meeting says 130 figures more, its page of the figures index ends at it, and the
+    meetings after it move to pages numbered anew. Their meeting pages are made again (the page
+    is in their quick keys), as a clean build makes them."""
+    from generator import figure_views
+    monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", 60)  # three pages; the oldest meeting is on page-1
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    before = {path: set(re.findall(r'href="\.\./(figures/[^"#]+)#f-', text))
+              for path, text in ((path, data.decode("utf-8")) for path, data in tree(site).items())
+              if path.startswith("meetings/")}
+    oldest = content / "transcripts" / "2010-10-09_9200.txt"
+    said = ", ".join(f"{number} plants" for number in range(1, 131))
+    oldest.write_text(oldest.read_text(encoding="utf-8") + f"\nDmitry Medvedev: We count {said}.\n", encoding="utf-8")
+    build(content, site, jobs=1)
+    assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
+    after = {path: set(re.findall(r'href="\.\./(figures/[^"#]+)#f-', (site / path).read_text(encoding="utf-8")))
+             for path in before}
+    moved = [path for path in before if before[path] != after[path] and path != "meetings/2010-10-09-9200.html"]
+    assert len(moved) >= 2, (before, after)
+
+
 def test_a_servers_edit_digests_only_the_figures_page_that_lists_the_meeting(content, tmp_path, monkeypatch):
     """A server's rebuild takes the quick key of each figures page whose meetings are analysed
     as then from the last listing: after words added to the oldest meeting, only its page

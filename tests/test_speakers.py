@@ -794,7 +794,7 @@ def indexed_by_speaker(site: Path) -> Counter:
     """The same, of every row of the figures index, by the speaker the row names."""
     rows: Counter = Counter()
     for page in (site / "figures").glob("*.html"):
-        rows.update(re.findall(r'<tr data-kind="\w+" data-speaker="([^"]+)" data-meeting="[^"]+">\s*'
+        rows.update(re.findall(r'<tr data-kind="\w+" data-speaker="([^"]+)" data-meeting="[^"]+"[^>]*>\s*'
                                r'<td class="said"><a href="\.\./meetings/([^"#]+)\.html#p(\d+)">([^<]*)</a>',
                                page.read_text("utf-8")))
     return rows
