@@ -218,8 +218,10 @@ class Nav(NamedTuple):
     older: str
 
 
+@per_archive
 def figures_layout(archive: Archive) -> tuple[list[Share], list[list[Share]], list[str]]:
-    """The ranked shares, their pages' chunks and the pages' paths."""
+    """The ranked shares, their pages' chunks and the pages' paths: made once an archive, for its
+    figures pages and for its meeting pages, which link each figure to its row (figures_page_of)."""
     shares = ranked_shares(archive)
     chunks = page_chunks(shares)
     return shares, chunks, page_paths(len(chunks))

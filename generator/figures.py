@@ -819,9 +819,9 @@ def figure_marks(archive, index_page: str = "") -> dict:
     Vague amounts have no number to give, so they are listed in the index
     but not marked in the text. A range is one mark whose value is its low
     end, a number as <data value> wants, and whose data-high is its high end:
-    value="40" data-high="60" for "40–60 percent". The link is of the lowest
-    priority: it sits inside the <data>, goes wherever the <data> goes, and
-    yields to a link of the text's own around or inside it (inline.choose_marks).
+    value="40" data-high="60" for "40–60 percent". The link is the mark's
+    `inner` one: it goes wherever the <data> goes, and yields to a link of the
+    text's own around or inside it (inline.choose_marks).
     """
     marks: dict[tuple[str, int], list[Mark]] = {}
     for figure in archive.figures:
@@ -830,11 +830,9 @@ def figure_marks(archive, index_page: str = "") -> dict:
         value, high = figure.bounds
         values = (("value", value), ("data-high", high)) if high else (("value", value),)
         attrs = (("class", "figure"), *values, ("data-unit", figure.unit))
-        here = marks.setdefault((figure.meeting, figure.paragraph), [])
-        here.append(Mark(figure.start, figure.end, "data", attrs, 2))
-        if index_page:
-            here.append(Mark(figure.start, figure.end, "a", (("class", "figure-link"),
-                                                             ("href", f"{index_page}#{figure_anchor(figure)}")), 0))
+        inner = (("class", "figure-link"), ("href", f"{index_page}#{figure_anchor(figure)}")) if index_page else ()
+        marks.setdefault((figure.meeting, figure.paragraph), []).append(
+            Mark(figure.start, figure.end, "data", attrs, 2, inner=inner))
     return marks
 
 

@@ -47,6 +47,9 @@ class Mark:
     splits: bool = field(default=False, compare=False)
     """A highlight (a note's quoted words) that is cut where it crosses a mark kept before it,
     rather than dropped: its id stays on the first piece, its tail on the last."""
+    inner: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    """Attributes of a link just inside this mark's tag, around its words (a figure's link to its
+    row): one mark, not two, so the link goes wherever the mark goes, at the cost of one tag."""
 
 
 def text_marks(text: str) -> list[Mark]:
@@ -65,10 +68,10 @@ def text_marks(text: str) -> list[Mark]:
 
 def choose_marks(marks: list[Mark]) -> list[Mark]:
     """The marks to render, nested: of two that cross, the one of lower priority is dropped, or
-    cut into pieces that nest when it `splits`; so is a link that would hold, or sit in, a link
-    of higher priority (or, of the same, one that starts first). A point mark (a note's or a footnote's number)
-    that falls inside a link or a figure moves to its end: a link inside a link is invalid,
-    and a figure's words are one."""
+    cut into pieces that nest when it `splits`. A mark's `inner` link is dropped where it would
+    hold, or sit in, another link (a .md transcript's own). A point mark (a note's or a
+    footnote's number) that falls inside a link or a figure moves to its end: a link inside a
+    link is invalid, and a figure's words are one."""
     kept: list[Mark] = []
     points: list[Mark] = []
     for mark in sorted(marks, key=lambda m: (-m.priority, m.start, -m.end)):
@@ -80,11 +83,13 @@ def choose_marks(marks: list[Mark]) -> list[Mark]:
             continue
         crossed = [k for k in kept if crosses(mark, k)]
         if not crossed:
-            if mark.tag == "a" and any(k.tag == "a" and k.start < mark.end and mark.start < k.end for k in kept):
-                continue  # a link around or inside a link kept before it: invalid HTML
             kept.append(mark)
         elif mark.splits:
             kept += [piece for piece in pieces(mark, crossed) if not any(crosses(piece, k) for k in kept)]
+    links = [k for k in kept if k.tag == "a"]
+    if links:
+        kept = [replace(k, inner=()) if k.inner and any(a.start < k.end and k.start < a.end for a in links) else k
+                for k in kept]
     for point in points:
         at = point.start
         while inside := [k.end for k in kept if k.start < at < k.end and k.tag in ("a", "data")]:
@@ -158,6 +163,10 @@ def render_text(text: str, marks: list[Mark] = (), page: str = "") -> Markup:
         # marks open first and close last.
         if mark.start == mark.end:  # a point mark (a footnote reference): open, tail and close at once
             events.append((mark.start, 0.5, index, _open(mark, page) + _tail(mark, page) + f"</{mark.tag}>"))
+            continue
+        if mark.inner:
+            events.append((mark.start, 1, index, _open(mark, page) + _open_tag("a", mark.inner, page)))
+            events.append((mark.end, 0, -index, f"</a>{_tail(mark, page)}</{mark.tag}>"))
             continue
         events.append((mark.start, 1, index, _open(mark, page)))
         events.append((mark.end, 0, -index, _tail(mark, page) + f"</{mark.tag}>"))
