@@ -32,6 +32,14 @@ def name_key(name: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\.(?=\S)", ". ", fold(name))).strip(" ,")
 
 
+def alias_keys(canonical: str, alias: str) -> list[str]:
+    """The name keys a speakers.yaml alias stands for: its own, and a one-word alias
+    ("Lukashenka") also after the canonical key's given names ("alexander lukashenka")."""
+    key = name_key(alias)
+    given = canonical.split(" ")[:-1]
+    return [key, " ".join([*given, key])] if " " not in key and given else [key]
+
+
 def name_words(name: str) -> list[str]:
     return name_key(name).split(" ")
 

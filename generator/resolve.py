@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from .labels import CONNECTORS, INSTITUTION_WORDS, TITLE_WORDS, label_core, normalise_spaces
 from .model import Label, Meeting, Person, Problem, RoleUse, SpeakerOf, Source
-from .names import fold, name_key, short_form
+from .names import alias_keys, fold, name_key, short_form
 from .once import PerItem
 from .slugs import free_slug, slugify
 from .speakers_file import SpeakerEntry, load_speakers
@@ -74,12 +74,9 @@ def make_directory(meetings: list[Meeting], entries: tuple[SpeakerEntry, ...],
     scoped: dict[tuple[str, str], str] = {}
     for entry in entries:
         canonical = name_key(entry.name)
-        given = canonical.split(" ")[:-1]
         aliases.setdefault(canonical, canonical)
         for alias in entry.aliases:
-            key = name_key(alias)
-            keys = [key, " ".join([*given, key])] if " " not in key and given else [key]
-            for each in keys:
+            for each in alias_keys(canonical, alias):
                 if entry.meetings:
                     scoped.update({(stem, each): canonical for stem in entry.meetings})
                 else:

@@ -25,7 +25,7 @@ from .inline import Mark, render_text, text_marks
 from .labels import normalise_spaces
 from .lazy import LazyView, fingerprint
 from .markdown import is_external, site_path
-from .names import name_key
+from .names import alias_keys, name_key
 from .once import per_archive, per_item
 from .resolve import role_at
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
@@ -321,17 +321,16 @@ def meeting_quick(archive: Archive, meeting: Meeting, around: dict, shared: str 
 @per_archive
 def people_by_name(archive: Archive) -> dict[str, str]:
     """Name key → person key, for each name a person is known by: their own, each name their
-    labels printed, and their speakers.yaml aliases (a one-word alias also after their given
-    names, as resolve.make_directory reads it); a person's own name first, then in slug order.
+    labels printed, and their speakers.yaml aliases (names.alias_keys, as resolve.make_directory
+    reads them); a person's own name first, then in slug order.
     A front-matter participant named by any of them ("Lukashenka") is that person."""
     found = {person.key: person.key for person in archive.people}
     for person in archive.people:
-        given = person.key.split(" ")[:-1]
-        for name in (*person.names, *person.aliases):
+        for name in person.names:
             found.setdefault(name_key(name), person.key)
         for alias in person.aliases:
-            if " " not in name_key(alias) and given:
-                found.setdefault(" ".join([*given, name_key(alias)]), person.key)
+            for key in alias_keys(person.key, alias):
+                found.setdefault(key, person.key)
     return found
 
 
