@@ -45,6 +45,7 @@ from pathlib import Path
 
 from .once import PerItem
 from .read import Read, reads_from, remembered_reads
+from .readahead import read_files
 
 CACHE_FOLDER = ".stenogram-cache"
 GENERATOR = Path(__file__).resolve().parent
@@ -324,7 +325,8 @@ def read_entries(folder: Path, lasting: bool) -> dict[str, object]:
     if paused:
         gc.disable()
     try:
-        entries = {name: read_pickle(folder / name) for name in os.listdir(folder)}
+        names = os.listdir(folder)
+        entries = dict(zip(names, map(loads_or_none, read_files([os.path.join(folder, name) for name in names]))))
     finally:
         if paused:
             gc.freeze()
@@ -335,7 +337,17 @@ def read_entries(folder: Path, lasting: bool) -> dict[str, object]:
 def read_pickle(path: Path):
     try:
         with open(path, "rb") as handle:
-            return pickle.loads(handle.read())  # faster than pickle.load's many small reads
+            return loads_or_none(handle.read())  # faster than pickle.load's many small reads
+    except OSError:
+        return None
+
+
+def loads_or_none(data: bytes | OSError):
+    """The value pickled in `data`; None when it could not be read or unpickled."""
+    if isinstance(data, OSError):
+        return None
+    try:
+        return pickle.loads(data)
     except Exception:  # noqa: BLE001 - a damaged or foreign cache file is a missing one
         return None
 

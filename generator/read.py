@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .model import ContentErrors, ContentInput, Problem, Source
+from .readahead import read_files
 
 TRANSCRIPT_SUFFIXES = (".txt", ".md")
 SETTLED_NS = 2_000_000_000
@@ -213,7 +214,41 @@ def read_text(path: Path | str, root: Path, problems: list[Problem], known: dict
     is not read again. `path` may be a string (list_files'): a Path made for each of
     5,000 transcripts, and its string then, took 0.03 s of a rebuild that reads none.
     """
-    name = os.fspath(path)
+    return read_texts([path], root, problems, known)[0]
+
+
+def read_texts(paths: list[str] | list[Path], root: Path, problems: list[Problem],
+               known: dict | None = None) -> list[Source | None]:
+    """read_text of each path, the problems recorded in the paths' order; the files to be read
+    are asked of the disk a batch at a time (readahead.read_files): a first build of 5,000
+    transcripts on a cold disk waited for each in turn."""
+    looked = [_look(os.fspath(path), root, known) for path in paths]
+    contents = read_files([item.file for item in looked if isinstance(item, ToRead)])
+    sources: list[Source | None] = []
+    for item in looked:
+        if isinstance(item, ToRead):
+            item = _take(item, next(contents), known)
+        if isinstance(item, Problem):
+            problems.append(item)
+            item = None
+        sources.append(item)
+    return sources
+
+
+@dataclass(frozen=True)
+class ToRead:
+    """A file found fit to be read (_look)."""
+
+    shown: str
+    file: str
+    """Where it is read from (symlinks resolved)."""
+    signature: tuple | None
+    """file_signature, when `known` is kept."""
+
+
+def _look(name: str, root: Path, known: dict | None) -> Source | ToRead | Problem:
+    """The file's Source if `known` holds it unchanged, else whether it may be read: its name
+    printable, inside the content folder, a regular file of a sensible size."""
     shown = _display_path(name, os.getcwd())
     signature = file_signature(name) if known is not None else None
     if signature is not None:
@@ -223,38 +258,37 @@ def read_text(path: Path | str, root: Path, problems: list[Problem], known: dict
     path = Path(name)
     bad_name = name_problem(path)
     if bad_name:
-        problems.append(bad_name)
-        return None
+        return bad_name
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        problems.append(Problem(shown, 1, "cannot read file (broken symlink or symlink loop)"))
-        return None
+        return Problem(shown, 1, "cannot read file (broken symlink or symlink loop)")
     if not real.is_relative_to(root):
-        problems.append(Problem(shown, 1, "symlink points outside the content folder"))
-        return None
+        return Problem(shown, 1, "symlink points outside the content folder")
     try:
         status = real.stat()
-        if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
-            # a named pipe or a device: reading it would wait for a writer forever
-            problems.append(Problem(shown, 1, "cannot read file: not a regular file (a pipe or a device)"))
-            return None
-        size = status.st_size
-        if size > MAX_BYTES:
-            problems.append(Problem(shown, 1, f"file is larger than {MAX_BYTES // 1_000_000} MB"))
-            return None
-        data = real.read_bytes()
     except OSError as error:
-        problems.append(Problem(shown, 1, f"cannot read file: {error.strerror}"))
-        return None
-    text, problem = decode(data, shown)
+        return Problem(shown, 1, f"cannot read file: {error.strerror}")
+    if not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode):
+        # a named pipe or a device: reading it would wait for a writer forever
+        return Problem(shown, 1, "cannot read file: not a regular file (a pipe or a device)")
+    if status.st_size > MAX_BYTES:
+        return Problem(shown, 1, f"file is larger than {MAX_BYTES // 1_000_000} MB")
+    return ToRead(shown, str(real), signature)
+
+
+def _take(item: ToRead, data: bytes | OSError, known: dict | None) -> Source | Problem:
+    """The file's Source from its bytes, remembered in `known` when it has settled."""
+    if isinstance(data, OSError):
+        return Problem(item.shown, 1, f"cannot read file: {data.strerror}")
+    text, problem = decode(data, item.shown)
     if problem:
-        problems.append(problem)
-        return None
+        return problem
+    signature = item.signature
     if signature is None or time.time_ns() - max(signature[3:]) <= SETTLED_NS:
-        return Source(path=shown, text=text)
-    source = ReadLater.holding(shown, str(real), text)
-    known[shown] = Read(signature, source, str(real), digest=source.digest)
+        return Source(path=item.shown, text=text)
+    source = ReadLater.holding(item.shown, item.file, text)
+    known[item.shown] = Read(signature, source, item.file, digest=source.digest)
     return source
 
 
@@ -332,10 +366,10 @@ def read_content(content: Path, known: dict | None = None) -> ContentInput:
             return read_text(path, root, problems, known)
         return None
 
-    transcripts = [read_text(p, root, problems, known) for p in transcript_files(content, root, problems)]
+    transcripts = read_texts(transcript_files(content, root, problems), root, problems, known)
     problems += misspelt_in(content)
-    annotations = [read_text(p, root, problems, known)
-                   for p in list_files(content / "annotations", (".yaml", ".yml"), root, problems)]
+    annotations = read_texts(list_files(content / "annotations", (".yaml", ".yml"), root, problems),
+                             root, problems, known)
     result = ContentInput(
         transcripts=tuple(s for s in transcripts if s is not None),
         site=optional("site.yaml"),

@@ -145,6 +145,12 @@ def built_twice(tmp_path_factory):
     return content, out, tree_digest(out)
 
 
+def as_in_a_terminal() -> None:
+    """Ctrl-C's signal taken as a terminal's command takes it: a shell starts a command in the
+    background ignoring SIGINT (tests run so), and a build started ignoring it rightly goes on."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("stop, whole_group, status", [
     (signal.SIGTERM, False, 143),  # kill <pid>
     (signal.SIGTERM, True, 143),   # timeout, a service manager
@@ -159,7 +165,7 @@ def test_a_build_stopped_by_a_signal_removes_its_half_written_site(built_twice, 
     log = out.parent / "stderr.txt"
     with log.open("wb") as stderr:
         process = subprocess.Popen(command(content, out), stdout=subprocess.DEVNULL, stderr=stderr,
-                                   start_new_session=True)
+                                   start_new_session=True, preexec_fn=as_in_a_terminal)
         wait_for_pages(out.parent, process)
         assert process.poll() is None, "the build ended before it could be stopped"
         if whole_group:
