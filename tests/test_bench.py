@@ -3,6 +3,7 @@ edits that are undone, and a table whose ratios and targets follow the numbers."
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -260,3 +261,14 @@ def test_a_glossary_is_put_in_stenograms_corpus_and_taken_out_again(tmp_path):
     bench.place_glossary(corpus, None)
     assert not (corpus / "glossary.yaml").exists()
     assert bench.main(["--glossary", str(tmp_path / "none.yaml"), "--no-save"]) == 2
+
+
+def test_the_tools_run_keeping_their_bytecode_and_stenograms_is_compiled_first(monkeypatch):
+    """As on a user's machine: with PYTHONDONTWRITEBYTECODE (our sandbox sets it) every Stenogram
+    command compiled the generator again, while Pelican, installed, came compiled."""
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    compiled = bench.REPO / "generator" / "__pycache__" / f"pipeline.{sys.implementation.cache_tag}.pyc"
+    compiled.unlink(missing_ok=True)
+    bench.keep_bytecode()
+    assert "PYTHONDONTWRITEBYTECODE" not in os.environ
+    assert compiled.is_file()
