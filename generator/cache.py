@@ -313,7 +313,7 @@ def store_entry(folder: Path, kind: str, key: str, value) -> bytes | None:
 
 
 def read_entries(folder: Path, lasting: bool) -> dict[str, object]:
-    """Every readable entry of the folder, by name.
+    """Every readable entry of the folder, by name, read a batch at a time (readahead.read_files).
 
     `lasting`: the entries will live as long as this process. The cyclic collector is
     then paused while they are read, and they are put out of its reach after

@@ -816,23 +816,24 @@ def figure_marks(archive, index_page: str = "") -> dict:
     """(meeting slug, paragraph number) → [inline.Mark] for <data class="figure">, and inside it
     a link to the figure's row on `index_page` (the figures page of its meeting), when given.
 
-    Vague amounts have no number to give, so they are listed in the index
-    but not marked in the text. A range is one mark whose value is its low
-    end, a number as <data value> wants, and whose data-high is its high end:
-    value="40" data-high="60" for "40–60 percent". The link is the mark's
-    `inner` one: it goes wherever the <data> goes, and yields to a link of the
-    text's own around or inside it (inline.choose_marks).
+    A range is one mark whose value is its low end, a number as <data value>
+    wants, and whose data-high is its high end: value="40" data-high="60" for
+    "40–60 percent". A vague amount ("several billion dollars") has no number
+    to give: it is <span class="figure vague">, its link the same. The link is
+    the mark's `inner` one: it goes wherever the mark goes, and yields to a
+    link of the text's own around or inside it (inline.choose_marks).
     """
     marks: dict[tuple[str, int], list[Mark]] = {}
     for figure in archive.figures:
         if figure.vague:
-            continue
-        value, high = figure.bounds
-        values = (("value", value), ("data-high", high)) if high else (("value", value),)
-        attrs = (("class", "figure"), *values, ("data-unit", figure.unit))
+            tag, attrs = "span", (("class", "figure vague"), ("data-unit", figure.unit))
+        else:
+            value, high = figure.bounds
+            values = (("value", value), ("data-high", high)) if high else (("value", value),)
+            tag, attrs = "data", (("class", "figure"), *values, ("data-unit", figure.unit))
         inner = (("class", "figure-link"), ("href", f"{index_page}#{figure_anchor(figure)}")) if index_page else ()
         marks.setdefault((figure.meeting, figure.paragraph), []).append(
-            Mark(figure.start, figure.end, "data", attrs, 2, inner=inner))
+            Mark(figure.start, figure.end, tag, attrs, 2, inner=inner))
     return marks
 
 

@@ -99,7 +99,8 @@ def without_clashing_terms(marks: list[Mark]) -> list[Mark]:
     and a term around a figure hides the figure's own markup. A note's number
     (a point) is no obstacle: inline.choose_marks moves it to the term's end.
     """
-    blockers = [m for m in marks if (m.tag == "a" or ("class", "figure") in m.attrs) and m.start < m.end]
+    blockers = [m for m in marks if (m.tag == "a" or ("class", "figure") in m.attrs
+                                     or ("class", "figure vague") in m.attrs) and m.start < m.end]
     kept = []
     for mark in marks:
         if is_term(mark) and any(other is not mark and mark.start < other.end and other.start < mark.end

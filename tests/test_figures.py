@@ -434,10 +434,13 @@ def test_figures_page_works_without_a_script_and_loads_only_its_own(example_site
 
 
 def test_meeting_text_marks_figures_as_data(example_site):
-    """Each figure in the text is <data> (DESIGN's hook), holding a link to its row in the figures index."""
+    """Each figure in the text is <data> (DESIGN's hook), holding a link to its row in the figures index;
+    a vague amount, with no number for <data value>, is a <span> with the same link."""
     meeting = (example_site / "meetings" / "2023-02-17-70530.html").read_text(encoding="utf-8")
     assert ('<data class="figure" value="43000000000" data-unit="USD"><a class="figure-link" '
             'href="../figures/index.html#f-2023-02-17-70530-p14-87">over US$43 billion</a></data>') in meeting
+    assert ('<span class="figure vague" data-unit="USD"><a class="figure-link" '
+            'href="../figures/index.html#f-2023-02-17-70530-p22-425">several billion dollars</a></span>') in meeting
     assert re.search(r'<data class="figure" value="1000" data-unit="count"><a class="figure-link" href="[^"]+">'
                      r'up to a(?:\xa0|&nbsp;| )thousand component parts</a></data>', meeting)
     for value in re.findall(r'<data class="figure" value="([^"]*)"', meeting):
@@ -451,8 +454,8 @@ def figure_links(meeting_html: str) -> list[tuple[str, str, str]]:
 
 
 def test_each_figure_in_the_text_links_to_its_row_which_links_back(example_archive, monkeypatch):
-    """DESIGN: figures link to their pages, and those pages link back to the exact paragraph. With
-    pages of about 60 rows a meeting's figures are on an older page: its links go there."""
+    """DESIGN: figures link to their pages, and those pages link back to the exact paragraph: vague
+    amounts too. With pages of about 60 rows a meeting's figures are on an older page: its links go there."""
     from generator import figure_views
     from generator.render import render_site
     monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", 60)
@@ -463,7 +466,7 @@ def test_each_figure_in_the_text_links_to_its_row_which_links_back(example_archi
             continue
         slug = path[len("meetings/"):-len(".html")]
         links = figure_links(data.decode("utf-8"))
-        assert len(links) == sum(1 for f in example_archive.figures if f.meeting == slug and not f.vague), path
+        assert len(links) == sum(1 for f in example_archive.figures if f.meeting == slug), path
         for page, anchor, words in links:
             row = re.search(rf'<tr [^>]*id="{re.escape(anchor)}">\s*<td class="said"><a href="\.\./{re.escape(path)}'
                             rf'#(p\d+)">([^<]*)</a>', site[page].decode("utf-8"))

@@ -233,8 +233,10 @@ def test_a_term_never_nests_with_a_figure_or_another_link(edge):
     figure = Mark(10, 14, "data", (("class", "figure"), ("value", "25")), 2)
     link = Mark(30, 40, "a", (("href", "https://example.org"),))
     term = lambda a, b: Mark(a, b, "a", (("class", "term"), ("href", "glossary/x.html")))  # noqa: E731
-    kept = without_clashing_terms([figure, link, term(8, 16), term(12, 13), term(35, 45), term(20, 25)])
-    assert kept == [figure, link, term(20, 25)]
+    vague = Mark(50, 60, "span", (("class", "figure vague"), ("data-unit", "USD")), 2)  # "several billion"
+    kept = without_clashing_terms([figure, link, vague, term(8, 16), term(12, 13), term(35, 45), term(20, 25),
+                                   term(55, 65)])
+    assert kept == [figure, link, vague, term(20, 25)]
 
     @dataclasses.dataclass(frozen=True)
     class FakeFigure:
