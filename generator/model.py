@@ -252,6 +252,8 @@ class Person:
     """Every printed name (title and note stripped) that resolved to this person, sorted."""
     aliases: tuple[str, ...] = ()
     """Other names from speakers.yaml."""
+    alias_meetings: tuple[str, ...] = ()
+    """The meetings (file stems) speakers.yaml limits those aliases to (`meetings:`); empty: all."""
     spans: tuple = ()
     """Roles with dates from speakers.yaml (speakers_file.RoleSpan), oldest first."""
     listed: bool = False

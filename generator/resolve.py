@@ -276,6 +276,7 @@ def resolve_speakers(meetings: list[Meeting], speakers: Source | None = None, re
             key=key, slug=slugs[key], name=display[key], forms=tuple(sorted(forms[key])),
             roles=tuple(roles[key]), bio=entry.bio if entry else "", link=entry.link if entry else "",
             names=tuple(sorted(names[key])), aliases=entry.aliases if entry else (),
+            alias_meetings=entry.meetings if entry else (),
             spans=entry.roles if entry else (), listed=entry is not None,
             sort_name=fold(entry.sort_as if entry and entry.sort_as else surname_first(display[key])),
         ))

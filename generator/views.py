@@ -319,25 +319,30 @@ def meeting_quick(archive: Archive, meeting: Meeting, around: dict, shared: str 
 
 
 @per_archive
-def people_by_name(archive: Archive) -> dict[str, str]:
+def people_by_name(archive: Archive) -> dict[str | tuple[str, str], str]:
     """Name key → person key, for each name a person is known by: their own, each name their
     labels printed, and their speakers.yaml aliases (names.alias_keys, as resolve.make_directory
-    reads them); a person's own name first, then in slug order.
+    reads them); a person's own name first, then in slug order. An alias that speakers.yaml
+    limits to some meetings is keyed (meeting stem, name key) instead, for those meetings only.
     A front-matter participant named by any of them ("Lukashenka") is that person."""
-    found = {person.key: person.key for person in archive.people}
+    found: dict[str | tuple[str, str], str] = {person.key: person.key for person in archive.people}
     for person in archive.people:
-        for name in person.names:
-            found.setdefault(name_key(name), person.key)
-        for alias in person.aliases:
-            for key in alias_keys(person.key, alias):
-                found.setdefault(key, person.key)
+        aliases = {key for alias in person.aliases for key in alias_keys(person.key, alias)}
+        for name in person.names:  # a label printed "Novak" under a limited alias is limited too
+            if not (person.alias_meetings and name_key(name) in aliases):
+                found.setdefault(name_key(name), person.key)
+        for key in sorted(aliases):
+            for scoped in [(stem, key) for stem in person.alias_meetings] or [key]:
+                found.setdefault(scoped, person.key)
     return found
 
 
-def participant_keys(meeting: Meeting, known: dict[str, str]) -> tuple[str, ...]:
-    """The person key of each of the meeting's front-matter participants (people_by_name), or
-    the name key as written for one the archive does not know."""
-    return tuple(known.get(key, key) for key in (name_key(participant.name) for participant in meeting.participants))
+def participant_keys(meeting: Meeting, known: dict[str | tuple[str, str], str]) -> tuple[str, ...]:
+    """The person key of each of the meeting's front-matter participants (people_by_name: an alias
+    limited to this meeting first, as resolve_turns reads a label), or the name key as written
+    for one the archive does not know."""
+    return tuple(known.get((meeting.stem, key)) or known.get(key, key)
+                 for key in (name_key(participant.name) for participant in meeting.participants))
 
 
 def meeting_roles(archive: Archive) -> dict[tuple[str, str], str]:

@@ -76,3 +76,24 @@ def test_front_matter_participants_named_as_labels_are_found_by_name():
     html = render_site(archive)["meetings/2024-01-02-a.html"].decode("utf-8")
     assert ('<span class="who"><a href="../speakers/anton-siluanov.html">Anton Siluanov</a>, '
             '<span class="role">Finance Minister</span></span>') in html
+
+
+def test_a_participant_named_by_an_alias_limited_to_some_meetings_is_that_person_there_only():
+    """speakers.yaml's `meetings:` limits an entry's aliases to those meetings, for labels: a
+    front-matter participant named by such an alias elsewhere was taken for that person too."""
+    from generator.model import ContentInput, Source
+    from generator.pipeline import load_archive
+    from generator.render import render_site
+    speakers = Source("speakers.yaml", "- name: Alexander Novak\n  aliases: [Novak]\n  meetings: [2024-01-02_a]\n")
+    meeting = "---\ntitle: {title}\ndate: {date}\nparticipants: [Novak]\n---\n{said}\n"
+    archive = load_archive(ContentInput(speakers=speakers, transcripts=(
+        Source("transcripts/2024-01-02_a.txt", meeting.format(title="Energy", date="2024-01-02",
+                                                              said="Vladimir Putin: Hello.\nNovak: Good afternoon.")),
+        Source("transcripts/2024-01-03_b.txt", meeting.format(title="Chess", date="2024-01-03",
+                                                              said="Vladimir Putin: Hello.")))))
+    site = render_site(archive)
+    energy, chess = (site[f"meetings/{name}.html"].decode("utf-8") for name in ("2024-01-02-a", "2024-01-03-b"))
+    assert [(p.name, p.names) for p in archive.people if p.slug == "alexander-novak"] == [("Alexander Novak", ("Novak",))]
+    novak = '<a href="../speakers/alexander-novak.html">Alexander Novak</a>'
+    assert novak in energy and energy.count("alexander-novak.html") == energy.count(novak)
+    assert "alexander-novak" not in chess and '<span class="who">Novak</span>' in chess
