@@ -27,7 +27,7 @@ from .lazy import LazyView, fingerprint, inputs_digest
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
                     hits_by_meeting, meeting_share, meetings_by_slug, named_people)
 from .once import per_item
-from .views import people_named
+from .views import participant_keys, people_by_name, people_named
 from .write import Reuse, chunk_bytes, digest_of
 
 MEETINGS = "data/meetings.json"
@@ -150,10 +150,11 @@ def by_meeting(records: list[dict]) -> dict[str, list[dict]]:
 
 
 def meeting_document(archive: Archive, meeting: Meeting, people: dict[str, Person],
-                     figures: list[dict], terms: list[dict]) -> dict:
+                     figures: list[dict], terms: list[dict], named: tuple[str, ...]) -> dict:
     """One meeting in full: turns refer to paragraphs by number; each paragraph carries its anchor.
 
-    `figures` and `terms` are this meeting's records.
+    `figures` and `terms` are this meeting's records; `named`, the person key of each
+    front-matter participant (views.participant_keys), in `people` when the archive knows them.
     """
     turns, paragraphs, breaks, speakers = [], [], [], {}
     for block in meeting.blocks:
@@ -198,7 +199,9 @@ def meeting_document(archive: Archive, meeting: Meeting, people: dict[str, Perso
         **meeting_record(meeting),
         # Its file name only: the path on the builder's disk is not published.
         "source_file": PurePosixPath(meeting.path).name,
-        "participants": [{"name": p.name, "role": p.role} for p in meeting.participants],
+        "participants": [{"name": participant.name, "role": participant.role,
+                          "speaker": people[key].slug if key in people else None}
+                         for participant, key in zip(meeting.participants, named, strict=True)],
         "speakers": list(speakers.values()),
         "section_breaks_before": breaks,
         "turns": turns,
@@ -300,15 +303,16 @@ def meeting_data_items(archive: Archive, leave: frozenset[str] = frozenset()):
     meeting alone, so that a rebuild makes only changed ones and a fresh worker can make it
     (LazyView.detached)."""
     people = {p.key: p for p in archive.people}
+    known = people_by_name(archive)
     grouped = figures_by_meeting(archive)
     if grouped is None:  # figures not listed meeting by meeting (a hand-made archive): all records at once
         terms_in = by_meeting(term_records(archive))
         records_in = by_meeting(figure_records(archive))
         for meeting in archive.meetings:
             if meeting.slug not in leave:
-                yield meeting_data(meeting.slug), dump(meeting_document(archive, meeting, people,
-                                                                         records_in.get(meeting.slug, []),
-                                                                         terms_in.get(meeting.slug, [])))
+                yield meeting_data(meeting.slug), dump(meeting_document(
+                    archive, meeting, people, records_in.get(meeting.slug, []), terms_in.get(meeting.slug, []),
+                    participant_keys(meeting, known)))
         return
     made = dict(archive.figures_json)  # meeting slug → its figure records as JSON
     hits = LazyView(hits_by_meeting, archive)  # grouped on first use, when not kept apart: a rebuild may make no file
@@ -316,8 +320,9 @@ def meeting_data_items(archive: Archive, leave: frozenset[str] = frozenset()):
     for meeting in archive.meetings:
         if meeting.slug in leave:
             continue
-        arguments = (archive, meeting, people, grouped.get(meeting.slug, ()), hits, made)
-        quick = meeting_data_quick(shared, archive.analysis_keys.get(meeting.slug))
+        named = participant_keys(meeting, known)
+        arguments = (archive, meeting, people, grouped.get(meeting.slug, ()), hits, made, named)
+        quick = meeting_data_quick(shared, archive.analysis_keys.get(meeting.slug), named)
         yield meeting_data(meeting.slug), LazyView(meeting_file, *arguments,
                                                    inputs=partial(meeting_file_inputs, *arguments), quick=quick,
                                                    detached=partial(detached_meeting_file, *arguments, quick))
@@ -328,8 +333,9 @@ def meeting_data_quicks(archive: Archive) -> list[tuple | None]:
     for each when the figures are not listed meeting by meeting (the files are then bytes)."""
     if figures_by_meeting(archive) is None:
         return [None] * len(archive.meetings)
-    shared = meeting_data_shared(archive)
-    return [meeting_data_quick(shared, archive.analysis_keys.get(meeting.slug)) for meeting in archive.meetings]
+    shared, known = meeting_data_shared(archive), people_by_name(archive)
+    return [meeting_data_quick(shared, archive.analysis_keys.get(meeting.slug), participant_keys(meeting, known))
+            for meeting in archive.meetings]
 
 
 def meeting_data_shared(archive: Archive) -> str | None:
@@ -337,18 +343,19 @@ def meeting_data_shared(archive: Archive) -> str | None:
     return fingerprint((VERSION, people_named(archive, archive.people)))
 
 
-def meeting_data_quick(shared: str | None, key: str | None) -> tuple | None:
-    """LazyView.quick of a meeting's data file: what they all share and its analysis key."""
-    return (shared, key) if shared and key else None
+def meeting_data_quick(shared: str | None, key: str | None, named: tuple[str, ...]) -> tuple | None:
+    """LazyView.quick of a meeting's data file: what they all share (everyone's key and slug among
+    it), its analysis key, and whom its participants name (an edit to speakers.yaml may change it)."""
+    return (shared, key, named) if shared and key else None
 
 
 def detached_meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, hits: Mapping, made: dict,
-                          quick: tuple | None) -> LazyView:
+                          named: tuple[str, ...], quick: tuple | None) -> LazyView:
     """A meeting's data file's view made of that meeting's own values, for a fresh worker."""
     part = meeting_share(archive, meeting)
-    arguments = (part, meeting, named_people(people, set(part.speaker_of.values())), figures,
+    arguments = (part, meeting, named_people(people, {*part.speaker_of.values(), *named}), figures,
                  {meeting.slug: hits.get(meeting.slug, ())},
-                 {meeting.slug: made[meeting.slug]} if meeting.slug in made else {})
+                 {meeting.slug: made[meeting.slug]} if meeting.slug in made else {}, named)
     return LazyView(meeting_file, *arguments, inputs=partial(meeting_file_inputs, *arguments), quick=quick)
 
 
@@ -372,7 +379,8 @@ def part_digest(part: bytes) -> str:
     return digest_of(part)
 
 
-def meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, hits: Mapping, made: dict) -> bytes:
+def meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, hits: Mapping, made: dict,
+                 named: tuple[str, ...]) -> bytes:
     """dump(meeting_document(…)), with the figures' JSON made with the analysis (`made`)
     joined in rather than made again: half the time of a meeting's file is its figures.
     `hits`: term hits by meeting slug."""
@@ -383,7 +391,7 @@ def meeting_file(archive: Archive, meeting: Meeting, people: dict, figures, hits
         made[meeting.slug] = packed(figures_json)
     else:
         figures_json = unpacked(kept)
-    document = meeting_document(archive, meeting, people, [], terms)
+    document = meeting_document(archive, meeting, people, [], terms, named)
     del document["figures"], document["terms"]  # the last two keys: written after the rest
     head = dump(document)[:-2]  # without b"}\n"
     return b"".join([head, b',"figures":[', figures_json, b'],"terms":', dump(terms)[:-1], b"}\n"])
@@ -394,13 +402,15 @@ def meeting_terms(hits: Mapping, meeting: Meeting) -> list[dict]:
     return [plain(hit) for hit in hits.get(meeting.slug, ())]
 
 
-def meeting_file_inputs(archive: Archive, meeting: Meeting, people: dict, figures, hits: Mapping, made: dict) -> tuple:
-    """What meeting_file reads: the meeting, who speaks (as named and linked), its figures and terms."""
+def meeting_file_inputs(archive: Archive, meeting: Meeting, people: dict, figures, hits: Mapping, made: dict,
+                        named: tuple[str, ...]) -> tuple:
+    """What meeting_file reads: the meeting, who speaks and whom its participants name (as named
+    and linked), its figures and terms."""
     terms = meeting_terms(hits, meeting)
     speakers = [archive.speaker_of.get((meeting.slug, turn.number)) for turn in meeting.turns]
-    persons = [(key, person.slug, person.name) for key in dict.fromkeys(speakers)
+    persons = [(key, person.slug, person.name) for key in dict.fromkeys([*speakers, *named])
                for person in (people.get(key),) if person]
-    return VERSION, analysis_identity(archive, meeting.slug, meeting, tuple(figures)), speakers, persons, terms
+    return VERSION, analysis_identity(archive, meeting.slug, meeting, tuple(figures)), speakers, named, persons, terms
 
 
 def figure_json(records: list[dict]) -> bytes:

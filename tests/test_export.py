@@ -183,3 +183,31 @@ def test_data_files_are_the_bytes_the_standard_json_encoder_writes(files):
     assert compact_json(tricky) == standard(tricky)
     pair = namedtuple("Pair", "low high")(1, 2)
     assert compact_json({"range": pair, "big": 10**30}) == b'{"range":[1,2],"big":1000000000000000000000000000000}'
+
+
+def test_a_meetings_participants_name_the_speakers_they_are(tmp_path):
+    """A participant the archive knows (by name, by a name its labels printed, by a speakers.yaml
+    alias, one limited to this meeting too) gives that speaker's slug, as the meeting page links
+    them; others give null. The data file said only the name as written. Made in this process and
+    by a fresh worker (a detached view), the same bytes."""
+    from generator.model import ContentInput, Source
+    from generator.lazy import view_of
+    speakers = Source("speakers.yaml", "- name: Alexander Lukashenko\n  aliases: [Lukashenka]\n"
+                                       "- name: Alexander Novak\n  aliases: [Novak]\n  meetings: [2024-01-02_a]\n")
+    meeting = "---\ntitle: {title}\ndate: {date}\nparticipants: {named}\n---\nVladimir Putin: Hello.\n{said}\n"
+    archive = load_archive(ContentInput(speakers=speakers, transcripts=(
+        Source("transcripts/2024-01-02_a.txt", meeting.format(
+            title="Energy", date="2024-01-02", said="Novak: Good afternoon.",
+            named='["Lukashenka", "Finance Minister Anton Siluanov", "Novak", "Vladimir Putin", "Ivan Ivanov"]')),
+        Source("transcripts/2024-01-03_b.txt", meeting.format(
+            title="Chess", date="2024-01-03", named="[Novak]",
+            said="Anton Siluanov: Thank you.\nAlexander Lukashenko: Yes.")))))
+    items = dict(export.meeting_data_items(archive))
+    energy, chess = (json.loads(view_of(items[f"data/meetings/{slug}.json"])) for slug in ("2024-01-02-a", "2024-01-03-b"))
+    assert [(p["name"], p["role"], p["speaker"]) for p in energy["participants"]] == [
+        ("Lukashenka", "", "alexander-lukashenko"), ("Anton Siluanov", "Finance Minister", "anton-siluanov"),
+        ("Novak", "", "alexander-novak"), ("Vladimir Putin", "", "vladimir-putin"), ("Ivan Ivanov", "", None)]
+    assert [(p["name"], p["speaker"]) for p in chess["participants"]] == [("Novak", None)]
+    for path, view in items.items():
+        assert view_of(view.detached()) == view_of(view), path
+    assert_valid({path: view_of(view) for path, view in items.items()})
