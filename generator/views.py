@@ -341,6 +341,8 @@ def participant_keys(meeting: Meeting, known: dict[str | tuple[str, str], str]) 
     """The person key of each of the meeting's front-matter participants (people_by_name: an alias
     limited to this meeting first, as resolve_turns reads a label), or the name key as written
     for one the archive does not know."""
+    if not meeting.participants:  # most meetings: asked of each of 5,000 at every server's rebuild
+        return ()
     return tuple(known.get((meeting.stem, key)) or known.get(key, key)
                  for key in (name_key(participant.name) for participant in meeting.participants))
 
