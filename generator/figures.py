@@ -812,6 +812,15 @@ def _said_paragraphs(meeting):
             yield block, None
 
 
+FIGURE_CLASS, VAGUE_CLASS = "figure", "figure vague"
+"""The class of a figure's mark in the text: <data class="figure">, <span class="figure vague">."""
+
+
+def is_figure_mark(mark: Mark) -> bool:
+    """Whether `mark` is a figure's, of either kind (figure_marks)."""
+    return ("class", FIGURE_CLASS) in mark.attrs or ("class", VAGUE_CLASS) in mark.attrs
+
+
 def figure_marks(archive, index_page: str = "") -> dict:
     """(meeting slug, paragraph number) → [inline.Mark] for <data class="figure">, and inside it
     a link to the figure's row on `index_page` (the figures page of its meeting), when given.
@@ -826,11 +835,11 @@ def figure_marks(archive, index_page: str = "") -> dict:
     marks: dict[tuple[str, int], list[Mark]] = {}
     for figure in archive.figures:
         if figure.vague:
-            tag, attrs = "span", (("class", "figure vague"), ("data-unit", figure.unit))
+            tag, attrs = "span", (("class", VAGUE_CLASS), ("data-unit", figure.unit))
         else:
             value, high = figure.bounds
             values = (("value", value), ("data-high", high)) if high else (("value", value),)
-            tag, attrs = "data", (("class", "figure"), *values, ("data-unit", figure.unit))
+            tag, attrs = "data", (("class", FIGURE_CLASS), *values, ("data-unit", figure.unit))
         inner = (("class", "figure-link"), ("href", f"{index_page}#{figure_anchor(figure)}")) if index_page else ()
         marks.setdefault((figure.meeting, figure.paragraph), []).append(
             Mark(figure.start, figure.end, tag, attrs, 2, inner=inner))

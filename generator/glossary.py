@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from . import urls
+from .figures import is_figure_mark
 from .glossary_file import Glossary, GlossaryEntry, Topic, load_glossary, name_key
 from .inline import Mark
 from .model import Archive, Meeting, hits_by_meeting
@@ -99,8 +100,7 @@ def without_clashing_terms(marks: list[Mark]) -> list[Mark]:
     and a term around a figure hides the figure's own markup. A note's number
     (a point) is no obstacle: inline.choose_marks moves it to the term's end.
     """
-    blockers = [m for m in marks if (m.tag == "a" or ("class", "figure") in m.attrs
-                                     or ("class", "figure vague") in m.attrs) and m.start < m.end]
+    blockers = [m for m in marks if (m.tag == "a" or is_figure_mark(m)) and m.start < m.end]
     kept = []
     for mark in marks:
         if is_term(mark) and any(other is not mark and mark.start < other.end and other.start < mark.end
