@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, ROOT
+from test_hugepages import transparent_huge_pages
 
 SEED = "2023-02-17_70530.txt"
 SEED_PAGE = "/meetings/2023-02-17-70530.html"
@@ -346,6 +348,37 @@ def test_the_cache_is_loaded_while_waiting_for_the_first_edit(served):
                            "cache loaded")
     transcripts = len(list((project / "content" / "transcripts").glob("*.txt")))
     assert line.startswith(f"loaded {2 * transcripts} cached transcripts and analyses in ")
+
+
+@pytest.mark.skipif(sys.platform != "linux" or transparent_huge_pages() == "never",
+                    reason="the kernel has no transparent huge pages to give")
+def test_the_servers_memory_is_in_huge_pages_once_its_cache_is_loaded(served):
+    """The server asks for its heap in 2 MB pages (generator/hugepages.py), which Python never
+    does: on a kernel that gives them only when asked, a server without it had none."""
+    project, server = served
+    server.wait_for(lambda: any(line.startswith("loaded ") for line in server.lines), "cache loaded")
+    rollup = Path(f"/proc/{server.process.pid}/smaps_rollup").read_text()
+    assert int(re.search(r"AnonHugePages:\s+(\d+) kB", rollup).group(1)) >= 2048
+
+
+def test_each_rebuild_asks_for_what_it_made_to_be_in_huge_pages_beside_the_loop(tmp_path, monkeypatch):
+    """After a rebuild that built, a thread of its own asks (what the edit made is new memory);
+    not after a failed one."""
+    from generator import serve
+    from generator.pipeline import Options
+    content, out = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(CONTENT, content)
+    options = Options(content=content, out=out, server=True, stop_if_unchanged=True)
+    asked: list[str] = []
+    done = threading.Event()
+    monkeypatch.setattr(serve, "use_huge_pages", lambda: (asked.append(threading.current_thread().name), done.set()))
+    state = serve.BuildState(options)
+    serve.rebuild(options, state, quiet=True)
+    assert done.wait(WAIT) and asked == ["huge-pages"]
+    (content / "transcripts" / SEED).write_text("Vladimir Putin said\n", encoding="utf-8")
+    done.clear()
+    serve.rebuild(options, state, quiet=True)
+    assert state.errors and not done.wait(1) and asked == ["huge-pages"]
 
 
 def test_the_warm_up_rebuilds_in_memory_and_leaves_the_site_as_it_was(tmp_path, monkeypatch):
