@@ -19,6 +19,7 @@ from .glossary import archive_topics
 from .markdown import is_external, markdown_parser, site_path
 from .model import Archive, Problem, Source, Turn
 from .names import name_key
+from .render import page_list
 from .speakers_file import load_speakers
 
 ANCHOR_RE = re.compile(r"^([pt])([1-9][0-9]*)$")
@@ -36,6 +37,10 @@ def link_problems(archive: Archive, speakers: Source | None = None) -> list[Prob
     if not links:  # most archives: no need to list the site's files (a serve rebuild lists them too)
         return []
     files = site_files(archive)
+    if any(LATER_PAGE_RE.match(target) or OLDER_FIGURES_RE.match(target)
+           for target in (link_target(href, home) for _, _, href, home in links) if target not in files):
+        for path, _, _ in page_list(archive):  # lists every page: only for a link to a later page of a list
+            files.setdefault(path, None)
     problems = []
     for path, line, href, home in links:
         message = link_problem(href, home, files)
@@ -47,7 +52,8 @@ def link_problems(archive: Archive, speakers: Source | None = None) -> list[Prob
 def site_files(archive: Archive) -> dict[str, tuple[int, int] | None]:
     """Site path → None, or for a meeting's page the numbers of its paragraphs and turns (its
     anchors #p1 … and #t1 …). A paginated list's later pages ("<page>-p2.html") are not listed:
-    counting them means listing every page; link_problem takes one whose first page is here."""
+    counting them means listing every page (render.page_list), which link_problems does only
+    when a link names one."""
     files: dict[str, tuple[int, int] | None] = dict.fromkeys(FIXED_FILES)
     if archive.config.base_url:
         files.update(dict.fromkeys((feeds.FEED, feeds.SITEMAP)))
@@ -99,12 +105,9 @@ def markdown_links(text: str) -> list[str]:
             for child in token.children if child.type == "link_open"]
 
 
-def is_later_page(path: str, files: dict) -> bool:
-    """A later page of a list whose first page the site has ("speakers/vladimir-putin-p2.html",
-    "figures/page-3.html"), taken without counting the list's pages."""
-    if OLDER_FIGURES_RE.match(path):
-        return urls.FIGURES in files
-    return bool(LATER_PAGE_RE.match(path)) and LATER_PAGE_RE.sub(r"\1.html", path) in files
+def link_target(href: str, home: str) -> str:
+    """The site path a link written as `href` on the page `home` leads to, its fragment left off."""
+    return unquote(site_path(href, home).partition("#")[0])
 
 
 def link_problem(href: str, home: str, files: dict[str, tuple[int, int] | None]) -> str | None:
@@ -115,7 +118,7 @@ def link_problem(href: str, home: str, files: dict[str, tuple[int, int] | None])
     path, fragment = unquote(path), unquote(fragment)
     if path == ".." or path.startswith("../"):
         return f"link {href!r} leads out of the site"
-    if path not in files and not is_later_page(path, files):
+    if path not in files:
         return f"link {href!r} leads to {path}, which the site does not have"
     anchors = files.get(path)
     if fragment and anchors is not None:

@@ -36,12 +36,16 @@ FILES = {
 }
 WARNINGS = [
     "content/annotations/2024-03-01_a.yaml:1: warning: link '../../x.html' leads out of the site",
+    "content/annotations/2024-03-01_a.yaml:1: warning: link '/figures/page-2.html' leads to figures/page-2.html,"
+    " which the site does not have",
     "content/annotations/2024-03-01_a.yaml:1: warning: link '/figures/page-two.html' leads to figures/page-two.html,"
     " which the site does not have",
     "content/glossary.yaml:2: warning: link 'supreme-state-council.html' leads to glossary/supreme-state-council.html,"
     " which the site does not have",
     "content/glossary.yaml:6: warning: link 'treaty.html' leads to topics/treaty.html, which the site does not have",
     "content/speakers.yaml:1: warning: link 'nobody.html' leads to speakers/nobody.html, which the site does not have",
+    "content/speakers.yaml:1: warning: link 'vladimir-putin-p12.html' leads to speakers/vladimir-putin-p12.html,"
+    " which the site does not have",
     "content/speakers.yaml:1: warning: link 'nobody-p2.html' leads to speakers/nobody-p2.html, which the site does"
     " not have",
     "content/transcripts/2024-03-01_a.md:8: warning: link 'missing.html' leads to meetings/missing.html,"
@@ -101,12 +105,31 @@ def test_links_in_markdown_are_read_on_their_page_and_built_alike_from_any_folde
 
 
 def test_a_link_to_what_the_site_does_not_have_is_a_warning_at_its_line(tmp_path):
-    """A later page of a list ("vladimir-putin-p12.html", "figures/page-2.html") is taken when the list's
-    first page is in the site (its pages are not counted: that would list every page); "nobody-p2.html"
-    is not."""
+    """A later page of a list ("vladimir-putin-p12.html", "figures/page-2.html") is one the site
+    does not have when the list is shorter: both were taken, as their lists' first pages are
+    here, and the site linked to nothing."""
     write_content(tmp_path)
     result = build_from(tmp_path, tmp_path)
     assert result.returncode == 0, result.stderr
     assert sorted(result.stderr.splitlines(), key=lambda line: (line.split(":")[0], int(line.split(":")[1]))) == WARNINGS
     strict = build_from(tmp_path, tmp_path, "--strict")
     assert strict.returncode == 1 and "Traceback" not in strict.stderr
+
+
+def test_a_later_page_of_a_list_the_site_has_is_no_warning(tmp_path):
+    """The example's Vladimir Putin has two pages: his bio may link the second, not a third; one
+    more page of a topic the glossary has, of the figures index, of a term, is not there either."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    speakers = tmp_path / "content" / "speakers.yaml"
+    text = speakers.read_text(encoding="utf-8")
+    bio = "  bio: |\n"
+    assert text.count(bio) >= 1
+    speakers.write_text(text.replace(bio, bio + "    See [earlier](vladimir-putin-p2.html), [more](vladimir-putin-p3.html),"
+                                               " [figures](../figures/page-1.html).\n", 1), encoding="utf-8")
+    assert (tmp_path / "content" / "speakers.yaml").read_text(encoding="utf-8").count("vladimir-putin-p2") == 1
+    result = build_from(tmp_path, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "speakers" / "vladimir-putin-p2.html").is_file()
+    assert [line.split(": warning: ", 1)[1] for line in result.stderr.splitlines()] == [
+        "link 'vladimir-putin-p3.html' leads to speakers/vladimir-putin-p3.html, which the site does not have",
+        "link '../figures/page-1.html' leads to figures/page-1.html, which the site does not have"]
