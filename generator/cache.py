@@ -120,6 +120,9 @@ class Cache:
         self.analysed: dict[str, object] = {}
         self.blocks: dict[str, object] = {}
         self.site = SiteRecord()
+        self.meeting_rows: tuple[dict, dict[str, tuple]] = ({}, {})
+        """A server's (the files of the site record it belongs to, slug → the answers that kept
+        each meeting's pages and files): jobs.Output.kept_meetings. In memory only."""
         self.resolved: tuple[str, tuple] | None = None
         """(digest of every label, resolve_speakers' answer) of the last build, saved too: a
         rebuild after an edit to what was said, not who said it, does not resolve again."""

@@ -37,8 +37,8 @@ def link_problems(archive: Archive, speakers: Source | None = None) -> list[Prob
     if not links:  # most archives: no need to list the site's files (a serve rebuild lists them too)
         return []
     files = site_files(archive)
-    if any(LATER_PAGE_RE.match(target) or OLDER_FIGURES_RE.match(target)
-           for target in (link_target(href, home) for _, _, href, home in links) if target not in files):
+    if any(LATER_PAGE_RE.match(path) or OLDER_FIGURES_RE.match(path)
+           for path, _ in (link_target(href, home) for _, _, href, home in links) if path not in files):
         for path, _, _ in page_list(archive):  # lists every page: only for a link to a later page of a list
             files.setdefault(path, None)
     problems = []
@@ -105,17 +105,17 @@ def markdown_links(text: str) -> list[str]:
             for child in token.children if child.type == "link_open"]
 
 
-def link_target(href: str, home: str) -> str:
-    """The site path a link written as `href` on the page `home` leads to, its fragment left off."""
-    return unquote(site_path(href, home).partition("#")[0])
+def link_target(href: str, home: str) -> tuple[str, str]:
+    """(site path, fragment) that a link written as `href` on the page `home` leads to."""
+    path, _, fragment = site_path(href, home).partition("#")
+    return unquote(path), unquote(fragment)
 
 
 def link_problem(href: str, home: str, files: dict[str, tuple[int, int] | None]) -> str | None:
     """What is wrong with a link written as `href` on the page `home`, or None."""
     if is_external(href):
         return None
-    path, _, fragment = site_path(href, home).partition("#")
-    path, fragment = unquote(path), unquote(fragment)
+    path, fragment = link_target(href, home)
     if path == ".." or path.startswith("../"):
         return f"link {href!r} leads out of the site"
     if path not in files:

@@ -402,7 +402,8 @@ class Output:
     """
 
     def __init__(self, archive: Archive, templates: Path | None, salt: str, writer: SiteWriter, made: dict,
-                 quick: dict | None = None, compiled: Path | None = None, version: str = ""):
+                 quick: dict | None = None, compiled: Path | None = None, version: str = "",
+                 meeting_rows: dict[str, tuple] | None = None):
         self.templates, self.salt, self.compiled, self.version = templates, salt, compiled, version
         self.env = environment_for(templates, salt, compiled)
         self.site = site_view(archive)
@@ -413,6 +414,9 @@ class Output:
         """Site path → inputs digest of each page and lazy file of the last build."""
         self.quick = quick or {}
         """Site path → (seed, LazyView.quick) of each page and lazy file of the last build."""
+        self.meeting_rows = meeting_rows or {}
+        """Meeting slug → as_before's answers for its pages and files (render.PER_MEETING) in
+        the last build, when that build was a server's (kept_meetings)."""
 
     def seed(self, template: str) -> bytes:
         """What every page of `template` is made from besides its view: the code, the site's
@@ -485,18 +489,33 @@ class Output:
         quick = (self.seed(template), quick)
         return quick if self.quick.get(path) == quick and path in self.made else None
 
-    def kept_meetings(self, archive: Archive) -> tuple[list[tuple], frozenset[str]]:
-        """as_before's answers for the pages and files of each meeting whose every one
-        (render.PER_MEETING) is as the last build made it, and those meetings' slugs: their
-        views are not even listed. A server's rebuild after one edit of 5,000 meetings made
-        15,000 views to find them as they were; by their quick keys alone, a save that added
-        words took 1.26 s, not 1.36 s (medians of 12, alternating, on a slow afternoon)."""
+    def kept_meetings(self, archive: Archive) -> dict[str, tuple]:
+        """Slug → as_before's answers for the pages and files of each meeting whose every one
+        (render.PER_MEETING) is as the last build made it: their views are not even listed.
+        A server's rebuild after one edit of 5,000 meetings made 15,000 views to find them as
+        they were; by their quick keys alone, a save that added words took 1.26 s, not 1.36 s
+        (medians of 12, alternating, on a slow afternoon). A server that knows which files of
+        its site were touched since (SiteWriter.touched) compares each meeting's keys with
+        its answers of the last build (meeting_rows) instead of looking up its three paths in
+        four tables of 16,600: at 5,000 meetings this took 57 ms against 84 ms, most of what is
+        left being the quick keys (medians of 12 saves, both ways in each, same answers)."""
         if not self.quick:
-            return [], frozenset()
+            return {}
         rows = [(path_of, template, quicks(archive)) for path_of, template, quicks in PER_MEETING]
-        done: list[tuple] = []
-        kept = []
+        kept: dict[str, tuple] = {}
+        record, touched = self.meeting_rows, self.writer.touched
+        if not (self.writer.in_place and touched is not None):
+            record = {}  # each file is looked at (or linked, into a new site)
+        seeds = [self.seed(template) for _, template, _ in rows]
         for index, meeting in enumerate(archive.meetings):
+            same = record.get(meeting.slug)
+            if same is not None:
+                for (path, _, _, _, _, key), seed, (_, _, quicks) in zip(same, seeds, rows):
+                    if key[1] != quicks[index] or key[0] != seed or path in touched:
+                        break
+                else:
+                    kept[meeting.slug] = same
+                    continue
             paths, keys = [], []
             for path_of, template, quicks in rows:
                 paths.append(path_of(meeting.slug))
@@ -506,10 +525,9 @@ class Output:
             else:
                 stamps = self.writer.keep_all(paths)
                 if stamps is not None:
-                    done += [(path, self.made[path], stamp, False, False, key)
-                             for path, stamp, key in zip(paths, stamps, keys)]
-                    kept.append(meeting.slug)
-        return done, frozenset(kept)
+                    kept[meeting.slug] = tuple((path, self.made[path], stamp, False, False, key)
+                                               for path, stamp, key in zip(paths, stamps, keys))
+        return kept
 
     def page(self, path: str, template_name: str, view) -> tuple:
         """(path, inputs digest, stamp, changed, rendered, (seed, quick key)) of one page;
@@ -556,6 +574,24 @@ class Output:
 
 LATER = "later"
 """The stamp and `changed` of a file Output.file left to a thread, until settled_files."""
+
+
+def meeting_rows(archive: Archive, kept: dict[str, tuple], made: list[tuple]) -> dict[str, tuple]:
+    """Slug → the answers Output.as_before would give in the next build, as this one left them,
+    for each meeting whose pages and files all have a quick key: those of the meetings `kept`,
+    and from `made` (this build's other answers) those of the rest."""
+    rows = dict(kept)
+    if len(rows) == len(archive.meetings):
+        return rows
+    made_by_path = {row[0]: row for row in made}
+    for meeting in archive.meetings:
+        if meeting.slug in rows:
+            continue
+        answers = [made_by_path.get(path_of(meeting.slug)) for path_of, _, _ in PER_MEETING]
+        if all(answer is not None and answer[1] is not None and answer[5] is not None for answer in answers):
+            rows[meeting.slug] = tuple((path, digest, stamp, False, False, key)
+                                       for path, digest, stamp, _, _, key in answers)
+    return rows
 
 
 def settled_files(done: list[tuple], writer: SiteWriter) -> list[tuple]:
@@ -676,8 +712,10 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         blocks.put(cache, blocks.made())
         speaker_runs(archive)
     try:
+        rows_from, rows = cache.meeting_rows
         output = Output(archive, templates, salt, writer, cache.site.pages if previous else {},
-                        cache.site.quick if previous else {}, cache.compiled_templates(), version)
+                        cache.site.quick if previous else {}, cache.compiled_templates(), version,
+                        rows if server and previous and rows_from is previous else None)
         parent, stored = os.getpid(), jobs > 1 and cache.ready("blocks")
 
         def search_files() -> tuple[list, dict]:
@@ -715,8 +753,10 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         later = bool(previous) and (jobs <= 1 or fresh is not None)
         done = [output.file(path, data, later=True)
                 for path, data in (export.data_file_items(archive) if later else ())]
-        kept_done, kept = output.kept_meetings(archive)
-        done += kept_done
+        kept_rows = output.kept_meetings(archive)
+        kept, kept_from = frozenset(kept_rows), len(done)
+        done += [row for rows in kept_rows.values() for row in rows]
+        kept_to = len(done)
         pages = page_list(archive, kept)
         listed = len(pages) + len(kept)  # the kept meetings' pages too
 
@@ -829,6 +869,8 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
             writer.abandon()  # the site in place is already this one
         else:
             writer.finish(files, remove_later=server)
+        if server:
+            cache.meeting_rows = (files, meeting_rows(archive, kept_rows, done[:kept_from] + done[kept_to:]))
     except BaseException:
         if search is not None:
             search.wait()  # it writes into the new site: done before that is removed
