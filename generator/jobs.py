@@ -712,10 +712,10 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         blocks.put(cache, blocks.made())
         speaker_runs(archive)
     try:
-        rows_from, rows = cache.meeting_rows
+        record_of, record = cache.meeting_rows  # the last build's, if it made `previous`
         output = Output(archive, templates, salt, writer, cache.site.pages if previous else {},
                         cache.site.quick if previous else {}, cache.compiled_templates(), version,
-                        rows if server and previous and rows_from is previous else None)
+                        record if server and previous and record_of is previous else None)
         parent, stored = os.getpid(), jobs > 1 and cache.ready("blocks")
 
         def search_files() -> tuple[list, dict]:
@@ -755,7 +755,7 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
                 for path, data in (export.data_file_items(archive) if later else ())]
         kept_rows = output.kept_meetings(archive)
         kept, kept_from = frozenset(kept_rows), len(done)
-        done += [row for rows in kept_rows.values() for row in rows]
+        done += [row for answers in kept_rows.values() for row in answers]
         kept_to = len(done)
         pages = page_list(archive, kept)
         listed = len(pages) + len(kept)  # the kept meetings' pages too
