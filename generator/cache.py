@@ -41,6 +41,7 @@ import pickle
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .once import PerItem
@@ -65,8 +66,14 @@ def default_cache_dir(out: Path) -> Path:
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "MarkupSafe", "PyYAML")
 
 
+@lru_cache(maxsize=None)
 def code_version() -> str:
-    """A digest of the generator's own code and the libraries' versions: a new version starts afresh."""
+    """A digest of the generator's own code and the libraries' versions: a new version starts afresh.
+
+    Made once a process, from the code as it started: a server whose code is edited while
+    it runs still runs the code it imported, and stamping what that makes with the new
+    version would have a command-line build of the new code keep it. (A server's save also
+    read every module again for it, 5 ms.)"""
     from importlib.metadata import version  # the versions, without importing the libraries
     digest = hashlib.blake2b(digest_size=16)
     digest.update(" ".join([sys.version, *(version(name) for name in LIBRARIES)]).encode())

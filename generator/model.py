@@ -221,6 +221,11 @@ class ContentInput:
     """Why each file that is there could not be read: load_archive reports these with every
     problem of the files read, so that one bad file does not hide the others' problems."""
 
+    def sources(self) -> list[Source]:
+        """Every file read: the transcripts, the annotations, then site, speakers and glossary."""
+        return [*self.transcripts, *self.annotations,
+                *(source for source in (self.site, self.speakers, self.glossary) if source is not None)]
+
 
 @dataclass(frozen=True)
 class RoleUse:

@@ -17,6 +17,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from . import jobs as steps
 from .annotations import anchor_annotations
@@ -34,6 +35,9 @@ from .progress import Progress
 from .resolve import resolve_speakers
 from .speakers_file import speaker_names
 from .uptodate import Built, Inputs, Options, check_inputs
+
+if TYPE_CHECKING:  # a server's only: it watches with inotify
+    from .content_reads import ContentReads
 
 __all__ = ["Built", "Options", "build", "load_archive", "make_site"]
 
@@ -112,7 +116,8 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
 
 def make_site(options: Options, progress: Progress | None = None, cache: Cache | None = None,
               checked: tuple[Inputs, Cache, Built | None] | None = None, save: bool = True,
-              fresh: Fresh | None = None, touched: set[str] | None = None) -> Built:
+              fresh: Fresh | None = None, touched: set[str] | None = None,
+              reads: ContentReads | None = None) -> Built:
     """Read, load, render and write, on every core, reusing the cache; see the module docstring.
 
     `checked` is what uptodate.check_inputs found, when the caller asked it first. Without
@@ -120,11 +125,12 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
     before it is used again. `fresh`: workers the caller made before it loaded anything
     (a server's, kept from one rebuild to the next); without them a command-line build
     makes its own, and a server's build forks workers from itself. `touched`: a server's
-    site_changes.SiteChanges.touched (the other files of the site are as the last build left them).
+    folder_changes.FolderChanges.touched (the other files of the site are as the last build left them).
+    `reads`: a server's content_reads.ContentReads (only the files that changed are read again).
     """
     progress = progress or Progress()
     Totals.keeping = options.server
-    inputs, cache, built = checked or check_inputs(options, cache)
+    inputs, cache, built = checked or check_inputs(options, cache, reads)
     if built is not None:
         return built
     jobs = job_count(options.jobs, len(inputs.content.transcripts))

@@ -350,26 +350,32 @@ def misspelt_in(content: Path) -> list[Problem]:
             for name, meant in MISSPELT.items() if (content / name).exists()]
 
 
-def read_content(content: Path, known: dict | None = None) -> ContentInput:
+def read_content(content: Path, known: dict | None = None, names: dict[str, str] | None = None) -> ContentInput:
     """Every input file of the archive, decoded, and why any could not be (ContentInput.unread);
     raises ContentErrors when there is no content to read.
 
-    `known`: see read_text."""
+    `known`: see read_text. `names`, when given, is filled with the path each file
+    read was named by (its Source's path → that path, as content/transcripts/a.txt)."""
     problems: list[Problem] = []
     if not content.is_dir():
         raise ContentErrors([Problem(display_path(content), 1, "content folder not found")])
     root = content.resolve()
 
+    def read(paths: list[str] | list[Path]) -> list[Source | None]:
+        sources = read_texts(paths, root, problems, known)
+        if names is not None:
+            names.update((source.path, os.fspath(path)) for path, source in zip(paths, sources) if source)
+        return sources
+
     def optional(name: str) -> Source | None:
         path = content / name
         if path.exists() or path.is_symlink():
-            return read_text(path, root, problems, known)
+            return read([path])[0]
         return None
 
-    transcripts = read_texts(transcript_files(content, root, problems), root, problems, known)
+    transcripts = read(transcript_files(content, root, problems))
     problems += misspelt_in(content)
-    annotations = read_texts(list_files(content / "annotations", (".yaml", ".yml"), root, problems),
-                             root, problems, known)
+    annotations = read(list_files(content / "annotations", (".yaml", ".yml"), root, problems))
     result = ContentInput(
         transcripts=tuple(s for s in transcripts if s is not None),
         site=optional("site.yaml"),

@@ -15,12 +15,16 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import Cache, code_version, default_cache_dir, digest_text
 from .model import ContentErrors, ContentInput, Problem, Source, file_name
 from .read import read_content, source_text_digest
 from .speakers_file import speaker_names
 from .write import check_output_folder, clear_leftovers, site_unchanged
+
+if TYPE_CHECKING:  # it watches with inotify through livereload and tornado: no light module
+    from .content_reads import ContentReads
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -128,16 +132,17 @@ def template_digests(user_templates: Path | None) -> tuple[str, str]:
     return templates.hexdigest()[:32], static.hexdigest()[:32]
 
 
-def read_inputs(options: Options, known: dict | None = None) -> Inputs:
+def read_inputs(options: Options, known: dict | None = None, reads: ContentReads | None = None) -> Inputs:
     """The content read, and digested with the templates, options and code.
 
     `known`: a server's record of the files it read (read.read_text), which
-    also keeps each transcript's key."""
+    also keeps each transcript's key. `reads`: a server's, which reads
+    again only the files that changed since its last read."""
     version = code_version()
-    content = read_content(options.content, known)
-    if known is not None:  # forget files that are gone: the cache keeps what is left for the next build
-        present = {s.path for s in (*content.transcripts, *content.annotations,
-                                    content.site, content.speakers, content.glossary) if s is not None}
+    content = read_content(options.content, known) if reads is None else reads.read(options.content, known)
+    if known is not None and (reads is None or reads.whole):
+        # forget files that are gone: the cache keeps what is left for the next build
+        present = {source.path for source in content.sources()}
         for shown in [shown for shown in known if shown not in present]:
             del known[shown]
     names = speaker_names(content.speakers)  # once a build, for the parse
@@ -180,11 +185,13 @@ def cache_folder_problem(folder: Path, options: Options) -> str | None:
     return None
 
 
-def check_inputs(options: Options, cache: Cache | None = None) -> tuple[Inputs, Cache, Built | None]:
-    """The inputs and the cache, and the last build (as Built) if it is still the site for them."""
+def check_inputs(options: Options, cache: Cache | None = None,
+                 reads: ContentReads | None = None) -> tuple[Inputs, Cache, Built | None]:
+    """The inputs and the cache, and the last build (as Built) if it is still the site for them.
+    `reads`: see read_inputs."""
     check_output_folder(options.out, options.content)
     cache = cache or open_cache(options, code_version())
-    inputs = read_inputs(options, cache.reads)
+    inputs = read_inputs(options, cache.reads, reads)
     record = cache.site
     if (options.stop_if_unchanged and record.inputs == inputs.digest
             and record.out == str(options.out.absolute()) and site_unchanged(options.out, record.files)):

@@ -200,7 +200,7 @@ class SiteWriter:
     `previous` is what the last build wrote into `out` (site path → Stamp);
     a file of it that is still as stamped can be kept as a hard link. `touched`, when
     given, holds every file of `out` that may have changed since that build saw it: the
-    others are not looked at (a server's, site_changes.SiteChanges).
+    others are not looked at (a server's, folder_changes.FolderChanges).
     """
 
     def __init__(self, out: Path, content: Path, previous: dict[str, Stamp] | None = None,

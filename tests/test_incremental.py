@@ -1746,3 +1746,24 @@ def test_templates_compiled_by_one_build_are_loaded_by_the_next_and_compiled_aga
     from generator.render import make_environment
     unwritable = make_environment(compiled=tmp_path / "gone")  # where nothing can be written: compiled each time
     assert unwritable.get_template("base.html").render and not (tmp_path / "gone").exists()
+
+
+def test_the_code_version_is_that_of_the_code_the_process_started_with(tmp_path, monkeypatch):
+    """A server whose code is edited while it runs still runs the code it imported: what it
+    makes keeps the version it started with, so that a command-line build of the new code,
+    a new process, starts its cache afresh rather than keep what the old code made."""
+    from generator import cache as cache_module
+    started = code_version()
+    edited = tmp_path / "generator"
+    shutil.copytree(cache_module.GENERATOR, edited)
+    with open(edited / "cache.py", "a", encoding="utf-8") as code:
+        code.write("\n# edited while serving\n")
+    monkeypatch.setattr(cache_module, "GENERATOR", edited)
+    try:
+        assert code_version() == started
+        code_version.cache_clear()  # a new process
+        assert code_version() != started
+    finally:
+        monkeypatch.undo()
+        code_version.cache_clear()
+    assert code_version() == started

@@ -212,7 +212,7 @@ def test_a_transcript_moved_in_with_an_old_time_is_built_as_a_clean_build_would(
 
 def test_site_files_changed_by_hand_while_serving_are_made_again_by_the_next_rebuild(served):
     """A rebuild keeps a page or file whose inputs are as before without looking at it, unless
-    something changed it in the site since the last rebuild (site_changes.SiteChanges): a
+    something changed it in the site since the last rebuild (folder_changes.FolderChanges): a
     page written over, a data file removed and a search file replaced by renaming, none of
     them of the edited meeting, are each made again as they were."""
     project, server = served
@@ -266,6 +266,27 @@ def test_a_site_file_written_through_another_hard_link_is_found_and_made_again(s
     finally:
         seed.write_text(good, encoding="utf-8")
     server.wait_for(lambda: "Saved after a hard link" not in server.page(SEED_PAGE), "restored page")
+
+
+def test_a_transcript_written_through_another_hard_link_is_found_and_built(served, tmp_path):
+    """A rebuild reads again only the transcripts inotify named (content_reads); a write through
+    another hard link from outside the content folder names none. The idle server finds it
+    when it looks at every transcript (serve.look_at_content, every 5 s), says so, and
+    builds it, without waiting for a save."""
+    project, server = served
+    seed = project / "content" / "transcripts" / SEED
+    good = seed.read_bytes()
+    os.link(seed, tmp_path / "elsewhere.txt")
+    try:
+        with open(tmp_path / "elsewhere.txt", "ab") as elsewhere:
+            elsewhere.write(b"\nVladimir Putin: Written through another hard link.\n")
+        server.wait_for(lambda: "Written through another hard link" in server.page(SEED_PAGE), "rebuilt page")
+        said = [line for line in server.lines if "changed with no event" in line]
+        assert said == [f"content/transcripts/{SEED}: changed with no event, through another hard link or a "
+                        "memory map; building again"]
+    finally:
+        seed.write_bytes(good)
+    server.wait_for(lambda: "Written through another hard link" not in server.page(SEED_PAGE), "restored page")
 
 
 def test_an_error_is_shown_and_the_next_good_save_recovers(served):

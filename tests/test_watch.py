@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from generator.site_changes import SiteChanges
+from generator.folder_changes import FolderChanges
 from generator.watch import InotifyWatcher
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
@@ -119,9 +119,9 @@ def test_without_inotify_the_watcher_says_so_and_livereload_polls(tmp_path, monk
 
 def test_site_changes_names_what_changed_in_the_site_since_a_rebuild_saw_it(tmp_path):
     """A server's rebuild looks again only at the site files some event named since the last
-    rebuild saw the site (SiteChanges); every file when that cannot be known."""
+    rebuild saw the site (FolderChanges); every file when that cannot be known."""
     site = tmp_path / "site"
-    changes = SiteChanges(site)
+    changes = FolderChanges(site)
     assert changes.touched() is None  # no site yet
     (site / "meetings").mkdir(parents=True)
     for name in ("index.html", "meetings/a.html", "meetings/b.html", "meetings/c.html"):
@@ -152,7 +152,7 @@ def test_site_changes_names_what_changed_in_the_site_since_a_rebuild_saw_it(tmp_
 
 def test_site_changes_without_inotify_has_every_file_looked_at(tmp_path, monkeypatch):
     monkeypatch.setattr(ctypes, "CDLL", lambda *args, **kwargs: (_ for _ in ()).throw(AttributeError("no")))
-    changes = SiteChanges(tmp_path)
+    changes = FolderChanges(tmp_path)
     assert changes.touched() is None
     changes.seen()
     assert changes.touched() is None
@@ -164,7 +164,7 @@ def test_site_changes_keeps_what_is_suspected_during_a_rebuild_and_distrusts_sym
     site = tmp_path / "site"
     (site / "search").mkdir(parents=True)
     (site / "search" / "a.js").write_text("built\n")
-    changes = SiteChanges(site)
+    changes = FolderChanges(site)
     assert changes.touched() is None
     changes.seen()
     assert changes.touched() == set()
