@@ -81,11 +81,13 @@ class FolderChanges:
         """Whether every change since the last seen() is known and there was none (the events
         waiting are read first): a file found changed now was changed with no event."""
         with self._lock:
-            return self.inotify is not None and self._read() and self.known and not self.named
+            if self.inotify is not None and not self._read():
+                self.close()  # as touched() would: the next one makes the watch again and answers None
+            return self.inotify is not None and self.known and not self.named
 
     def distrust(self) -> None:
         """Have the next rebuild look at every file: one changed that no event named, and
-        which the caller cannot name (serve.check_site)."""
+        which the caller cannot name (content_reads.ContentReads.changed_unseen)."""
         with self._lock:
             self.known = False
 

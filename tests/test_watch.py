@@ -180,3 +180,24 @@ def test_site_changes_keeps_what_is_suspected_during_a_rebuild_and_distrusts_sym
     changes.seen()
     assert changes.touched() is None, "nothing is trusted while a folder of the site is a symlink"
     changes.close()
+
+
+def test_folder_changes_quiet_reads_the_events_waiting_and_a_folder_made_has_every_file_looked_at(tmp_path):
+    """quiet() (asked by the server's idle look at the content) reads the events waiting: a file
+    named is not quiet, and a folder made, whose files no watch covers, has the next rebuild
+    look at every file, with the new folder watched from then on."""
+    changes = FolderChanges(tmp_path)
+    (tmp_path / "a.txt").write_text("read\n")
+    assert changes.touched() is None
+    changes.seen()
+    assert changes.quiet()
+    (tmp_path / "a.txt").write_text("saved\n")
+    assert not changes.quiet() and changes.touched() == {"a.txt"}
+    changes.seen()
+    (tmp_path / "drafts").mkdir()
+    assert not changes.quiet()
+    assert changes.touched() is None, "the folder's event was read by quiet(): still every file"
+    changes.seen()
+    (tmp_path / "drafts" / "b.txt").write_text("new\n")
+    assert changes.touched() == {"drafts/b.txt"}
+    changes.close()
