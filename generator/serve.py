@@ -74,6 +74,8 @@ class BuildState:
         """What changed in the site since a rebuild last saw it: the rest is not looked at again."""
         self.content_reads = ContentReads(options.content)
         """The content as the last rebuild read it: the next reads again only what changed."""
+        self.rebuilt_at = 0.0
+        """time.monotonic() when the last rebuild ended (look_at_content waits for a quiet spell)."""
 
     def banner(self) -> bytes:
         if not self.errors:
@@ -182,6 +184,7 @@ def rebuild(options: Options, state: BuildState, quiet: bool) -> None:
     options = replace(options, templates=user_templates(options.content))
     with state.lock:
         built = _rebuild(options, state, quiet)
+        state.rebuilt_at = time.monotonic()
     if built:  # the cache is written to disk once livereload has told the browser to reload
         IOLoop.current().add_callback(save_cache, state)
         # what the rebuild made goes into 2 MB pages too, beside the loop (3-20 ms at 5,000 meetings)
@@ -233,16 +236,20 @@ def remake(options: Options, state: BuildState, quiet: bool, changed: set[str]) 
 
 
 CONTENT_LOOK_EVERY = 5.0
-"""Seconds between two looks at every content file by an idle server (look_at_content)."""
+"""Seconds between two looks at every content file by an idle server (look_at_content), and
+since the last rebuild before one."""
 
 
 def look_at_content(options: Options, state: BuildState, quiet: bool) -> None:
     """Look at every content file, by a thread, for one changed with no event naming it (written
     through another hard link, or a memory map), which a rebuild would not read again
     (content_reads); if one did, build again from every file. At 5,000 meetings a look
-    takes 30-40 ms."""
+    takes 30-40 ms: not while someone saves, when a save's rebuild would share the
+    interpreter with it, but once no rebuild ran for CONTENT_LOOK_EVERY."""
     reads, known, loop = state.content_reads, state.cache.reads, IOLoop.current()
     if not reads.changes.known or state.lock.locked():  # the next rebuild reads every file, or one runs
+        return
+    if time.monotonic() - state.rebuilt_at < CONTENT_LOOK_EVERY:
         return
 
     def look() -> None:

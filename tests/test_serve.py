@@ -402,6 +402,36 @@ def test_each_rebuild_asks_for_what_it_made_to_be_in_huge_pages_beside_the_loop(
     assert state.errors and not done.wait(1) and asked == ["huge-pages"]
 
 
+def test_the_idle_look_at_the_content_waits_for_a_quiet_spell_after_a_rebuild(tmp_path, monkeypatch):
+    """The look at every transcript for a write with no event (serve.look_at_content) would share
+    the interpreter with a save's rebuild: it starts only once no rebuild ran for
+    CONTENT_LOOK_EVERY, and not while one runs."""
+    from generator import serve
+    from generator.pipeline import Options
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    options = Options(content=content, out=tmp_path / "site", server=True)
+    looks: list[str] = []
+    monkeypatch.setattr(serve.ContentReads, "changed_unseen", lambda self, known: looks.append("look") or [])
+    state = serve.BuildState(options)
+    serve.rebuild(options, state, quiet=True)
+    serve.look_at_content(options, state, True)
+    time.sleep(0.5)  # time for a look's thread, had one started
+    assert looks == [], "no look right after a rebuild"
+    state.rebuilt_at -= serve.CONTENT_LOOK_EVERY
+    with state.lock:
+        serve.look_at_content(options, state, True)
+    time.sleep(0.5)
+    assert looks == [], "no look while a rebuild runs"
+    serve.look_at_content(options, state, True)
+    deadline = time.monotonic() + WAIT
+    while not looks and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert looks == ["look"]
+    state.content_reads.close()
+    state.site_changes.close()
+
+
 def test_the_warm_up_rebuilds_in_memory_and_leaves_the_site_as_it_was(tmp_path, monkeypatch):
     """After loading the cache the server rebuilds the unchanged site once, in its own thread
     and process, so the first edit reuses what later ones do; it writes nothing."""
