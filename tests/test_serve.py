@@ -432,6 +432,55 @@ def test_the_idle_look_at_the_content_waits_for_a_quiet_spell_after_a_rebuild(tm
     state.site_changes.close()
 
 
+def test_a_long_editing_session_holds_no_more_than_its_archive(tmp_path):
+    """A server runs through hours of saves, each a new text: the cache write after each
+    rebuild (save_cache, as rebuild() schedules it) drops what the save replaced, and what is
+    remembered meeting by meeting (once.per_item, once.PerItem) keeps no more than two
+    archives' worth. Fifteen saves after the first few leave one parse and one analysis a
+    transcript, and some 200 more objects (new names in bounded caches). Without the pruning
+    each save kept about 120 more; with per_item keeping every archive, 8,000 more in all."""
+    import gc
+    from generator import serve
+    from generator.pipeline import Options
+    content, out = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(CONTENT, content)
+    options = Options(content=content, out=out, server=True, stop_if_unchanged=True)
+    state = serve.BuildState(options)
+    transcripts = content / "transcripts"
+    victim = transcripts / "2018-06-04_57675.txt"  # no notes name it
+    original = victim.read_text(encoding="utf-8")
+
+    def save(number: int) -> None:
+        """A new text each time; every third save also renames the transcript, and every
+        third adds a turn by someone never seen before."""
+        nonlocal victim
+        if number % 3 == 1:
+            renamed = victim.with_name(f"2018-06-04_{90000 + number}.txt")
+            victim.rename(renamed)
+            victim = renamed
+        said = f"\n\nVladimir Putin: Trade grew by {number + 10} percent, to US${number + 2} billion.\n"
+        if number % 3 == 2:
+            said += f"\nGovernor {chr(65 + number % 26)}{'x' * (number // 26 + 1)}ov: Thank you.\n"
+        victim.write_text(original + said, encoding="utf-8")
+        assert serve._rebuild(options, state, True), state.errors
+        serve.save_cache(state)
+
+    try:
+        for number in range(6):  # the caches of the code (templates, names) filled
+            save(number)
+        gc.collect()
+        held = len(gc.get_objects())
+        for number in range(6, 21):
+            save(number)
+        gc.collect()
+        count = len(list(transcripts.iterdir()))
+        assert len(state.cache.parsed) == len(state.cache.analysed) == count
+        assert len(gc.get_objects()) - held < 1000, "each save keeps what it replaced"
+    finally:
+        state.content_reads.close()
+        state.site_changes.close()
+
+
 def test_the_warm_up_rebuilds_in_memory_and_leaves_the_site_as_it_was(tmp_path, monkeypatch):
     """After loading the cache the server rebuilds the unchanged site once, in its own thread
     and process, so the first edit reuses what later ones do; it writes nothing."""
