@@ -13,6 +13,8 @@ must fail both rebuilds with `file:line: message` lines and leave both sites
 as they were.
 
 More sequences: EDIT_SEQUENCES=50 python -m pytest tests/test_edit_sequences.py
+Over more real text, every 7th transcript of the corpus added to the example's:
+EDIT_TRANSCRIPTS=../shared/corpus/kremlin EDIT_EVERY=7 EDIT_SEQUENCES=25 python -m pytest tests/test_edit_sequences.py
 """
 from __future__ import annotations
 
@@ -57,6 +59,8 @@ LABELS = ("Vladimir Putin", "President of Belarus Alexander Lukashenko", "Alexan
           "Question", "Dmitry Medvedev", "Sergei Lavrov", "Mr Putin")
 LABEL_RE = re.compile(r"^(?:\*\*)?([A-Z][^:*]{2,80}):(?:\*\*)? ")
 picks = st.integers(min_value=0, max_value=10_000)
+MORE_TRANSCRIPTS = os.environ.get("EDIT_TRANSCRIPTS", "")
+"""A folder of transcripts, every EDIT_EVERY-th of which (by name) is added to the example's."""
 PROBLEM_RE = re.compile(r"\S+\.(?:txt|md|yaml|html):\d+: \S")
 """A problem as shown: `file:line: message`."""
 
@@ -68,6 +72,10 @@ class EditSequences(RuleBasedStateMachine):
         self.content = self.work / "content"
         shutil.copytree(CONTENT, self.content)
         shutil.copytree(ROOT / "templates", self.content / "templates")
+        if MORE_TRANSCRIPTS:
+            more = sorted(Path(MORE_TRANSCRIPTS).glob("*.txt"))[::int(os.environ.get("EDIT_EVERY", "1"))]
+            for path in more:
+                shutil.copy(path, self.content / "transcripts" / path.name)
         (self.content / "transcripts" / "2021-05-05_markdown.md").write_text(MARKDOWN_MEETING, encoding="utf-8")
         self.original = tree(self.content)
         self.before_edit = dict(self.original)
