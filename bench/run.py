@@ -493,10 +493,18 @@ class Cycle:
     """Rebuild seconds reported by the tool's dev server after each save (serve_saves), when it has one."""
     add: Run | None = None
     """The build command after a meeting newer than every other was added (added_meeting)."""
+    out_bytes: int = 0
+    """The size of every file the full build wrote: Stenogram's pages carry far more than the peers'
+    (figures, terms, speakers' histories, search), which the pages column does not show."""
 
 
 def count_pages(out: Path) -> int:
     return sum(1 for _ in out.rglob("*.html")) if out.is_dir() else 0
+
+
+def output_bytes(out: Path) -> int:
+    """The bytes of every file below `out` (links not followed)."""
+    return sum(path.lstat().st_size for path in out.rglob("*") if path.is_file() and not path.is_symlink())
 
 
 def clean(tool: Tool, folder: Path) -> None:
@@ -550,6 +558,7 @@ def run_cycle(tool: Tool, folder: Path, timeout: float) -> Cycle:
     pages = count_pages(tool.out(folder))
     if not full.ok:
         return Cycle(full, None, None, pages, False)
+    written = output_bytes(tool.out(folder))
     noop = run_measured(tool.command(folder, "rebuild"), folder, timeout)
     victim = edit_target(folder / tool.fmt)
     original = append_sentence(victim, EDIT_SENTENCE)
@@ -565,7 +574,7 @@ def run_cycle(tool: Tool, folder: Path, timeout: float) -> Cycle:
         added.unlink()
     run_measured(tool.command(folder, "rebuild"), folder, timeout)  # the site as it was, for the server
     serve = tool.serve_edits(folder, timeout) if tool.serve_edits and edit.ok else None
-    return Cycle(full, noop, edit, pages, seen, serve, add)
+    return Cycle(full, noop, edit, pages, seen, serve, add, written)
 
 
 def edit_target(corpus: Path) -> Path:
@@ -645,6 +654,12 @@ class Row:
     def peak_mb(self) -> float | None:
         return self.median(full_run, lambda run: run.peak_mb)
 
+    @property
+    def out_bytes(self) -> float | None:
+        """The median size of what the successful full builds wrote."""
+        sizes = [cycle.out_bytes for cycle in self.cycles if cycle.full.ok and cycle.out_bytes]
+        return statistics.median(sizes) if sizes else None
+
 
 def full_run(cycle: Cycle) -> Run:
     return cycle.full
@@ -679,6 +694,10 @@ def serve_figure_median(row: Row) -> float | None:
     return serve_median(row, slice(2 * SERVE_EDITS, 3 * SERVE_EDITS))
 
 
+def megabytes_cell(value: float | None) -> str:
+    return "-" if not value else f"{value / 1e6:.0f}"
+
+
 def seconds_cell(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
@@ -693,9 +712,9 @@ def cell(row: Row, pick, measure=lambda run: run.seconds, digits: int = 2) -> st
 
 
 def results_table(rows: list[Row]) -> str:
-    lines = ["| size | tool | full build s | full CPU s | peak MB | pages | MB/s | no-op s | one edit s | add s "
+    lines = ["| size | tool | full build s | full CPU s | peak MB | pages | out MB | MB/s | no-op s | one edit s | add s "
              "| serve edit s | serve turn s | serve figure s |",
-             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for row in rows:
         rate = "failed" if not row.full else f"{row.input_bytes / 1e6 / row.full:.1f}"
         pages = max((cycle.pages for cycle in row.cycles), default=0)
@@ -704,7 +723,7 @@ def results_table(rows: list[Row]) -> str:
             edit += " (edit not seen in output)"
         lines.append(f"| {row.size} | {row.tool} | {cell(row, full_run)} | "
                      f"{cell(row, full_run, lambda run: run.cpu_seconds)} | "
-                     f"{cell(row, full_run, lambda run: run.peak_mb, 0)} | {pages} | {rate} | "
+                     f"{cell(row, full_run, lambda run: run.peak_mb, 0)} | {pages} | {megabytes_cell(row.out_bytes)} | {rate} | "
                      f"{cell(row, noop_run)} | {edit} | {cell(row, add_run)} | "
                      f"{seconds_cell(serve_median(row))} | {seconds_cell(serve_turn_median(row))} | "
                      f"{seconds_cell(serve_figure_median(row))} |")
@@ -726,6 +745,10 @@ def ratio_lines(rows: list[Row]) -> list[str]:
                  for peer in ("pelican", "hugo") if (size, peer) in by_key]
         if parts:
             lines.append(f"{size}: " + ", ".join(parts) + " (full build)")
+        written = [f"{ratio(mine.out_bytes, peer.out_bytes)} {peer.tool}'s {megabytes_cell(peer.out_bytes)} MB"
+                   for peer in (by_key.get((size, name)) for name in ("pelican", "hugo")) if peer and peer.out_bytes]
+        if written and mine.out_bytes:
+            lines.append(f"{size}: stenogram wrote {megabytes_cell(mine.out_bytes)} MB, " + ", ".join(written))
     return lines
 
 
@@ -897,7 +920,7 @@ def measure_size(tools: list[Tool], folder: Path, size: int, args: argparse.Name
             cycle = run_cycle(tool, folder, args.timeout)
             row.cycles.append(cycle)
             say(f"[{size}] round {round_number} {tool.name}: full {describe(cycle.full)}, "
-                f"{cycle.full.peak_mb:.0f} MB, {cycle.pages} pages; no-op {describe(cycle.noop)}; "
+                f"{cycle.full.peak_mb:.0f} MB, {cycle.pages} pages, {megabytes_cell(cycle.out_bytes)} MB written; no-op {describe(cycle.noop)}; "
                 f"one edit {describe(cycle.edit)}; add {describe(cycle.add)}"
                 f"{'; serve edits ' + ', '.join(f'{s:.2f}' for s in cycle.serve) + ' s' if cycle.serve else ''}"
                 f"{' (edit NOT seen in output)' if cycle.edit and cycle.edit.ok and not cycle.edit_seen else ''}")

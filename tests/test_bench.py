@@ -91,22 +91,36 @@ def test_appended_sentence_is_a_last_paragraph_and_is_undone(tmp_path):
     assert not any(ch.isdigit() for ch in bench.EDIT_SENTENCE)
 
 
-def fake_row(size, tool, full, noop, edit, peak=100.0, add=None):
+def fake_row(size, tool, full, noop, edit, peak=100.0, add=None, written=(0, 0, 0)):
     def run(seconds):
         return bench.Run(seconds=seconds, peak_mb=peak, cpu_seconds=seconds, returncode=0, log="")
     row = bench.Row(size, tool, input_bytes=14_000_000)
-    row.cycles = [bench.Cycle(run(f), run(n), run(e), pages=1270, edit_seen=True, add=run(a))
-                  for f, n, e, a in zip(full, noop, edit, add or edit)]
+    row.cycles = [bench.Cycle(run(f), run(n), run(e), pages=1270, edit_seen=True, add=run(a), out_bytes=w)
+                  for f, n, e, a, w in zip(full, noop, edit, add or edit, written)]
     return row
 
 
+def test_bytes_written_are_every_files_below_the_output_and_no_links(tmp_path):
+    out = tmp_path / "out"
+    (out / "meetings").mkdir(parents=True)
+    (out / "index.html").write_bytes(b"x" * 1000)
+    (out / "meetings" / "a.html").write_bytes(b"y" * 234)
+    (out / "elsewhere").symlink_to(SEED)
+    assert bench.output_bytes(out) == 1234
+    assert bench.output_bytes(tmp_path / "never-built") == 0
+
+
 def test_table_shows_medians_and_ratios():
-    rows = [fake_row(1000, "stenogram", [5.0, 4.0, 9.0], [0.4, 0.3, 0.5], [1.0, 1.0, 1.0]),
-            fake_row(1000, "pelican", [20.0, 18.0, 19.0], [4.0, 4.0, 4.0], [4.0, 4.0, 4.0]),
+    rows = [fake_row(1000, "stenogram", [5.0, 4.0, 9.0], [0.4, 0.3, 0.5], [1.0, 1.0, 1.0],
+                     written=[291_400_000, 291_000_000, 290_600_000]),
+            fake_row(1000, "pelican", [20.0, 18.0, 19.0], [4.0, 4.0, 4.0], [4.0, 4.0, 4.0],
+                     written=[32_000_000] * 3),
             fake_row(1000, "hugo", [2.0, 2.0, 2.0], [2.0, 2.0, 2.0], [2.0, 2.0, 2.0])]
     table = bench.results_table(rows)
-    assert "| 1000 | stenogram | 5.00 | 5.00 | 100 | 1270 | 2.8 | 0.40 | 1.00 |" in table
-    assert bench.ratio_lines(rows) == ["1000: stenogram/pelican = 0.26×, stenogram/hugo = 2.50× (full build)"]
+    assert "| 1000 | stenogram | 5.00 | 5.00 | 100 | 1270 | 291 | 2.8 | 0.40 | 1.00 |" in table
+    assert "| 1000 | hugo | 2.00 | 2.00 | 100 | 1270 | - | 7.0 | 2.00 |" in table  # sizes not measured
+    assert bench.ratio_lines(rows) == ["1000: stenogram/pelican = 0.26×, stenogram/hugo = 2.50× (full build)",
+                                       "1000: stenogram wrote 291 MB, 9.09× pelican's 32 MB"]
     targets = bench.target_lines(rows)
     assert "- full build 1000 vs pelican: 0.26× (target ≤ 0.3×): met" in targets
     assert "- full build 1000 vs hugo: 2.50× (target ≤ 2.5×): met" in targets
@@ -150,7 +164,7 @@ def test_every_round_failed_shows_failed():
     broken = bench.Run(seconds=0.1, peak_mb=10, cpu_seconds=0.1, returncode=1, log="boom")
     row.cycles = [bench.Cycle(broken, None, None, pages=0, edit_seen=False)]
     assert bench.results_table([row]).splitlines()[-1] == \
-        "| 100 | stenogram | failed | failed | failed | 0 | failed | failed | failed | failed | - | - | - |"
+        "| 100 | stenogram | failed | failed | failed | 0 | - | failed | failed | failed | failed | - | - | - |"
 
 
 def test_serve_edits_are_the_median_of_each_round_then_of_the_rounds():
