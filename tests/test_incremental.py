@@ -89,12 +89,26 @@ EDITS = {
         "The top body of the [Union State](union-state.html), edited.")},
     "a note": {"annotations/2023-02-17_70530.yaml": (
         "The highest body of the **Union State**", "The top body of the **Union State**, edited,")},
+    "how terms are linked": {"site.yaml": ("language: en\n", "language: en\nterm_links: all\n")},
+    "a dated role in speakers.yaml": {"speakers.yaml": (
+        "{role: President of Belarus, from: 1994-07-20}", "{role: Belarusian President, from: 1994-07-20}")},
+    "a name spelt otherwise": {"speakers.yaml": ("- name: Vladimir Putin\n", "- name: Vladimir PUTIN\n")},
+    "a speaker's name settled": {"speakers.yaml": (
+        "- name: Vladimir Putin\n", "- name: Natalia Yuryeva\n  aliases: [Natalya Yuryeva]\n\n- name: Vladimir Putin\n")},
 }
-"""Edits of inputs other than the transcript itself, each shown in the seed meeting's page."""
-SHOWN = {"a neighbour's title": "Talks in Sochi, renamed",
-         "a person's slug and name": 'href="../speakers/president-putin.html"',
-         "a term's definition": "The top body of the Union State, edited.",
-         "a note": "The top body of the <strong>Union State</strong>, edited,"}
+"""Edits of inputs other than the transcript itself, each shown in a meeting's page. "How terms are
+linked" is the one setting that no template shows (Output.seed), and the 2019 meeting's labels
+give Lukashenko no role, so its participants list shows the one speakers.yaml gives him then.
+A name spelt otherwise is still the same person (names.name_key), whose meetings' analyses hold;
+a name settled in speakers.yaml is another, and the figures said under the old one are now hers."""
+SHOWN = {"a neighbour's title": (SEED_PAGE, "Talks in Sochi, renamed"),
+         "a person's slug and name": (SEED_PAGE, 'href="../speakers/president-putin.html"'),
+         "a term's definition": (SEED_PAGE, "The top body of the Union State, edited."),
+         "a note": (SEED_PAGE, "The top body of the <strong>Union State</strong>, edited,"),
+         "how terms are linked": (SEED_PAGE, 'aria-describedby="term-p24-188"'),  # a second link in one turn
+         "a dated role in speakers.yaml": ("meetings/2019-02-15-59842.html", "Belarusian President"),
+         "a name spelt otherwise": ("speakers/vladimir-putin-p2.html", "<title>Vladimir PUTIN (page 2)"),
+         "a speaker's name settled": ("figures/index.html", 'data-speaker="natalia-yuryeva"')}
 
 
 @pytest.mark.parametrize("edit", EDITS)
@@ -111,7 +125,55 @@ def test_every_input_of_a_page_reaches_it(content, tmp_path, edit):
     clean = tmp_path / "clean"
     build(content, clean, jobs=1, use_cache=False)
     assert differences(tree(site), tree(clean)) == []
-    assert SHOWN[edit] in (site / SEED_PAGE).read_text(encoding="utf-8")
+    page, shown = SHOWN[edit]
+    assert shown in (site / page).read_text(encoding="utf-8")
+
+
+def test_a_topic_spelt_otherwise_by_an_older_meeting_is_renamed_where_a_newer_one_tags_it(content, tmp_path):
+    """A front-matter topic is named as the oldest meeting that tags it spells it: tagging it in an
+    older meeting renames it on the page of a newer one, whose own text is as it was."""
+    def edit(name: str, old: str, new: str) -> None:
+        path = content / "transcripts" / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    edit("2019-12-07_62269.txt", "\ndate: 2019-12-07\n", "\ndate: 2019-12-07\ntopics: [energy policy]\n")
+    site, page = tmp_path / "site", "meetings/2019-12-07-62269.html"
+    build(content, site, jobs=1)
+    assert '<a href="../topics/energy-policy.html">energy policy</a>' in (site / page).read_text(encoding="utf-8")
+    edit("2013-04-04_17800.txt", "\ndate: 2013-04-04\n", "\ndate: 2013-04-04\ntopics: [Energy Policy]\n")
+    build(content, site, jobs=1)
+    assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
+    assert '<a href="../topics/energy-policy.html">Energy Policy</a>' in (site / page).read_text(encoding="utf-8")
+
+
+UNION_STATE_SAID_IN_2019 = ("2019-12-07_62269.txt", "Vladimir Putin: Thank you very much.\n",
+                            "Vladimir Putin: Thank you very much. We discussed the Union State at length.\n")
+
+
+@pytest.mark.parametrize("page_size, edits, shown", [
+    (None, [("2023-02-17_70530.txt", "strengthen the Union State,", "strengthen our union,"), UNION_STATE_SAID_IN_2019],
+     "· 2 mentions: "),
+    (1, [UNION_STATE_SAID_IN_2019], "5 mentions in 2 meetings")], ids=["a mention moved", "a mention on a later page"])
+def test_a_topic_page_counts_the_mentions_of_its_terms_anew(content, tmp_path, monkeypatch, page_size, edits, shown):
+    """A topic page shows how often each of its meetings says the topic's terms, and on its first
+    page how often each term is said in all. A mention moved from one meeting to another changes
+    the first and not the totals ("Union State", 3 and 1 times in 4 mentions, then 2 and 2); one
+    added to a meeting listed on a later page (one meeting a page) changes only the totals."""
+    from generator import glossary_views
+    if page_size:
+        monkeypatch.setattr(glossary_views, "TOPIC_PAGE_SIZE", page_size)
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    for name, old, new in edits:
+        path = content / "transcripts" / name
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    build(content, site, jobs=1)
+    assert differences(tree(site), tree(build_clean(content, tmp_path / "clean"))) == []
+    assert shown in (site / "topics" / "union-state.html").read_text(encoding="utf-8")
 
 
 def test_template_edit_rerenders_every_page_that_uses_it(content, tmp_path):
@@ -825,18 +887,24 @@ def test_a_servers_edit_digests_only_the_figures_page_that_lists_the_meeting(con
     assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
 
 
+def small_pages(monkeypatch, figures: int) -> None:
+    """Pages of `figures` figures, 5 mentions of a term, 2 meetings of a topic and some 10 turns of
+    a speaker, so that each of the example's longer lists has several."""
+    from generator import figure_views, glossary_views, speaker_views
+    monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", figures)
+    monkeypatch.setattr(glossary_views, "TERM_PAGE_SIZE", 5)
+    monkeypatch.setattr(glossary_views, "TOPIC_PAGE_SIZE", 2)
+    for name, value in (("SPEAKER_PAGE_SIZE", 10), ("PAGE_LEAST", 6), ("PAGE_MOST", 16), ("PAGE_END_EVERY", 4)):
+        monkeypatch.setattr(speaker_views, name, value)
+
+
 def test_a_meeting_added_renders_only_the_newest_figures_page_and_speaker_pages_that_show_it(content, tmp_path,
                                                                                           monkeypatch):
     """The most common edit of an archive, a new transcript (the newest meeting), leaves every
     older page of the figures index, of a speaker's history, of a term's mentions and of a
     topic's meetings as it was: of each, only the first (totals) and the newest are made again.
     Pages are made small here so that each list has several."""
-    from generator import figure_views, glossary_views, speaker_views
-    monkeypatch.setattr(figure_views, "FIGURES_PAGE_SIZE", 60)
-    monkeypatch.setattr(glossary_views, "TERM_PAGE_SIZE", 5)
-    monkeypatch.setattr(glossary_views, "TOPIC_PAGE_SIZE", 2)
-    for name, value in (("SPEAKER_PAGE_SIZE", 10), ("PAGE_LEAST", 6), ("PAGE_MOST", 16), ("PAGE_END_EVERY", 4)):
-        monkeypatch.setattr(speaker_views, name, value)
+    small_pages(monkeypatch, figures=60)
     site = tmp_path / "site"
     build(content, site, jobs=1)
     rendered = recorded_renders(monkeypatch)
@@ -860,6 +928,25 @@ def test_a_meeting_added_renders_only_the_newest_figures_page_and_speaker_pages_
     assert putin == sorted({"speakers/vladimir-putin.html", f"speakers/{last.name}"})
     assert len(list((site / "speakers").glob("vladimir-putin-p*.html"))) >= 15
     assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
+
+
+def test_a_meeting_removed_leaves_no_list_page_pointing_at_a_page_gone(content, tmp_path, monkeypatch):
+    """Taking out the longest meeting (Direct Line, 2018) shortens the figures index, Putin's
+    history and a topic's list by a page or more: the pages left whose own rows are as they
+    were still change, as they link to the pages around them (and the first lists every page).
+    Pages are made small here so that each list has several."""
+    small_pages(monkeypatch, figures=30)
+    site = tmp_path / "site"
+    build(content, site, jobs=1)
+    before = tree(site)
+    (content / "transcripts" / "2018-06-07_57692.txt").unlink()
+    build(content, site, jobs=1)
+    after = tree(site)
+    for pages, count in (("figures/page-", 3), ("speakers/vladimir-putin-p", 23),
+                         ("topics/international-organisations-p", 5)):
+        assert len([path for path in before if path.startswith(pages)]) == count, pages
+        assert len([path for path in after if path.startswith(pages)]) < count, pages
+    assert after == tree(build_clean(content, tmp_path / "clean"))
 
 
 def test_a_server_reads_again_only_the_files_that_changed(content, monkeypatch):
