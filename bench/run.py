@@ -712,8 +712,8 @@ def cell(row: Row, pick, measure=lambda run: run.seconds, digits: int = 2) -> st
 
 
 def results_table(rows: list[Row]) -> str:
-    lines = ["| size | tool | full build s | full CPU s | peak MB | pages | out MB | MB/s | no-op s | one edit s | add s "
-             "| serve edit s | serve turn s | serve figure s |",
+    lines = ["| size | tool | full build s | full CPU s | peak MB | pages | out MB | MB/s | no-op s | one edit s "
+             "| add s | serve edit s | serve turn s | serve figure s |",
              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for row in rows:
         rate = "failed" if not row.full else f"{row.input_bytes / 1e6 / row.full:.1f}"
@@ -723,7 +723,8 @@ def results_table(rows: list[Row]) -> str:
             edit += " (edit not seen in output)"
         lines.append(f"| {row.size} | {row.tool} | {cell(row, full_run)} | "
                      f"{cell(row, full_run, lambda run: run.cpu_seconds)} | "
-                     f"{cell(row, full_run, lambda run: run.peak_mb, 0)} | {pages} | {megabytes_cell(row.out_bytes)} | {rate} | "
+                     f"{cell(row, full_run, lambda run: run.peak_mb, 0)} | {pages} | "
+                     f"{megabytes_cell(row.out_bytes)} | {rate} | "
                      f"{cell(row, noop_run)} | {edit} | {cell(row, add_run)} | "
                      f"{seconds_cell(serve_median(row))} | {seconds_cell(serve_turn_median(row))} | "
                      f"{seconds_cell(serve_figure_median(row))} |")
@@ -920,7 +921,8 @@ def measure_size(tools: list[Tool], folder: Path, size: int, args: argparse.Name
             cycle = run_cycle(tool, folder, args.timeout)
             row.cycles.append(cycle)
             say(f"[{size}] round {round_number} {tool.name}: full {describe(cycle.full)}, "
-                f"{cycle.full.peak_mb:.0f} MB, {cycle.pages} pages, {megabytes_cell(cycle.out_bytes)} MB written; no-op {describe(cycle.noop)}; "
+                f"{cycle.full.peak_mb:.0f} MB, {cycle.pages} pages, {megabytes_cell(cycle.out_bytes)} MB written; "
+                f"no-op {describe(cycle.noop)}; "
                 f"one edit {describe(cycle.edit)}; add {describe(cycle.add)}"
                 f"{'; serve edits ' + ', '.join(f'{s:.2f}' for s in cycle.serve) + ' s' if cycle.serve else ''}"
                 f"{' (edit NOT seen in output)' if cycle.edit and cycle.edit.ok and not cycle.edit_seen else ''}")

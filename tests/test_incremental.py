@@ -94,7 +94,8 @@ EDITS = {
         "{role: President of Belarus, from: 1994-07-20}", "{role: Belarusian President, from: 1994-07-20}")},
     "a name spelt otherwise": {"speakers.yaml": ("- name: Vladimir Putin\n", "- name: Vladimir PUTIN\n")},
     "a speaker's name settled": {"speakers.yaml": (
-        "- name: Vladimir Putin\n", "- name: Natalia Yuryeva\n  aliases: [Natalya Yuryeva]\n\n- name: Vladimir Putin\n")},
+        "- name: Vladimir Putin\n",
+        "- name: Natalia Yuryeva\n  aliases: [Natalya Yuryeva]\n\n- name: Vladimir Putin\n")},
 }
 """Edits of inputs other than the transcript itself, each shown in a meeting's page. "How terms are
 linked" is the one setting that no template shows (Output.seed), and the 2019 meeting's labels
