@@ -146,9 +146,11 @@ def built_twice(tmp_path_factory):
 
 
 def as_in_a_terminal() -> None:
-    """Ctrl-C's signal taken as a terminal's command takes it: a shell starts a command in the
-    background ignoring SIGINT (tests run so), and a build started ignoring it rightly goes on."""
+    """Ctrl-C's and a closed terminal's signals taken as a terminal's command takes them: a shell
+    starts a command in the background ignoring SIGINT, and `nohup` ignoring SIGHUP (tests may run
+    so), and a build started ignoring one rightly goes on."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 @pytest.mark.parametrize("stop, whole_group, status", [
