@@ -4,8 +4,8 @@ The cache and a server's memory reuse what an edit did not change, by many keys
 (a transcript's text, who speaks, the glossary's names, each page's inputs). A
 key that misses an input leaves a stale page that no single-edit test may show.
 Hypothesis draws sequences of the edits users make (words and turns added, a
-label, a number, a title or a date changed, transcripts added, removed and
-renamed, the glossary, speakers, settings, notes and templates edited, edits
+label, a number, a title, a date or a topic changed, transcripts added, removed
+and renamed, the glossary, speakers, settings, notes and templates edited, edits
 undone, a broken file fixed) and after each one rebuilds the site twice: from
 the command line with the cache on disk, and as `serve` does with its cache in
 memory; both must equal a clean build. An edit that makes the content wrong
@@ -209,7 +209,8 @@ class EditSequences(RuleBasedStateMachine):
         else:
             self.replace_in("glossary.yaml", "  topic: Energy\n", "  topic: Economy\n")
 
-    @rule(edit=st.sampled_from(["slug", "alias", "bio", "role"]), number=st.integers(0, 9))
+    @rule(edit=st.sampled_from(["slug", "alias", "bio", "role", "spelling", "settled", "dated role"]),
+          number=st.integers(0, 9))
     def edit_the_speakers(self, edit, number):
         if edit == "slug":
             self.replace_in("speakers.yaml", "- name: Vladimir Putin\n",
@@ -220,16 +221,46 @@ class EditSequences(RuleBasedStateMachine):
                             "Lukashenka,")
         elif edit == "bio":
             self.replace_in("speakers.yaml", "bio: |\n", f"bio: |\n    Edited {number}.\n")
-        else:
+        elif edit == "role":
             self.replace_in("speakers.yaml", "    - {role: President of Russia, from: 2012-05-07}",
                             f"    - {{role: President of Russia, from: 2012-05-07, to: 201{number}-01-01}}\n"
                             f"    - {{role: Head of State, from: 201{number}-01-01}}")
+        elif edit == "spelling":  # the same person (names.name_key), another name
+            self.replace_in("speakers.yaml", "- name: Vladimir Putin\n", "- name: Vladimir PUTIN\n")
+        elif edit == "settled":  # a new person, whose alias takes another's turns and figures (twice: an error)
+            self.replace_in("speakers.yaml", "- name: Dmitry Medvedev\n",
+                            "- name: Natalia Yuryeva\n  aliases: [Natalya Yuryeva]\n\n- name: Dmitry Medvedev\n")
+        else:  # shown where a meeting's labels give Lukashenko no role
+            path = self.content / "speakers.yaml"
+            path.write_text(re.sub(r"\{role: President of Belarus[^,]*, from: 1994-07-20\}",
+                                   f"{{role: President of Belarus ({number}), from: 1994-07-20}}",
+                                   path.read_text(encoding="utf-8")), encoding="utf-8")
 
     @rule(number=st.integers(0, 9))
     def retitle_the_site(self, number):
         path = self.content / "site.yaml"
         path.write_text(re.sub(r"(?m)^title: .*", f"title: Stenogram {number}", path.read_text(encoding="utf-8")),
                         encoding="utf-8")
+
+    @rule()
+    def link_every_term(self):
+        """`term_links: all` set, or taken out again: the one setting that no template shows."""
+        path = self.content / "site.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("term_links: all\n", "") if "term_links: all\n" in text
+                        else text + "term_links: all\n", encoding="utf-8")
+
+    @rule(pick=picks, topic=st.sampled_from(["energy policy", "Energy Policy", "union state", ""]))
+    def tag_a_topic(self, pick, topic):
+        """A front-matter topic set, spelt otherwise, or taken out: the oldest meeting that tags a
+        topic names it for every meeting that does."""
+        path = self.transcript(pick)
+        lines = path.read_text(encoding="utf-8").split("\n")
+        if lines[0] != "---" or "---" not in lines[1:]:
+            return
+        end = lines.index("---", 1)
+        head = [line for line in lines[1:end] if not line.startswith("topics:")]
+        self.write(path, ["---", *head, *([f"topics: [{topic}]"] if topic else []), *lines[end:]])
 
     @rule(pick=picks, number=st.integers(0, 9))
     def edit_a_note(self, pick, number):
