@@ -47,6 +47,7 @@ from pathlib import Path
 from .once import PerItem
 from .read import Read, reads_from, remembered_reads
 from .readahead import read_files
+from .recall import Recall
 
 CACHE_FOLDER = ".stenogram-cache"
 GENERATOR = Path(__file__).resolve().parent
@@ -148,6 +149,8 @@ class Cache:
         the next command-line build."""
         self._reads_saved: dict = {}
         self._remembered: dict[str, PerItem] = {}
+        self.recall = None if lasting else Recall()
+        """A server's: what its last build left for the next (recall.Recall). In memory only."""
         self._new: dict[str, dict[str, object]] = {kind: {} for kind in KINDS}
         self._used: dict[str, set[str]] = {kind: set() for kind in KINDS}
         self._on_disk = folder is not None and read_pickle(folder / "version") == version

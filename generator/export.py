@@ -27,6 +27,7 @@ from .lazy import LazyView, fingerprint, inputs_digest
 from .model import (Archive, Meeting, Paragraph, Person, SectionBreak, Turn, analysis_identity, figures_by_meeting,
                     hits_by_meeting, meeting_share, meetings_by_slug, named_people)
 from .once import per_item
+from .recall import Recall, recall_or_new
 from .views import participant_keys, people_by_name, people_named
 from .write import Reuse, chunk_bytes, digest_of
 
@@ -236,23 +237,20 @@ def speaker_records(archive: Archive) -> list[dict]:
     return records
 
 
-_speaker_json: dict[str, tuple[dict, bytes]] = {}
-"""Person slug → (their record, its JSON) as speakers_file last wrote them."""
-
-
-def speakers_file(archive: Archive) -> bytes:
+def speakers_file(archive: Archive, recall: Recall | None = None) -> bytes:
     """data/speakers.json, as dump makes it, with each person's record encoded again only when
-    it changed: an edit changes the words of a few people, and encoding everyone's (2.7 MB at
-    5,000 meetings, every meeting listed) took 0.027 s of each server rebuild."""
-    parts, held = [], {}
+    it changed since the last build (`recall.speaker_records`): an edit changes the words of a
+    few people, and encoding everyone's (2.7 MB at 5,000 meetings, every meeting listed) took
+    0.027 s of each server rebuild."""
+    recall = recall_or_new(recall)
+    last, parts, held = recall.speaker_records, [], {}
     for record in speaker_records(archive):
-        known = _speaker_json.get(record["slug"])
+        known = last.get(record["slug"])
         if known is None or known[0] != record:
             known = (record, dump(record)[:-1])  # without the newline
         held[record["slug"]] = known
         parts.append(known[1])
-    _speaker_json.clear()
-    _speaker_json.update(held)
+    recall.speaker_records = held
     head = dump({"version": VERSION, "speakers": []})[:-3]  # without b"]}\n"
     return b"".join([head, b",".join(parts), b"]}\n"])
 
@@ -273,18 +271,19 @@ def as_bytes(data) -> bytes:
     return data if isinstance(data, bytes) else b"".join(map(chunk_bytes, data))
 
 
-def data_file_items(archive: Archive):
+def data_file_items(archive: Archive, recall: Recall | None = None):
     """(site path, JSON) of every file under data/ but the meetings' own (meeting_data_items),
     one at a time: a large archive's data is larger than its pages.
 
     The JSON is bytes, a list of byte chunks (data/figures.json, assembled
     meeting by meeting so that the records of every figure are never all in
     memory at once), or a lazy.LazyView whose `inputs` decide it (the figures
-    file), so that a rebuild makes it only when they changed.
+    file), so that a rebuild makes it only when they changed. `recall`: what the last
+    build in this process left (recall.Recall).
     """
     inputs = partial(meetings_inputs, archive)
     yield MEETINGS, LazyView(meetings_file, archive, inputs=inputs, quick=partial(inputs_digest, inputs))
-    yield SPEAKERS, speakers_file(archive)
+    yield SPEAKERS, speakers_file(archive, recall)
     yield GLOSSARY, dump({"version": VERSION, "entries": glossary_records(archive)})
     grouped = figures_by_meeting(archive)
     if grouped is None:  # figures not listed meeting by meeting (a hand-made archive): all records at once

@@ -16,7 +16,7 @@ from .figures import is_figure_mark
 from .glossary_file import Glossary, GlossaryEntry, Topic, load_glossary, name_key
 from .inline import Mark
 from .model import Archive, Meeting, hits_by_meeting
-from .once import Totals, per_archive, per_item
+from .once import Totals, per_archive, per_item, sum_parts
 from .slugs import unique_slugs
 from .terms import TermHit, find_terms
 
@@ -119,20 +119,17 @@ class TermStats:
     """How many meetings say the term."""
 
 
-def term_stats(archive: Archive) -> dict[str, TermStats]:
+def term_stats(archive: Archive, totals: Totals | None = None) -> dict[str, TermStats]:
     """Entry slug → how often it is said, and in how many meetings; every entry present, zero or
-    not. Summed from each meeting's term_counts, kept from the last call (_SAID): a server's
-    rebuild adds again only the edited meeting's (0.02 s of each at 5,000 meetings)."""
+    not. Summed from each meeting's term_counts, kept from the last call in a server's `totals`
+    (recall.Recall.term_sums): its rebuild adds again only the edited meeting's (0.02 s of
+    each at 5,000 meetings)."""
     stamps = archive.analysis_keys  # each covers the meeting's hits
     said = [(slug, stamps.get(slug), hits) for slug, hits in hits_by_meeting(archive).items()]
-    counts = _SAID.sum("occurrences", said, lambda hits: term_counts(archive, hits))
-    meetings = _SAID.sum("meetings", said, lambda hits: term_counts(archive, hits).keys())
+    counts = sum_parts(totals, "occurrences", said, lambda hits: term_counts(archive, hits))
+    meetings = sum_parts(totals, "meetings", said, lambda hits: term_counts(archive, hits).keys())
     entries = archive.glossary.entries if archive.glossary else ()
     return {e.slug: TermStats(counts[e.slug], meetings[e.slug]) for e in entries}
-
-
-_SAID = Totals(100)
-"""term_stats's sums, kept for an archive of more than 100 meetings."""
 
 
 @per_item

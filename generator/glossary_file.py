@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from .frontmatter import nesting_problem, node_line, repeated_key_problems, yaml_problem
 from .model import Problem, Source
 from .read import source_text_digest
+from .recall import Recall, recall_or_new
 from .slugs import unique_slugs
 
 FIELDS = ("term", "abbreviations", "aliases", "topic", "definition", "see_also", "plural", "short")
@@ -281,20 +282,18 @@ def claim_names(raws: list[RawEntry], path: str) -> tuple[dict[str, int], list[P
     return {key: index for key, (index, _, _) in owner.items()}, problems
 
 
-_last_loaded: list = [None, (None, [])]
-"""[(path, text digest), (glossary, problems)] of the last glossary.yaml loaded in this process."""
-
-
-def load_glossary(source: Source | None) -> tuple[Glossary | None, list[Problem]]:
-    """(Glossary or None, problems) from content/glossary.yaml; the last one loaded again when
-    the file is as then (a server's rebuild: reading it took 25 ms at 5,000 meetings' size),
-    the same object, so that what was made from its entries can be reused."""
+def load_glossary(source: Source | None, recall: Recall | None = None) -> tuple[Glossary | None, list[Problem]]:
+    """(Glossary or None, problems) from content/glossary.yaml; the last one loaded
+    (`recall.glossary`) again when the file is as then (a server's rebuild: reading it took
+    25 ms at 5,000 meetings' size), the same object, so that what was made from its entries
+    can be reused."""
     if source is None:
         return None, []
+    recall = recall_or_new(recall)
     key = (source.path, source_text_digest(source))
-    if _last_loaded[0] != key:
-        _last_loaded[:] = [key, _load_glossary(source)]
-    glossary, problems = _last_loaded[1]
+    if recall.glossary[0] != key:
+        recall.glossary = (key, _load_glossary(source))
+    glossary, problems = recall.glossary[1]
     return glossary, list(problems)
 
 

@@ -26,6 +26,7 @@ from .markdown import render_markdown
 from .model import Archive, Meeting, hits_by_meeting, meetings_by_slug
 from .once import per_archive, per_item
 from .paging import cut_by_content
+from .recall import Recall, recall_or_new
 from .views import as_named, format_date, meeting_summary, people_named, summary_digest
 
 TERM_PAGE_SIZE = 50
@@ -60,11 +61,11 @@ def entry_view(entry: GlossaryEntry, stats, names: dict, topics: dict) -> dict:
 
 
 @per_archive
-def shared_views(archive: Archive) -> tuple[list[ArchiveTopic], dict[str, dict]]:
-    """The archive's topics and a view of every entry, keyed by slug."""
+def shared_views(archive: Archive, recall: Recall | None = None) -> tuple[list[ArchiveTopic], dict[str, dict]]:
+    """The archive's topics and a view of every entry, keyed by slug. `recall`: a server's."""
     topics = archive_topics(archive)
     by_key = topic_of(topics)
-    stats = term_stats(archive)
+    stats = term_stats(archive, recall.term_sums if recall is not None else None)
     entries = archive.glossary.entries if archive.glossary else ()
     names = {e.slug: e.term for e in entries}
     return list(topics), {e.slug: entry_view(e, stats, names, by_key) for e in entries}
@@ -75,8 +76,9 @@ def initial(term: str) -> str:
     return letter if letter.isalpha() else "#"
 
 
-def glossary_pages(archive: Archive):
-    topics, views = shared_views(archive)
+def glossary_pages(archive: Archive, recall: Recall | None = None):
+    """glossary/index.html: every term by its initial, and the topics. `recall`: a server's."""
+    topics, views = shared_views(archive, recall)
     ordered = sorted(views.values(), key=lambda v: (v["term"].casefold(), v["slug"]))
     letters: dict[str, list[dict]] = defaultdict(list)
     for view in ordered:
@@ -145,15 +147,15 @@ def occurrence_rows(archive: Archive, hits) -> list[dict]:
 
 
 @per_archive
-def hits_by_term(archive: Archive) -> dict[str, list[tuple]]:
+def hits_by_term(archive: Archive, recall: Recall | None = None) -> dict[str, list[tuple]]:
     """Entry slug → its occurrences (glossary.TermHit) meeting by meeting, in document order:
     each meeting's as one tuple, made once for the meeting (hits_by_term_in). Mended from the
-    last call's where few meetings' hits are not the same objects (a server's rebuild): only
-    the terms they say, now or then, are listed again."""
-    global _last_by_term
+    last call's (`recall.hits_by_term`) where few meetings' hits are not the same objects (a
+    server's rebuild): only the terms they say, now or then, are listed again."""
+    recall = recall_or_new(recall)
     hits = hits_by_meeting(archive)
     order = {slug: place for place, slug in enumerate(hits)}
-    last_hits, last, last_order = _last_by_term
+    last_hits, last, last_order = recall.hits_by_term
     changed = [slug for slug, said in hits.items() if last_hits.get(slug) is not said]
     changed += last_hits.keys() - hits.keys()  # meetings gone, or with no hits now
     if last_hits and len(changed) <= MEND_AT_MOST:
@@ -163,15 +165,12 @@ def hits_by_term(archive: Archive) -> dict[str, list[tuple]]:
         for said in hits.values():
             for term, runs in hits_by_term_in(archive, said).items():
                 found[term].append(runs)
-    _last_by_term = (hits, found, order)
+    recall.hits_by_term = (hits, found, order)
     return found
 
 
 MEND_AT_MOST = 50
 """hits_by_term lists every term again when more meetings than this changed."""
-
-_last_by_term: tuple[dict, dict, dict] = ({}, {}, {})
-"""(hits by meeting, hits_by_term, each meeting's place) of the last call in this process."""
 
 
 def mended_by_term(archive: Archive, now: tuple[dict, dict], then: tuple[dict, dict, dict], changed: list[str]) -> dict:
@@ -287,9 +286,6 @@ class TermListing(NamedTuple):
     """The TERM_PAGE_SIZE its pages were cut for."""
 
 
-_last_listing: TermListing | None = None
-
-
 def analysed_anew(archive: Archive, last: TermListing | TopicListing | None) -> tuple[set[str], set[str]] | None:
     """(the meetings whose analysis key is not the last listing's, added and removed ones too;
     the terms they say, now or then); None when that cannot be told (no last listing, or a
@@ -306,14 +302,15 @@ def analysed_anew(archive: Archive, last: TermListing | TopicListing | None) -> 
     return meetings, terms
 
 
-def term_pages(archive: Archive):
+def term_pages(archive: Archive, recall: Recall | None = None):
     """One page per term, its occurrences TERM_PAGE_SIZE at a time. A page's rows are made
-    only when it is rendered, and its quick key (term_quick) says when it need not be."""
-    global _last_listing
-    _, views = shared_views(archive)
-    hits = hits_by_term(archive)
+    only when it is rendered, and its quick key (term_quick) says when it need not be. The
+    listing is kept in a server's `recall` (term_listing) for the next."""
+    _, views = shared_views(archive, recall)
+    hits = hits_by_term(archive, recall)
     everyone = people_named(archive, archive.people)
-    last = _last_listing if _last_listing is not None and _last_listing.size == TERM_PAGE_SIZE else None
+    last = recall.term_listing if recall is not None else None
+    last = last if last is not None and last.size == TERM_PAGE_SIZE else None
     anew = analysed_anew(archive, last)
     listed: dict[str, ListedTerm] = {}
     for slug, view in views.items():
@@ -335,7 +332,9 @@ def term_pages(archive: Archive):
                 term_view, archive, view if number == 1 else later, chunk, number, pages,
                 quick=quick[number - 1] if quick[number - 1] is not UNMADE else
                 partial(made_and_kept, quick, number - 1, term_quick, archive, made_from, chunk, number))
-    _last_listing = TermListing(dict(archive.analysis_keys), hits_by_meeting(archive), listed, TERM_PAGE_SIZE)
+    if recall is not None:
+        recall.term_listing = TermListing(dict(archive.analysis_keys), hits_by_meeting(archive), listed,
+                                          TERM_PAGE_SIZE)
 
 
 def kept_quick_keys(before: ListedTerm | None, chunks: list[list[tuple]], shared: tuple, anew: set[str]) -> list:
@@ -424,18 +423,15 @@ class TopicListing(NamedTuple):
     """The TOPIC_PAGE_SIZE its pages were cut for."""
 
 
-_last_topics: TopicListing | None = None
-
-
-def topic_pages(archive: Archive):
-    """One page per topic: its terms, and the meetings where they occur or that name the topic."""
-    global _last_topics
-    topics, views = shared_views(archive)
+def topic_pages(archive: Archive, recall: Recall | None = None):
+    """One page per topic: its terms, and the meetings where they occur or that name the topic.
+    The listing is kept in a server's `recall` (topic_listing) for the next."""
+    topics, views = shared_views(archive, recall)
     meetings = MeetingsInOrder(archive.meetings)
     entries = {e.slug: e for e in (archive.glossary.entries if archive.glossary else ())}
     topic_keys = {slug: name_key(entry.topic) for slug, entry in entries.items()}
-    last = (_last_topics if _last_topics is not None and _last_topics.topic_keys == topic_keys
-            and _last_topics.size == TOPIC_PAGE_SIZE else None)
+    last = recall.topic_listing if recall is not None else None
+    last = last if last is not None and last.topic_keys == topic_keys and last.size == TOPIC_PAGE_SIZE else None
     anew = analysed_anew(archive, last)
     mentions = topic_mentions(archive, topic_keys, last, anew[0] if anew is not None else None)
     listed: dict[str, tuple] = {}
@@ -457,8 +453,9 @@ def topic_pages(archive: Archive):
                 inputs=partial(topic_inputs, topic, used, meetings, views, shape),
                 quick=quick[place] if quick[place] is not UNMADE else
                 partial(made_and_kept, quick, place, topic_quick, archive, topic, used, meetings, views, shape))
-    _last_topics = TopicListing(dict(archive.analysis_keys), hits_by_meeting(archive), topic_keys, mentions, listed,
-                                TOPIC_PAGE_SIZE)
+    if recall is not None:
+        recall.topic_listing = TopicListing(dict(archive.analysis_keys), hits_by_meeting(archive), topic_keys,
+                                            mentions, listed, TOPIC_PAGE_SIZE)
 
 
 def kept_later_keys(before: tuple, topic: ArchiveTopic, shapes: list[tuple], anew: set[str]) -> list:

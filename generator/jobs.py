@@ -48,8 +48,9 @@ from .parcels import EntryGone, cached_parts, pack, unpack
 from .parse import parse_naming, shown_at
 from .progress import Progress
 from .read import ReadLater
-from .render import (MEETING_FILES, PER_MEETING, RAW_FILES, make_environment, page_list, render_page,
+from .render import (MEETING_FILES, PER_MEETING, RAW_FILES, REMEMBERING, make_environment, page_list, render_page,
                      static_files, template_sources, view_digest)
+from .recall import Recall, recall_or_new
 from .resolve import resolve_speakers
 from .search_index import block_identities, blocks_of, meeting_postings, search_file_items, speaker_runs
 from .term_changes import GlossaryFit
@@ -187,30 +188,25 @@ def parse_sources(sources: tuple[Source, ...], speaker_names: frozenset[str], ke
     forget_texts(sources)
     if meeting_keys is not None:
         meeting_keys.update((source.path, known[key][4]) for key, source in zip(keys, sources))
-    return shown_parses([known[key] for key in keys], [source.path for source in sources])
+    return shown_parses([known[key] for key in keys], [source.path for source in sources], cache.recall)
 
 
-_shown_elsewhere: dict[int, tuple] = {}
-"""id(cache entry) → (entry, path, shown_at of it) for each parse of the last build shown at
-another path than its entry's (shown_parses)."""
-
-
-def shown_parses(entries: list[tuple], paths: list[str]) -> list[tuple]:
+def shown_parses(entries: list[tuple], paths: list[str], recall: Recall | None = None) -> list[tuple]:
     """shown_at of each cached parse at its path. One shown at another path than its entry's
     is kept from the last build while its entry and path are the same: else a server serving a
     folder spelt otherwise than the cache's (`/abs/content`, built as `content`) made every
     meeting a new object on each rebuild, and what is kept by a meeting's identity (its
     analysis key, speakers, search table) was made again for all (1.4 s a save, not 0.73 s,
-    at 5,000 meetings)."""
-    global _shown_elsewhere
-    last, now, shown = _shown_elsewhere, {}, []
+    at 5,000 meetings). Kept in a server's `recall` (parses_elsewhere)."""
+    recall = recall_or_new(recall)
+    last, now, shown = recall.parses_elsewhere, {}, []
     for entry, path in zip(entries, paths):
         held = last.get(id(entry))
         parsed = held[2] if held is not None and held[0] is entry and held[1] == path else shown_at(entry[:2], path)
         if parsed[0] is not entry[0]:
             now[id(entry)] = (entry, path, parsed)
         shown.append(parsed)
-    _shown_elsewhere = now
+    recall.parses_elsewhere = now
     return shown
 
 
@@ -657,14 +653,13 @@ class SearchBlocks:
     and fill in: a rebuild after an edit joins one block again, not all of them (1 s for
     the 84 blocks of 5,000 meetings; 0.07 s to read them from the cache)."""
 
-    _last_keys: dict[tuple, str] = {}
-    """Identity → cache key of the last build's blocks: a server's rebuild digests only the new ones."""
-
     def __init__(self, archive: Archive, cache: Cache) -> None:
-        last = SearchBlocks._last_keys
+        recall = cache.recall  # a server's rebuild digests only the new blocks' keys
+        last = recall.block_keys if recall is not None else {}
         self.keys = {identity: last.get(identity) or digest_text(*(f"{slug}\0{key}" for slug, key in identity))
                      for identity in block_identities(archive) if None not in (key for _, key in identity)}
-        SearchBlocks._last_keys = self.keys
+        if recall is not None:
+            recall.block_keys = self.keys
         found = cache.get("blocks", list(self.keys.values()))
         self.kept = {identity: found[key] for identity, key in self.keys.items() if key in found}
         """Identity → Block: the cache's, and after blocks_of every block of the archive."""
@@ -710,7 +705,7 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
     if server:  # made here, before the index's process forks, so that they outlive it
         blocks_of(archive, postings if postings is not None else {}, blocks.kept)
         blocks.put(cache, blocks.made())
-        speaker_runs(archive)
+        speaker_runs(archive, cache.recall)
     try:
         record_of, record = cache.meeting_rows  # the last build's, if it made `previous`
         output = Output(archive, templates, salt, writer, cache.site.pages if previous else {},
@@ -726,7 +721,7 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
             holding them all while the index was made raised its peak by 33 MB."""
             streamed = stored and not server
             files = [output.file(path, data) for path, data in search_file_items(
-                archive, postings, blocks.kept, keep_joined=server, give=store_block if streamed else None)]
+                archive, postings, blocks.kept, cache.recall, store_block if streamed else None)]
             if os.getpid() == parent and (server or not stored):
                 return files, blocks.made()
             for key, block in blocks.made().items() if stored else ():  # none when streamed
@@ -752,17 +747,18 @@ def write_site_files(archive: Archive, out: Path, content: Path, templates: Path
         # its peak was 20 MB higher (5,000 meetings and the example glossary).
         later = bool(previous) and (jobs <= 1 or fresh is not None)
         done = [output.file(path, data, later=True)
-                for path, data in (export.data_file_items(archive) if later else ())]
+                for path, data in (export.data_file_items(archive, cache.recall) if later else ())]
         kept_rows = output.kept_meetings(archive)
         kept, kept_from = frozenset(kept_rows), len(done)
         done += [row for answers in kept_rows.values() for row in answers]
         kept_to = len(done)
-        pages = page_list(archive, kept)
+        pages = page_list(archive, kept, cache.recall)
         listed = len(pages) + len(kept)  # the kept meetings' pages too
 
         def items(kind) -> Iterable:
             """A kind of RAW_FILES' (path, data), the kept meetings' left out."""
-            return kind(archive, kept) if kind in MEETING_FILES else kind(archive)
+            return (kind(archive, kept) if kind in MEETING_FILES else
+                    kind(archive, cache.recall) if kind in REMEMBERING else kind(archive))
 
         output.compile({template for _, template, _ in pages})
         done += [output.file(path, data) for path, data in static_files(templates).items()]

@@ -25,15 +25,16 @@ def per_archive(function):
     Keyed by identity (a weak reference, so a dropped archive is not kept
     alive and a new one at the same address is not mistaken for it): an
     Archive is immutable, so one object always gives the same value.
-    Callers must treat the value as read-only.
+    Callers must treat the value as read-only. Arguments after the archive
+    (a recall.Recall) may help make the value but do not change it.
     """
     last: list = [None, None]  # [weak reference to the archive, value]
 
     @functools.wraps(function)
-    def remembered(archive):
+    def remembered(archive, *helping):
         if last[0] is None or last[0]() is not archive:
             last[:] = [None, None]
-            value = function(archive)
+            value = function(archive, *helping)
             last[:] = [weakref.ref(archive), value]
         return last[1]
 
@@ -107,32 +108,40 @@ class PerItem:
         return [now[id(item)][1] for item in items]
 
 
+KEEP_SUMS_ABOVE = 100
+"""Totals keeps a sum over more items than this; a smaller one is made anew each time (a few ms)."""
+
+
+def sum_parts(totals: Totals | None, name, items, part) -> Counter:
+    """totals.sum(name, items, part), or without totals the same sum made at once, as a
+    command-line build makes it: a Counter added to part by part took twice as long."""
+    if totals is not None:
+        return totals.sum(name, items, part)
+    parts = [part(item) for _, _, item in items]
+    if not any(isinstance(found, Mapping) for found in parts):
+        return Counter(chain.from_iterable(parts))
+    total = Counter()
+    for found in parts:
+        total.update(found)
+    return total
+
+
 class Totals:
     """Counters, each summed from one part per item, kept from the last call for each name
     summed over more than `least` items: asked again, an item whose stamp is as then keeps
     its part unmade, and the sum takes away and adds only the parts that changed. A
     server's rebuild then counts one meeting of the 4,745 a person speaks in, not all.
+    A server keeps its Totals in its recall.Recall; a command-line build, which makes each
+    sum once, has none and sums at once (sum_parts).
     """
 
-    keeping = False
-    """Whether sums are kept: by a server's builds only (pipeline.make_site), as a command-line
-    build makes each once, and would hold its parts until it ends (3 MB at 5,000 meetings)."""
-
-    def __init__(self, least: int) -> None:
+    def __init__(self, least: int = KEEP_SUMS_ABOVE) -> None:
         self.least = least
         self._kept: dict = {}  # name → ({item key: (stamp, part)}, total)
 
     def sum(self, name, items, part) -> Counter:
         """The sum of part(item) (a Counter, or an iterable of what it counts) for each
         (key, stamp, item) of `items`; a stamp of None is never as then. Read-only."""
-        if not Totals.keeping:  # counted at once: a Counter added to part by part took twice as long
-            parts = [part(item) for _, _, item in items]
-            if not any(isinstance(found, Mapping) for found in parts):
-                return Counter(chain.from_iterable(parts))
-            total = Counter()
-            for found in parts:
-                total.update(found)
-            return total
         kept, total = self._kept.pop(name, ({}, None))
         total = Counter() if total is None else total.copy()
         now: dict = {}

@@ -28,10 +28,10 @@ from .export import figures_layout
 from .figures import extract_figures
 from .glossary import find_terms, load_glossary
 from .model import Archive, ContentErrors, ContentInput, Meeting, Problem, Source
-from .once import Totals
 from .parallel import Fresh, job_count
 from .parse import parse_with_problems
 from .progress import Progress
+from .recall import Recall
 from .resolve import resolve_speakers
 from .speakers_file import speaker_names
 from .uptodate import Built, Inputs, Options, check_inputs
@@ -82,13 +82,14 @@ def analyse_all(meetings: list[Meeting], glossary, speaker_of: dict) -> tuple[tu
 
 def load_archive(content: ContentInput, base_url: str = "", strict: bool = False,
                  parse=parse_each, analyse=analyse_all, resolve=resolve_speakers,
-                 names: frozenset[str] | None = None) -> Archive:
+                 names: frozenset[str] | None = None, recall: Recall | None = None) -> Archive:
     """The resolved archive, or ContentErrors listing every problem.
 
     Warnings are kept on the archive for the command line to print; with
     `strict` they fail the build like errors. `parse`, `analyse` and `resolve`
     may be replaced by versions that give the same results faster (jobs.py).
     `names`: speakers_file.speaker_names of content.speakers, when the caller has them already.
+    `recall`: what the last build in this process left (recall.Recall).
     """
     config, problems = read_site_config(content.site, base_url)
     problems = [*content.unread, *problems]
@@ -97,7 +98,7 @@ def load_archive(content: ContentInput, base_url: str = "", strict: bool = False
     problems += found
     people, speaker_of, found = resolve(meetings, content.speakers)
     problems += found
-    glossary, found = load_glossary(content.glossary)
+    glossary, found = load_glossary(content.glossary, recall)
     problems += found
     term_hits, figures = analyse(meetings, glossary, speaker_of)
     unread = [p.path for p in content.unread if not p.warning]
@@ -129,7 +130,6 @@ def make_site(options: Options, progress: Progress | None = None, cache: Cache |
     `reads`: a server's content_reads.ContentReads (only the files that changed are read again).
     """
     progress = progress or Progress()
-    Totals.keeping = options.server
     inputs, cache, built = checked or check_inputs(options, cache, reads)
     if built is not None:
         return built
@@ -164,7 +164,7 @@ def _make_site(options: Options, progress: Progress, inputs: Inputs, cache: Cach
     archive = load_archive(content, options.base_url, options.strict, parse=parse, analyse=analyse,
                            resolve=partial(steps.resolve_remembered, cache=cache, server=options.server,
                                            keys=meeting_keys),
-                           names=inputs.speaker_names)
+                           names=inputs.speaker_names, recall=cache.recall)
     same_site = cache.site.out == str(options.out.absolute())
     archive = replace(archive, analysis_keys=analysed, figures_json=figures_json, figures_of=figures_of,
                       hits_of=hits_of, figures_before=cache.site.figures if same_site else {})

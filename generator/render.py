@@ -20,6 +20,7 @@ from . import annotation_views, export, feeds, figure_views, glossary_views, sea
 from .lazy import fingerprint, view_of
 from .model import Archive, ContentErrors, Problem
 from .read import display_path
+from .recall import Recall
 from .uptodate import BUILTIN_TEMPLATES
 
 PAGES = (
@@ -47,6 +48,11 @@ RAW_FILES = (
 
 MEETING_FILES = (search_index.search_doc_items, export.meeting_data_items)
 """The RAW_FILES kinds whose every file is made from one meeting alone (LazyView.detached)."""
+
+REMEMBERING = (speaker_views.speaker_pages, figure_views.figures_pages, glossary_views.glossary_pages,
+               glossary_views.term_pages, glossary_views.topic_pages, export.data_file_items)
+"""The kinds of PAGES and RAW_FILES that reuse what the last build in this process made where it
+holds (a server's rebuilds): called (archive, recall) with a recall.Recall."""
 
 PER_MEETING = (
     (urls.meeting, "meeting.html", views.meeting_page_quicks),
@@ -195,11 +201,14 @@ def _templates_used(env: Environment, name: str, source: str) -> tuple[str, ...]
     return _USED[key]
 
 
-def page_list(archive: Archive, leave: frozenset[str] = frozenset()) -> list[tuple[str, str, object]]:
+def page_list(archive: Archive, leave: frozenset[str] = frozenset(),
+              recall: Recall | None = None) -> list[tuple[str, str, object]]:
     """(site path, template, view) of every page, in PAGES order; lazy views are not made yet.
-    `leave`: slugs of meetings whose pages are not listed (views.meeting_pages)."""
-    return [job for page_kind in PAGES
-            for job in (page_kind(archive, leave) if page_kind is views.meeting_pages else page_kind(archive))]
+    `leave`: slugs of meetings whose pages are not listed (views.meeting_pages). `recall`: what
+    the last build in this process left (REMEMBERING); none keeps nothing."""
+    return [job for page_kind in PAGES for job in (
+        page_kind(archive, leave) if page_kind is views.meeting_pages else
+        page_kind(archive, recall) if page_kind in REMEMBERING else page_kind(archive))]
 
 
 def view_digest(path: str, template_name: str, view, salt: bytes) -> str | None:

@@ -42,6 +42,7 @@ from .json_bytes import compact_json
 from .lazy import LazyView, view_of
 from .model import Archive, Meeting, Turn, analysis_identity, meeting_share, speakers_context
 from .once import PerItem, per_archive
+from .recall import Recall, recall_or_new
 from .write import digest_of
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
@@ -242,22 +243,20 @@ def paragraph_speakers(archive: Archive, meeting: Meeting, by_key: dict, generic
     return speakers
 
 
-_runs: list = [None, {}]
-"""[the speaker table's (by_key, generic) at the last call, {(meeting slug, analysis key): its runs}]."""
-
-
 @per_archive
-def speaker_runs(archive: Archive) -> list[str]:
+def speaker_runs(archive: Archive, recall: Recall | None = None) -> list[str]:
     """Each meeting's paragraph speakers, run-length encoded (the manifest's `runs`).
 
-    Reused from the last call for a meeting whose analysis key is the same (it covers the
-    labels and who each turn's speaker is) while the speaker table is: a server's rebuild
-    encodes the edited meeting's, not 5,000 meetings' (0.1 s). Made by the server before
-    the search index's process forks (jobs.write_site_files), so that they outlive it.
+    Reused from the last build's (`recall.speaker_runs`, a server's) for a meeting whose
+    analysis key is the same (it covers the labels and who each turn's speaker is) while
+    the speaker table is: a server's rebuild encodes the edited meeting's, not 5,000
+    meetings' (0.1 s). Made by the server before the search index's process forks
+    (jobs.write_site_files), so that they outlive it.
     """
+    recall = recall_or_new(recall)
     _, by_key, generic = speaker_table(archive)
     context = (by_key, generic)
-    before = _runs[1] if _runs[0] == context else {}
+    before = recall.speaker_runs[1] if recall.speaker_runs[0] == context else {}
     now: dict[tuple[str, str], str] = {}
     runs = []
     for meeting in archive.meetings:
@@ -268,7 +267,7 @@ def speaker_runs(archive: Archive) -> list[str]:
         if key is not None:
             now[(meeting.slug, key)] = found
         runs.append(found)
-    _runs[:] = [context, now]
+    recall.speaker_runs = (context, now)
     return runs
 
 
@@ -525,31 +524,26 @@ class Joined:
             self.value[term] = b"".join(self.parts[term]).decode("ascii")
 
 
-_joined: list = [None]
-"""[the Joined of the last joined_postings call that kept one]."""
-
-
-def joined_postings(blocks: list[Block], keep: bool = False) -> dict[str, str]:
+def joined_postings(blocks: list[Block], recall: Recall | None = None) -> dict[str, str]:
     """Term → its encoded postings over the whole archive, joined block by block. Callers
     must not change the value.
 
-    With `keep` (a server, whose kept blocks are the same objects from one rebuild to the
-    next) what joins them is kept, and when the blocks are the last call's but one, with as
-    many meetings, only the terms that block held or holds are joined again (Joined.replace):
-    0.1 s at 5,000 meetings for every term, a few ms for one meeting's edit.
+    With a server's `recall` (its kept blocks are the same objects from one rebuild to the
+    next) what joins them is kept there, and when the blocks are the last call's but one,
+    with as many meetings, only the terms that block held or holds are joined again
+    (Joined.replace): 0.1 s at 5,000 meetings for every term, a few ms for one meeting's edit.
     """
-    if not keep:
-        _joined[0] = None
+    if recall is None:
         return join_terms(blocks)
-    joined = _joined[0]
+    joined = recall.joined
     if joined is None or len(joined.blocks) != len(blocks):  # a meeting added or gone split or merged a block
-        joined = _joined[0] = Joined(blocks)
+        joined = recall.joined = Joined(blocks)
         return joined.value
     changed = [number for number, (was, block) in enumerate(zip(joined.blocks, blocks)) if was is not block]
     if len(changed) == 1 and joined.blocks[changed[0]].meetings == blocks[changed[0]].meetings:
         joined.replace(changed[0], blocks[changed[0]])
     elif changed:
-        joined = _joined[0] = Joined(blocks)
+        joined = recall.joined = Joined(blocks)
     return joined.value
 
 
@@ -573,12 +567,12 @@ def join_terms(blocks: Iterable[Block]) -> dict[str, str]:
 
 
 def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None = None,
-                       kept: dict | None = None, keep_joined: bool = False,
+                       kept: dict | None = None, recall: Recall | None = None,
                        give: Callable[[tuple, Block], None] | None = None) -> SearchIndex:
     """Postings, shards and tables for the whole archive, in one pass over the meetings.
 
     `made` may hold meeting_postings of some meetings (by slug), made before;
-    `kept`, blocks of postings (blocks_of) made before. `keep_joined`: see joined_postings.
+    `kept`, blocks of postings (blocks_of) made before. `recall`: a server's, see joined_postings.
     With `give`, each block `kept` does not hold is given to it (identity, block) as it is
     joined, and `kept` is left as it was: a build that writes the blocks into its cache
     then holds one block at a time, not all (33 MB at 5,000 meetings).
@@ -586,7 +580,7 @@ def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None
     speakers = speaker_table(archive)[0]
     made = {} if made is None else made
     if give is None:
-        encoded_terms = joined_postings(blocks_of(archive, made, kept), keep=keep_joined)
+        encoded_terms = joined_postings(blocks_of(archive, made, kept), recall)
     else:
         encoded_terms = join_terms(given(each_block(archive, made, kept), kept or {}, give))
     meetings, norms = [], []
@@ -610,7 +604,7 @@ def build_search_index(archive: Archive, made: dict[str, MeetingPostings] | None
         "averageLength": round(total_words / max(1, next_id), 2),
         "meetings": meetings,
         "speakers": speakers,
-        "runs": speaker_runs(archive),
+        "runs": speaker_runs(archive, recall),
         "norms": "".join(norms),
         "shards": sorted(shards),
         "terms": glossary_rows(archive),
@@ -644,31 +638,30 @@ def search_files(archive: Archive) -> dict[str, bytes]:
 
 
 def search_file_items(archive: Archive, made: dict[str, MeetingPostings] | None = None, kept: dict | None = None,
-                      keep_joined: bool = False, give: Callable[[tuple, Block], None] | None = None):
-    """(site path, bytes) of the manifest and each term shard, one at a time (see build_search_index)."""
-    global _last_shards
-    index = build_search_index(archive, made, kept, keep_joined, give)
+                      recall: Recall | None = None, give: Callable[[tuple, Block], None] | None = None):
+    """(site path, bytes) of the manifest and each term shard, one at a time (see build_search_index).
+
+    A server's `recall` keeps each shard (its terms, its script, the script as a file whose
+    quick key is its digest) for the next rebuild, which made every shard again and digested
+    it to find it unchanged (0.03 s at 5,000 meetings): a shard whose terms are as then is the
+    file it was, kept by its quick key alone. A command-line build gives none: the shards would
+    hold 30 MB to its end.
+    """
+    index = build_search_index(archive, made, kept, recall, give)
     yield MANIFEST, script("__stenogramIndex", index.manifest, ascii_only=False)
-    last, _last_shards = _last_shards, {}
+    if recall is None:
+        yield from ((shard_path(key), script("__stenogramShard", key, terms)) for key, terms in index.shards.items())
+        return
+    last = recall.shards
+    now = recall.shards = {}
     for key, terms in index.shards.items():
-        if not keep_joined:
-            yield shard_path(key), script("__stenogramShard", key, terms)
-            continue
         same = last.get(key)
         if same is None or same[0] != terms:
             data = script("__stenogramShard", key, terms)
             digest = digest_of(data)
             same = (terms, data, LazyView(bytes, data, inputs=partial(tuple, (digest,)), quick=digest))
-        _last_shards[key] = same
+        now[key] = same
         yield shard_path(key), same[2]
-
-
-_last_shards: dict[str, tuple[dict[str, str], bytes, LazyView]] = {}
-"""Shard key → (its terms, its script, the script as a file whose quick key is its digest) as
-a server's last rebuild made them (`keep_joined`). The next one made every shard again and
-digested it to find it unchanged (0.03 s at 5,000 meetings): a shard whose terms are as then
-is the file it was, kept by its quick key alone. A command-line build keeps none: they
-would hold 30 MB to its end."""
 
 
 def search_doc_items(archive: Archive, leave: frozenset[str] = frozenset()):

@@ -167,7 +167,7 @@ def warm_cache(state: BuildState, options: Options, quiet: bool) -> None:
             try:
                 built = make_site(replace(options, jobs=1, stop_if_unchanged=False), Progress(), state.cache)
                 if built.archive is not None:  # no speaker page was made: what they count is counted now
-                    count_said_ahead(built.archive)
+                    count_said_ahead(built.archive, state.cache.recall)
             except Exception:  # noqa: BLE001 - only a head start: the next edit's rebuild reports any problem
                 pass
         # What was loaded and made here, collected once while nobody waits: else the young

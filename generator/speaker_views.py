@@ -29,7 +29,8 @@ from .lazy import UNMADE, LazyView, fingerprint, inputs_digest, made_and_kept
 from .markdown import render_markdown
 from .model import Archive, Meeting, Person, figures_by_meeting, hits_by_meeting
 from .names import fold
-from .once import Totals, per_item
+from .once import KEEP_SUMS_ABOVE, per_item, sum_parts
+from .recall import Recall
 from .views import format_date, meeting_summary
 
 SPEAKER_PAGE_SIZE = 100
@@ -105,18 +106,20 @@ def generic_labels_in(meeting: Meeting) -> Counter:
 
 # --- one person ----------------------------------------------------------------
 
-def speaker_pages(archive: Archive):
+def speaker_pages(archive: Archive, recall: Recall | None = None):
     """speakers/<slug>.html (and -p2 … for long histories) for everyone who spoke.
 
     Views are made only when read (lazy.LazyView), by the worker rendering
     them; what a person's pages share is made once for all of them. A person's
-    pages as listed are kept for the next listing (_last_people).
+    pages as listed are kept in a server's `recall` (people) for the next: its
+    rebuild cuts and digests again only the pages of a person's history that an
+    edit changed, where it cut their thousands of turns and digested their
+    hundreds of pages anew (0.03 s of each rebuild at 5,000 meetings).
     """
-    global _last_people
     stats = speaker_stats(archive)
     entries = {e.slug: e for e in (archive.glossary.entries if archive.glossary else ())}
     sizes = (SPEAKER_PAGE_SIZE, PAGE_LEAST, PAGE_MOST, PAGE_END_EVERY)
-    last = _last_people[1] if _last_people is not None and _last_people[0] == sizes else {}
+    last = recall.people[1] if recall is not None and recall.people is not None and recall.people[0] == sizes else {}
     listed: dict[str, ListedPerson] = {}
     for person in archive.people:
         entry = stats.get(person.key)
@@ -125,7 +128,7 @@ def speaker_pages(archive: Archive):
         before = last.get(person.key)
         ranges = page_ranges(archive, entry, before)
         pages = pager(person, entry, ranges)
-        said = partial(said_of, archive, person.key, entry.meetings)
+        said = partial(said_of, archive, person.key, entry.meetings, recall)
         said_in = partial(figures_said_in, archive, person.key)
         common = LazyView(speaker_common, archive, person, entry, said, entries, ranges, pages)
         made_from = person_digest(archive, person, entry) if archive.analysis_keys else None
@@ -147,7 +150,8 @@ def speaker_pages(archive: Archive):
                 later_speaker_view, person, entry, number, pages, ranges, said_in, inputs=inputs,
                 quick=quick[number - 2] if quick[number - 2] is not UNMADE else
                 partial(made_and_kept, quick, number - 2, inputs_digest, inputs))
-    _last_people = (sizes, listed)
+    if recall is not None:
+        recall.people = (sizes, listed)
 
 
 class ListedPerson(NamedTuple):
@@ -165,13 +169,6 @@ class ListedPerson(NamedTuple):
     """…the archive's analysis keys…"""
     named: tuple[str, str]
     """…and the person's name and slug."""
-
-
-_last_people: tuple[tuple, dict[str, ListedPerson]] | None = None
-"""(the page sizes, person key → ListedPerson) of the last complete listing in this process:
-a server's rebuild cuts and digests again only the pages of a person's history that an edit
-changed, where it cut their thousands of turns and digested their hundreds of pages anew
-(0.03 s of each rebuild at 5,000 meetings)."""
 
 
 def kept_page_keys(archive: Archive, person: Person, entry, ranges: list[range], pages: list[dict],
@@ -265,26 +262,29 @@ class SaidBy(NamedTuple):
     """Glossary entry slug → occurrences in their turns."""
 
 
-def said_of(archive: Archive, key: str, meetings: list[Meeting]) -> SaidBy:
+def said_of(archive: Archive, key: str, meetings: list[Meeting], recall: Recall | None = None) -> SaidBy:
     """What one person said, summed from each of their meetings' share (`meetings`, in archive
     order): asked only by the process that renders their first page, with no pass over half
     a million figures or over everyone's. A server's rebuild counts again only the shares of
-    the meetings analysed anew (_KINDS_SAID, _TERMS_SAID)."""
+    the meetings analysed anew (the sums kept in its `recall`, kinds_said and terms_said: a
+    server's rebuild counted all of them for each person who speaks in the edited meeting,
+    0.04 s for one who speaks in 4,745 of 5,000, with the example glossary)."""
     grouped = figures_by_meeting(archive)  # None for figures not listed meeting by meeting (a hand-made archive)
     shares = [archive.figures] if grouped is None else [grouped.get(m.slug, ()) for m in meetings]
     stamps = archive.analysis_keys if grouped is not None else {}
-    kinds = _KINDS_SAID.sum(key, [(m.slug, stamps.get(m.slug), share) for m, share in zip(meetings, shares)],
-                            lambda share: kinds_by_speaker(archive, share).get(key, ()))
+    kinds = sum_parts(recall.kinds_said if recall is not None else None, key,
+                      [(m.slug, stamps.get(m.slug), share) for m, share in zip(meetings, shares)],
+                      lambda share: kinds_by_speaker(archive, share).get(key, ()))
     newest: list = []
     for share in reversed(shares):
         mine = figures_by_speaker(archive, share).get(key, [])
         newest[:0] = mine[max(0, len(mine) - (FIGURES_SHOWN - len(newest))):]
         if len(newest) >= FIGURES_SHOWN:
             break
-    return SaidBy(sum(kinds.values()), kinds, newest, terms_said_by(archive, key, meetings))
+    return SaidBy(sum(kinds.values()), kinds, newest, terms_said_by(archive, key, meetings, recall))
 
 
-def terms_said_by(archive: Archive, key: str, meetings: list[Meeting]) -> Counter:
+def terms_said_by(archive: Archive, key: str, meetings: list[Meeting], recall: Recall | None = None) -> Counter:
     """Glossary entry slug → occurrences in one person's turns of `meetings`, summed from each
     meeting's count by turn: no pass over every hit of the archive (180,000 at 5,000 meetings
     with the example glossary)."""
@@ -295,18 +295,8 @@ def terms_said_by(archive: Archive, key: str, meetings: list[Meeting]) -> Counte
         return tuple(chain.from_iterable(terms for turn, terms in terms_by_turn(archive, hits.get(slug, ())).items()
                                          if speaker_of.get((slug, turn)) == key))
 
-    return _TERMS_SAID.sum(key, [(m.slug, stamps.get(m.slug), m) for m in meetings], said_in)
-
-
-KEEP_SUMS_ABOVE = 100
-"""A person's figures and terms are summed anew in each rebuild when they speak in this many
-meetings or fewer (a few milliseconds), and kept meeting by meeting for the next otherwise."""
-
-_KINDS_SAID, _TERMS_SAID = Totals(KEEP_SUMS_ABOVE), Totals(KEEP_SUMS_ABOVE)
-"""Each person's figures by kind and terms, summed meeting by meeting (stamped with the
-meeting's analysis key, which covers its figures, its terms and who says them): a server's
-rebuild counted all of them for each person who speaks in the edited meeting, 0.04 s for one
-who speaks in 4,745 of 5,000 (with the example glossary)."""
+    return sum_parts(recall.terms_said if recall is not None else None, key,
+                     [(m.slug, stamps.get(m.slug), m) for m in meetings], said_in)
 
 
 @per_item
@@ -328,16 +318,17 @@ def figures_by_speaker(said: tuple) -> dict[str, list]:
     return by
 
 
-def count_said_ahead(archive: Archive) -> None:
-    """Each meeting's kinds_by_speaker, and the sums said_of keeps of each person who speaks
-    in more than KEEP_SUMS_ABOVE meetings, made ahead (by a server as it starts): else the
-    first edit's speaker pages count them for every meeting of their speakers (0.1 s for one
-    who speaks in 4,745 of 5,000 meetings), and the edits after it only for the edited one."""
+def count_said_ahead(archive: Archive, recall: Recall) -> None:
+    """Each meeting's kinds_by_speaker, and the sums said_of keeps (in a server's `recall`) of
+    each person who speaks in more than KEEP_SUMS_ABOVE meetings, made ahead (by a server as
+    it starts): else the first edit's speaker pages count them for every meeting of their
+    speakers (0.1 s for one who speaks in 4,745 of 5,000 meetings), and the edits after it
+    only for the edited one."""
     for said in (figures_by_meeting(archive) or {}).values():
         kinds_by_speaker(archive, said)
     for key, entry in speaker_stats(archive).items():
         if len(entry.meetings) > KEEP_SUMS_ABOVE:
-            said_of(archive, key, entry.meetings)
+            said_of(archive, key, entry.meetings, recall)
 
 
 @per_item

@@ -16,6 +16,7 @@ from generator.figures import sentence_at
 from generator.json_bytes import compact_json
 from generator.pipeline import load_archive
 from generator.read import read_content
+from generator.recall import Recall
 
 SEED = "2023-02-17-70530"
 SCHEMAS = ROOT / "schema"
@@ -89,16 +90,18 @@ def test_archive_wide_files(files, archive):
 
 def test_speakers_file_encodes_again_only_the_records_that_changed(archive, monkeypatch):
     """speakers.json is the dump of every record, whether each part is encoded now or kept from
-    the last call; a changed record (more words) is encoded again, the others are not."""
+    the last build's (a server's recall); a changed record (more words) is encoded again, the
+    others are not."""
     whole = export.dump({"version": export.VERSION, "speakers": export.speaker_records(archive)})
-    assert export.speakers_file(archive) == whole
+    recall = Recall()
+    assert export.speakers_file(archive, recall) == whole
     records = export.speaker_records(archive)
     records[0] = {**records[0], "words": records[0]["words"] + 5}
     monkeypatch.setattr(export, "speaker_records", lambda archive: records)
     encoded = []
     encode = export.compact_json
     monkeypatch.setattr(export, "compact_json", lambda value: encoded.append(value) or encode(value))
-    changed = export.speakers_file(archive)
+    changed = export.speakers_file(archive, recall)
     assert [record["slug"] for record in encoded if "slug" in record] == [records[0]["slug"]]
     assert changed == whole.replace(f'"words":{records[0]["words"] - 5}'.encode(),
                                     f'"words":{records[0]["words"]}'.encode(), 1)

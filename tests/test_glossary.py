@@ -22,6 +22,7 @@ from generator.inline import Mark, render_text
 from generator.model import ContentInput, Source
 from generator.pipeline import load_archive
 from generator.read import read_content
+from generator.recall import Recall
 from generator import glossary_views, views
 from generator.render import PAGES, make_environment, static_files
 from generator.term_candidates import find_candidates
@@ -547,7 +548,7 @@ def test_term_tables_are_summed_from_each_meetings_hits_and_a_rebuild_counts_the
     assert term_stats(second)[said[-1].term].occurrences == stats[said[-1].term].occurrences - 1
 
 
-def test_hits_by_term_mended_from_the_last_call_are_those_listed_afresh(monkeypatch):
+def test_hits_by_term_mended_from_the_last_call_are_those_listed_afresh():
     """hits_by_term lists again only the terms of the meetings whose hits are not the last
     call's objects: after random edits to the example's hits (a meeting's taken out, cut, made
     anew equal, or moved elsewhere in the archive), it equals a listing made afresh, and keeps
@@ -559,8 +560,8 @@ def test_hits_by_term_mended_from_the_last_call_are_those_listed_afresh(monkeypa
     rng = random.Random(3)
     kept = 0
     for _ in range(300):
-        monkeypatch.setattr(glossary_views, "_last_by_term", ({}, {}, {}))
-        before = glossary_views.hits_by_term(dataclasses.replace(archive, hits_of=dict(base)))
+        recall = Recall()  # a server's, whose last build listed `base`
+        before = glossary_views.hits_by_term(dataclasses.replace(archive, hits_of=dict(base)), recall)
         edited = dict(base)
         for _ in range(rng.randint(1, 3)):
             edit, slug = rng.choice(["drop", "cut", "anew", "move"]), rng.choice(list(edited))
@@ -573,9 +574,8 @@ def test_hits_by_term_mended_from_the_last_call_are_those_listed_afresh(monkeypa
                 items = list(edited.items())
                 items.insert(rng.randrange(len(items) + 1) if edit == "move" else len(items), (slug, said))
                 edited = dict(items)
-        mended = glossary_views.hits_by_term(dataclasses.replace(archive, hits_of=edited))
+        mended = glossary_views.hits_by_term(dataclasses.replace(archive, hits_of=edited), recall)
         kept += sum(mended[term] is runs for term, runs in before.items() if term in mended)
-        monkeypatch.setattr(glossary_views, "_last_by_term", ({}, {}, {}))
         assert dict(mended) == dict(glossary_views.hits_by_term(dataclasses.replace(archive, hits_of=edited)))
     assert kept > 300
 
@@ -632,13 +632,14 @@ def test_a_servers_term_pages_keep_the_quick_keys_the_last_listing_made_only_whe
     made, term_quick = [], glossary_views.term_quick
     monkeypatch.setattr(glossary_views, "term_quick",
                         lambda *arguments: made.append(arguments[3]) or term_quick(*arguments))
+    recall = Recall()  # a server's, kept from one listing to the next
 
     def listed(archive):  # each page's quick key, as this listing makes them
         made.clear()
-        return {path: quick_key(view) for path, _, view in glossary_views.term_pages(archive)}
+        return {path: quick_key(view) for path, _, view in glossary_views.term_pages(archive, recall)}
 
     def afresh(archive):
-        monkeypatch.setattr(glossary_views, "_last_listing", None)
+        recall.term_listing = None  # as a new server has it
         return listed(archive)
 
     before = afresh(first)
@@ -671,14 +672,15 @@ def test_a_servers_term_pages_are_not_cut_again_when_an_edit_keeps_a_terms_occur
     cut, paged = [], glossary_views.paged
     monkeypatch.setattr(glossary_views, "paged", lambda runs, size: cut.append(runs) or paged(runs, size))
 
+    recall = Recall()  # a server's, kept from one listing to the next
+
     def listed(archive):
-        return {path: quick_key(view) for path, _, view in glossary_views.term_pages(archive)}
-    monkeypatch.setattr(glossary_views, "_last_listing", None)
+        return {path: quick_key(view) for path, _, view in glossary_views.term_pages(archive, recall)}
     before = listed(first)
     cut.clear()
     after = listed(second)
     assert cut == [] and after.keys() == before.keys() and after != before
-    monkeypatch.setattr(glossary_views, "_last_listing", None)
+    recall.term_listing = None  # as a new server has it
     assert listed(second) == after and len(cut) > 10
 
 
@@ -699,12 +701,14 @@ def test_a_servers_topic_pages_mend_the_last_listings_mentions_and_keep_untouche
     monkeypatch.setattr(glossary_views, "topic_quick",
                         lambda *arguments: made.append(arguments[1].slug) or topic_quick(*arguments))
 
+    recall = Recall()  # a server's, kept from one listing to the next
+
     def listed(archive):  # each page's inputs and quick key, as this listing makes them
         made.clear()
-        return {path: (view.inputs(), quick_key(view)) for path, _, view in glossary_views.topic_pages(archive)}
+        return {path: (view.inputs(), quick_key(view)) for path, _, view in glossary_views.topic_pages(archive, recall)}
 
     def afresh(archive):
-        monkeypatch.setattr(glossary_views, "_last_topics", None)
+        recall.topic_listing = None  # as a new server has it
         return listed(archive)
 
     before = afresh(first)

@@ -1562,8 +1562,8 @@ def test_the_pages_and_files_of_unchanged_meetings_are_not_even_listed(content, 
     listed: list[str] = []
     page_list = jobs.page_list
 
-    def listing(archive, leave):
-        pages = page_list(archive, leave)
+    def listing(archive, leave, recall):
+        pages = page_list(archive, leave, recall)
         listed.extend(path for path, _, _ in pages)
         return pages
     monkeypatch.setattr(jobs, "page_list", listing)
@@ -1734,13 +1734,16 @@ def test_topic_figures_and_term_pages_are_kept_by_their_quick_keys(content, tmp_
 
 
 def test_an_edit_digests_only_the_topic_pages_that_list_its_meeting(content, tmp_path, monkeypatch):
-    """Words added to an older meeting make the quick key of a topic's first page (its terms and
-    every page) and of the page listing that meeting, not of the topic's other pages: pages of
-    about two meetings here, so that a topic has several."""
+    """In a server's rebuild, words added to an older meeting make the quick key of a topic's
+    first page (its terms and every page) and of the page listing that meeting, not of the
+    topic's other pages (kept from the last listing): pages of about two meetings here, so
+    that a topic has several."""
     from generator import glossary_views
     monkeypatch.setattr(glossary_views, "TOPIC_PAGE_SIZE", 2)
     site = tmp_path / "site"
-    build(content, site, jobs=1)
+    options = Options(content=content, out=site, jobs=1, server=True)
+    cache = open_cache(options, code_version())
+    make_site(options, Progress(), cache)
     made: list[str] = []
     quick = glossary_views.topic_quick
     monkeypatch.setattr(glossary_views, "topic_quick", lambda archive, topic, used, meetings, views, shape: (
@@ -1748,7 +1751,7 @@ def test_an_edit_digests_only_the_topic_pages_that_list_its_meeting(content, tmp
     older = content / "transcripts" / "2016-10-10_53065.txt"
     older.write_text(older.read_text(encoding="utf-8") + "\nVladimir Putin: One more word on energy.\n",
                      encoding="utf-8")
-    build(content, site, jobs=1)
+    make_site(options, Progress(), cache)
     listing = {path for path in tree(site) if path.startswith("topics/")
                and "2016-10-10-53065.html" in (site / path).read_text(encoding="utf-8")}
     checked = 0

@@ -7,7 +7,7 @@ import weakref
 from dataclasses import replace
 
 from generator.index import speaker_stats
-from generator.once import PerItem, Totals, per_archive, per_item
+from generator.once import PerItem, Totals, per_archive, per_item, sum_parts
 from generator.pipeline import load_archive
 from generator.read import read_content
 
@@ -133,11 +133,11 @@ def test_per_item_values_made_in_another_context_are_reused_where_their_part_of_
     assert made == [edited.slug]
 
 
-def test_totals_add_and_take_away_only_the_parts_whose_stamps_changed(monkeypatch):
+def test_totals_add_and_take_away_only_the_parts_whose_stamps_changed():
     """Totals.sum over the example's meetings' term counts, stamped with each meeting's number of
     hits: asked again, it makes only the parts of the items whose stamp changed (or is None), takes
     away the parts of items gone, and equals the sum made afresh; a term counted to nothing
-    is gone from it."""
+    is gone from it. Without Totals (a command-line build's), sum_parts makes the same sum at once."""
     from collections import Counter
     archive = load_archive(read_content(CONTENT))
     said = {m.slug: Counter(h.term for h in archive.term_hits if h.meeting == m.slug) for m in archive.meetings}
@@ -150,8 +150,7 @@ def test_totals_add_and_take_away_only_the_parts_whose_stamps_changed(monkeypatc
     def items(parts):
         return [(slug, sum(parts[slug].values()) or None, slug) for slug in parts]
 
-    monkeypatch.setattr(Totals, "keeping", True)  # as in a server
-    totals = Totals(least=5)
+    totals = Totals(least=5)  # a server's (recall.Recall)
     assert totals.sum("all", items(said), part) == sum(said.values(), Counter())
     assert len(made) == 11
     made.clear()
@@ -170,6 +169,9 @@ def test_totals_add_and_take_away_only_the_parts_whose_stamps_changed(monkeypatc
     small.sum("all", items(said), part)
     made.clear()
     assert small.sum("all", items(said), part) == total and len(made) == 10
+    made.clear()
+    assert sum_parts(None, "all", items(said), part) == total and len(made) == 10
+    assert sum_parts(totals, "all", items(said), part) == total and len(made) == 10  # kept: none made
 
 
 def test_what_the_meeting_pages_listing_and_their_quick_keys_both_read_is_made_once_per_archive():

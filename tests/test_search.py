@@ -18,6 +18,7 @@ from generator import search_index as si
 from generator.lazy import view_of
 from generator.pipeline import load_archive
 from generator.read import read_content
+from generator.recall import Recall
 from generator.write import digest_of
 
 SEED = "2023-02-17-70530"
@@ -508,7 +509,7 @@ def test_citation_uses_base_url_when_set(tmp_path, watched):
 
 
 def test_postings_joined_again_for_a_changed_block_equal_a_full_join():
-    """joined_postings(keep=True) after one block of the example archive is replaced (as a
+    """joined_postings with a server's recall after one block of the example archive is replaced (as a
     server's rebuild replaces the edited meeting's) joins again only the terms whose postings
     in that block changed, each at that block and the next that holds it (none when the new
     block's postings are as they were), and equals
@@ -517,7 +518,8 @@ def test_postings_joined_again_for_a_changed_block_equal_a_full_join():
     archive = load_archive(read_content(CONTENT))
     owns = [si.meeting_postings(m) for m in archive.meetings]
     blocks = [si.join_block(owns[i:i + 2]) for i in range(0, len(owns), 2)]
-    assert si.Joined(blocks).value == si.join_terms(blocks) == si.joined_postings(blocks, keep=True)
+    recall = Recall()
+    assert si.Joined(blocks).value == si.join_terms(blocks) == si.joined_postings(blocks, recall)
     parts = []
     part = si.Joined.part
     try:
@@ -527,46 +529,43 @@ def test_postings_joined_again_for_a_changed_block_equal_a_full_join():
             changed = list(blocks)
             changed[number] = si.join_block([other] + owns[2 * number + 1:2 * number + 2])
             parts.clear()
-            assert si.joined_postings(changed, keep=True) == si.join_terms(changed)
+            assert si.joined_postings(changed, recall) == si.join_terms(changed)
             differ = {term for term in blocks[number].postings.keys() | changed[number].postings.keys()
                       if blocks[number].postings.get(term) != changed[number].postings.get(term)}
             assert {term for term in differ if term in changed[number].postings} <= set(parts) <= differ
             assert len(parts) <= 2 * len(differ)
-            assert si.joined_postings(blocks, keep=True) == si.join_terms(blocks)
+            assert si.joined_postings(blocks, recall) == si.join_terms(blocks)
         again = [si.join_block(owns[0:2])] + blocks[1:]  # a new block, its postings as they were
         parts.clear()
-        assert si.joined_postings(again, keep=True) == si.join_terms(again) and parts == []
+        assert si.joined_postings(again, recall) == si.join_terms(again) and parts == []
         shorter = blocks[:1] + [si.join_block(owns[2:3])] + blocks[2:]
         parts.clear()
-        assert si.joined_postings(shorter, keep=True) == si.join_terms(shorter)
+        assert si.joined_postings(shorter, recall) == si.join_terms(shorter)
         assert len(parts) == sum(len(block.postings) for block in shorter)
         # a meeting added to a server's archive may split a block: one block more, the others as they were
         split = blocks[:1] + [si.join_block(owns[2:3]), si.join_block(owns[5:6] + owns[3:4])] + blocks[2:]
-        assert si.joined_postings(split, keep=True) == si.join_terms(split) != si.join_terms(blocks)
-        assert si.joined_postings(blocks, keep=True) == si.join_terms(blocks)
+        assert si.joined_postings(split, recall) == si.join_terms(split) != si.join_terms(blocks)
+        assert si.joined_postings(blocks, recall) == si.join_terms(blocks)
     finally:
         si.Joined.part = part
-        si.joined_postings([], keep=False)
 
 
-def test_a_shard_whose_terms_are_as_last_made_is_the_script_it_was(monkeypatch):
+def test_a_shard_whose_terms_are_as_last_made_is_the_script_it_was():
     """search_file_items keeps each shard's script with its terms: listed again, a shard whose
     terms are the same is not encoded again, and one whose terms changed is; the files are
     those made afresh either way. For a server, a shard is a file whose quick key is its
     bytes' digest (the same object when kept), so that a rebuild keeps it by that key alone."""
     archive = load_archive(read_content(CONTENT))
-    monkeypatch.setattr(si, "_last_shards", {})
-    served = dict(si.search_file_items(archive, keep_joined=True))  # as a server's rebuilds do
+    recall = Recall()  # a server's, kept from one rebuild to the next
+    served = dict(si.search_file_items(archive, recall=recall))
     first = {path: view_of(data) for path, data in served.items()}
     shards = [path for path in first if path != si.MANIFEST]
     assert all(served[path].quick == digest_of(first[path]) for path in shards) and len(shards) > 10
-    again = dict(si.search_file_items(archive, keep_joined=True))
+    again = dict(si.search_file_items(archive, recall=recall))
     assert all(again[path] is served[path] for path in shards)
     shorter = dataclasses.replace(archive, meetings=archive.meetings[:-1])  # the words only it says change
-    mended = {path: view_of(data) for path, data in si.search_file_items(shorter, keep_joined=True)}
+    mended = {path: view_of(data) for path, data in si.search_file_items(shorter, recall=recall)}
     assert any(mended[path] is first[path] for path in mended if path in first and path != si.MANIFEST)
-    monkeypatch.setattr(si, "_last_shards", {})
     assert mended == dict(si.search_file_items(shorter)) != first  # as a command-line build makes them
-    assert si._last_shards == {}  # a command-line build keeps none
     assert first == dict(si.search_file_items(archive))
     assert any(mended.get(path) != first[path] for path in first if path != si.MANIFEST)

@@ -519,10 +519,9 @@ def test_after_the_warm_up_an_edit_counts_figures_by_speaker_in_the_edited_meeti
     monkeypatch.setattr(speaker_views, "KEEP_SUMS_ABOVE", 0)  # everyone's sums kept: the example's are short
     options = Options(content=content, out=out, server=True, stop_if_unchanged=True)
     make_site(options)
-    for totals in (speaker_views._KINDS_SAID, speaker_views._TERMS_SAID):  # as a server started on a built site
-        monkeypatch.setattr(totals, "least", 0)
-        monkeypatch.setattr(totals, "_kept", {})
-    state = BuildState(options)
+    state = BuildState(options)  # as a server started on a built site
+    for totals in (state.cache.recall.kinds_said, state.cache.recall.terms_said):
+        totals.least = 0
     if warmed:
         warm_cache(state, options, quiet=True)
     else:
