@@ -1764,6 +1764,21 @@ def test_an_edit_digests_only_the_topic_pages_that_list_its_meeting(content, tmp
     assert tree(site) == tree(build_clean(content, tmp_path / "clean"))
 
 
+def test_only_a_servers_cache_keeps_what_a_build_leaves_for_the_next(content, tmp_path):
+    """A server's rebuilds share one recall.Recall on its cache, which the build fills (here the
+    search shards and the speakers' records); a command-line build's cache has none, so that
+    what it makes once is not held to its end (the shards alone, 30 MB at 5,000 meetings)."""
+    cli = Options(content=content, out=tmp_path / "site", jobs=1)
+    cache = open_cache(cli, code_version())
+    make_site(cli, Progress(), cache)
+    assert cache.recall is None
+    server = replace(cli, server=True)
+    cache = open_cache(server, code_version())
+    recall = cache.recall
+    make_site(replace(server, stop_if_unchanged=False), Progress(), cache)
+    assert cache.recall is recall and recall.shards and recall.speaker_records and recall.people
+
+
 def test_a_server_renders_a_small_rebuild_in_one_process_and_forks_for_a_large_one(content, tmp_path, monkeypatch):
     """FORK_ABOVE: after a one-meeting edit a server's rebuild renders (and indexes) in its own
     process; after a change that makes every page again it forks. Each rebuild equals a clean
